@@ -1,0 +1,57 @@
+import { playwright } from "@vitest/browser-playwright";
+import { defineConfig } from "vitest/config";
+
+// Tests read each workspace package's TypeScript source through the custom export condition, so
+// no build is needed before testing. The rest of each list is Vite's own default.
+const clientConditions = ["@crmkit/source", "module", "browser", "development|production"];
+const serverConditions = ["@crmkit/source", "module", "node", "development|production"];
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  resolve: { conditions: clientConditions },
+  ssr: { resolve: { conditions: serverConditions, externalConditions: serverConditions } },
+  test: {
+    // Library code must stay silent: the setup file fails any test that writes to the console.
+    setupFiles: ["./vitest.setup.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["packages/*/src/**/*.test.ts", "bench/src/**/*.test.ts"],
+          exclude: ["**/*.browser.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "chromium",
+          include: ["packages/*/src/**/*.browser.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: chromiumPath,
+                args: [
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--no-first-run",
+                ],
+              },
+            }),
+            instances: [{ browser: "chromium" }],
+          },
+        },
+      },
+    ],
+  },
+});
