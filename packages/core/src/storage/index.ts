@@ -1,0 +1,57 @@
+/**
+ * The storage contract of crmkit: what every storage adapter implements, and the shared helpers
+ * that make all adapters interpret schemas, keys, ranges, cursors and write batches identically.
+ *
+ * Adapters depend on this subpath only (`@crmkit/core/storage`).
+ *
+ * @packageDocumentation
+ */
+
+export {
+  CrmkitError,
+  type CrmkitErrorCode,
+  type CrmkitErrorDetails,
+  type PathSegment,
+  type ValidationIssue,
+} from "../errors.js";
+export { ChangeHub } from "./changes.js";
+export {
+  compareEntries,
+  compareKeys,
+  extractIndexKeys,
+  isIndexKey,
+  keyInRange,
+  listingKey,
+  type NormalizedRange,
+  normalizeRange,
+  type RangeBound,
+} from "./keys.js";
+export {
+  copyJson,
+  type PreparedDelete,
+  type PreparedOperation,
+  type PreparedPut,
+  prepareWrite,
+  revisionConflict,
+  revisionMatches,
+  uniqueViolation,
+} from "./prepare.js";
+export {
+  assertOpen,
+  encodeCursor,
+  type PreparedQuery,
+  prepareQuery,
+  type QueryPosition,
+  requireCapability,
+  scanByPages,
+  toPage,
+} from "./query.js";
+export {
+  createSchemaCatalog,
+  defineStorageSchema,
+  type ResolvedCollection,
+  type ResolvedIndex,
+  type SchemaCatalog,
+  sameIndexDefinition,
+} from "./schema.js";
+export type * from "./types.js";

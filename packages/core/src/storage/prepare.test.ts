@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { copyJson, prepareWrite } from "./prepare.js";
+import { createSchemaCatalog, defineStorageSchema } from "./schema.js";
+
+const catalog = createSchemaCatalog({
+  version: 1,
+  collections: [{ name: "contacts", indexes: [{ name: "tags", path: "tags", multiEntry: true }] }],
+});
+
+const failsAt = (run: () => unknown, path: readonly (string | number)[]) =>
+  expect(run).toThrowError(
+    expect.objectContaining({
+      code: "VALIDATION_FAILED",
+      details: expect.objectContaining({ path }),
+    }),
+  );
+
+describe("prepareWrite", () => {
+  it("copies records, drops undefined fields, ignores a given revision and computes index keys", () => {
+    const record = {
+      id: "a",
+      revision: 7,
+      tags: ["x", "y"],
+      skip: undefined,
+      nested: { list: [1] },
+    };
+    const [prepared] = prepareWrite(catalog, [{ type: "put", collection: "contacts", record }]);
+    expect(prepared).toMatchObject({
+      type: "put",
+      id: "a",
+      opIndex: 0,
+      keys: { tags: ["x", "y"] },
+    });
+    if (prepared?.type !== "put") throw new Error("expected a put");
+    expect(prepared.record).toEqual({
+      id: "a",
+      revision: 0,
+      tags: ["x", "y"],
+      nested: { list: [1] },
+    });
+    expect(Object.keys(prepared.record)).toEqual(["id", "revision", "tags", "nested"]);
+    record.nested.list.push(2);
+    expect(prepared.record.nested).toEqual({ list: [1] });
+  });
+
+  it("reports the path of the first bad field", () => {
+    failsAt(
+      () =>
+        prepareWrite(catalog, [
+          { type: "put", collection: "contacts", record: { id: "a", when: new Date() } },
+        ]),
+      [0, "record", "when"],
+    );
+    failsAt(
+      () =>
+        prepareWrite(catalog, [
+          { type: "put", collection: "contacts", record: { id: "a", list: [1, undefined] } },
+        ]),
+      [0, "record", "list", 1],
+    );
+    failsAt(
+      () =>
+        prepareWrite(catalog, [
+          { type: "put", collection: "contacts", record: { id: "a", big: 10n } },
+        ]),
+      [0, "record", "big"],
+    );
+    failsAt(
+      () =>
+        prepareWrite(catalog, [
+          { type: "delete", collection: "contacts", id: "a" },
+          { type: "move" } as never,
+        ]),
+      [1, "type"],
+    );
+    failsAt(
+      () =>
+        prepareWrite(catalog, [
+          { type: "delete", collection: "contacts", id: "a", extra: 1 } as never,
+        ]),
+      [0],
+    );
+  });
+
+  it("rejects cycles and absurd nesting instead of overflowing the stack", () => {
+    const cyclic: Record<string, unknown> = { id: "a" };
+    cyclic.self = cyclic;
+    expect(() =>
+      prepareWrite(catalog, [
+        { type: "put", collection: "contacts", record: cyclic as { id: string } },
+      ]),
+    ).toThrowError(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+  });
+});
+
+describe("copyJson", () => {
+  it("accepts null-prototype objects and copies deeply", () => {
+    const value = Object.assign(Object.create(null) as object, { a: [{ b: 1 }] });
+    const copy = copyJson(value) as { a: { b: number }[] };
+    expect(copy).toEqual({ a: [{ b: 1 }] });
+    (value as { a: { b: number }[] }).a[0]!.b = 2;
+    expect(copy.a[0]!.b).toBe(1);
+  });
+});
+
+describe("defineStorageSchema", () => {
+  it("rejects duplicate names and bad paths with the path of the definition", () => {
+    failsAt(
+      () => defineStorageSchema({ version: 1, collections: [{ name: "a" }, { name: "a" }] }),
+      ["collections", 1, "name"],
+    );
+    failsAt(
+      () =>
+        defineStorageSchema({
+          version: 1,
+          collections: [{ name: "a", indexes: [{ name: "x", path: "a..b" }] }],
+        }),
+      ["collections", 0, "indexes", 0, "path"],
+    );
+    failsAt(() => defineStorageSchema({ version: 0, collections: [] }), ["version"]);
+  });
+});
