@@ -1,0 +1,362 @@
+import {
+  assertOpen,
+  ChangeHub,
+  type ChangeListener,
+  compareKeys,
+  copyJson,
+  createSchemaCatalog,
+  type IndexKey,
+  keyInRange,
+  listingKey,
+  type Page,
+  type PreparedOperation,
+  type PreparedQuery,
+  prepareQuery,
+  prepareWrite,
+  type QueryOptions,
+  type ResolvedCollection,
+  revisionConflict,
+  revisionMatches,
+  type ScanOptions,
+  type SchemaCatalog,
+  type Selection,
+  type StorageAdapter,
+  type StorageCapabilities,
+  type StorageSchema,
+  type StoredRecord,
+  scanByPages,
+  toPage,
+  uniqueViolation,
+  type WriteOperation,
+  type WriteOutcome,
+} from "@crmkit/core/storage";
+import { type Seek, SortedEntries } from "./sorted-entries.js";
+
+/** Options for {@link createMemoryStorage}. */
+export interface MemoryStorageOptions {
+  /** The collections and indexes to hold. */
+  readonly schema: StorageSchema;
+}
+
+interface StoredEntry {
+  readonly record: StoredRecord;
+  readonly keys: Readonly<Record<string, IndexKey[]>>;
+}
+
+interface CollectionState {
+  readonly definition: ResolvedCollection;
+  readonly records: Map<string, StoredEntry>;
+  /** Every id, sorted: the primary order for queries without an index. */
+  readonly ids: SortedEntries;
+  readonly indexes: Map<string, SortedEntries>;
+}
+
+const adapterName = "memory";
+
+/**
+ * A storage adapter that keeps everything in memory, with ordered secondary indexes: an index
+ * query visits only the entries in its range, never the whole collection. Nothing survives the
+ * process; use it for tests, demos and short-lived workers.
+ *
+ * @throws CrmkitError `VALIDATION_FAILED` when the schema is invalid
+ * @example
+ * ```ts
+ * import { defineStorageSchema } from "@crmkit/core";
+ * import { createMemoryStorage } from "@crmkit/storage-memory";
+ *
+ * const store = createMemoryStorage({
+ *   schema: defineStorageSchema({
+ *     version: 1,
+ *     collections: [{ name: "contacts", indexes: [{ name: "status", path: "status" }] }],
+ *   }),
+ * });
+ * await store.write([{ type: "put", collection: "contacts", record: { id: "c1", status: "prospect" } }]);
+ * const { records } = await store.query({ collection: "contacts", index: "status", where: { eq: "prospect" } });
+ * ```
+ */
+export function createMemoryStorage(options: MemoryStorageOptions): MemoryStorage {
+  return new MemoryStorage(createSchemaCatalog(options.schema));
+}
+
+/** The in-memory adapter returned by {@link createMemoryStorage}. */
+export class MemoryStorage implements StorageAdapter {
+  /** The adapter's name: `memory`. */
+  readonly name = adapterName;
+  /** Memory holds nothing across restarts; batches are atomic; watchers see this instance's writes. */
+  readonly capabilities: StorageCapabilities = {
+    persistent: false,
+    atomicWrites: true,
+    changeNotifications: true,
+    crossInstanceNotifications: false,
+  };
+  readonly #catalog: SchemaCatalog;
+  readonly #collections = new Map<string, CollectionState>();
+  readonly #hub = new ChangeHub();
+  #closed = false;
+
+  /** @internal Use {@link createMemoryStorage}. */
+  constructor(catalog: SchemaCatalog) {
+    this.#catalog = catalog;
+    for (const definition of catalog.collections.values()) {
+      this.#collections.set(definition.name, emptyState(definition));
+    }
+  }
+
+  /** The schema the store was opened with. */
+  get schema(): StorageSchema {
+    return this.#catalog.schema;
+  }
+
+  /** {@inheritDoc @crmkit/core!StorageAdapter.get} */
+  async get(collection: string, id: string): Promise<StoredRecord | null> {
+    const state = this.#state(collection);
+    const entry = state.records.get(id);
+    return entry ? (copyJson(entry.record) as StoredRecord) : null;
+  }
+
+  /** {@inheritDoc @crmkit/core!StorageAdapter.getMany} */
+  async getMany(collection: string, ids: readonly string[]): Promise<(StoredRecord | null)[]> {
+    const state = this.#state(collection);
+    return ids.map((id) => {
+      const entry = state.records.get(id);
+      return entry ? (copyJson(entry.record) as StoredRecord) : null;
+    });
+  }
+
+  /** {@inheritDoc @crmkit/core!StorageAdapter.query} */
+  async query(options: QueryOptions): Promise<Page> {
+    assertOpen(this.#closed, adapterName);
+    const query = prepareQuery(this.#catalog, options);
+    const listed: { key: IndexKey; record: StoredRecord }[] = [];
+    this.#visit(query, (key, entry) => {
+      listed.push({ key, record: entry.record });
+      return listed.length <= query.limit;
+    });
+    const page = toPage(query, listed);
+    return {
+      records: page.records.map((record) => copyJson(record) as StoredRecord),
+      cursor: page.cursor,
+    };
+  }
+
+  /** {@inheritDoc @crmkit/core!StorageAdapter.count} */
+  async count(selection: Selection): Promise<number> {
+    assertOpen(this.#closed, adapterName);
+    const query = prepareQuery(this.#catalog, selection);
+    let count = 0;
+    this.#visit(query, () => {
+      count++;
+      return true;
+    });
+    return count;
+  }
+
+  /** {@inheritDoc @crmkit/core!StorageAdapter.scan} */
+  scan(options: ScanOptions): AsyncIterable<StoredRecord[]> {
+    return scanByPages(this, options);
+  }
+
+  /** {@inheritDoc @crmkit/core!StorageAdapter.write} */
+  async write(operations: readonly WriteOperation[]): Promise<WriteOutcome[]> {
+    assertOpen(this.#closed, adapterName);
+    const prepared = prepareWrite(this.#catalog, operations);
+    // Plan every operation against an overlay first; the store is touched only once the whole
+    // batch is known to apply, so a conflict anywhere leaves everything as it was.
+    const plan = new BatchPlan(this.#collections);
+    const outcomes = prepared.map((operation) => plan.apply(operation));
+    plan.commit();
+    if (this.#hub.active && outcomes.length > 0)
+      this.#hub.emit({ changes: outcomes, origin: "local" });
+    return outcomes;
+  }
+
+  /** {@inheritDoc @crmkit/core!StorageAdapter.clear} */
+  async clear(collection?: string): Promise<void> {
+    assertOpen(this.#closed, adapterName);
+    const names =
+      collection === undefined
+        ? [...this.#collections.keys()]
+        : [this.#state(collection).definition.name];
+    for (const name of names) {
+      this.#collections.set(name, emptyState(this.#catalog.collection(name)));
+    }
+  }
+
+  /** {@inheritDoc @crmkit/core!StorageAdapter.close} */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#hub.clear();
+    this.#collections.clear();
+  }
+
+  /** {@inheritDoc @crmkit/core!StorageAdapter.watch} */
+  watch(listener: ChangeListener): () => void {
+    assertOpen(this.#closed, adapterName);
+    return this.#hub.subscribe(listener);
+  }
+
+  #state(collection: string): CollectionState {
+    assertOpen(this.#closed, adapterName);
+    const definition = this.#catalog.collection(collection);
+    return this.#collections.get(definition.name)!;
+  }
+
+  /** Visits the listed entries of a query in order until `visitor` returns false. */
+  #visit(query: PreparedQuery, visitor: (key: IndexKey, entry: StoredEntry) => boolean): void {
+    if (query.range.empty) return;
+    const state = this.#collections.get(query.collection.name)!;
+    const index = query.index;
+    const entries = index ? state.indexes.get(index.name)! : state.ids;
+    const { range, order } = query;
+    const ascending = order === "asc";
+    const iterator = ascending
+      ? entries.ascending(startOf(query))
+      : entries.descending(startOf(query));
+    for (const { key, id } of iterator) {
+      if (!keyInRange(key, range)) {
+        if (pastEnd(key, query)) return;
+        continue;
+      }
+      const entry = state.records.get(id)!;
+      if (index?.multiEntry && listingKey(entry.keys[index.name]!, range, order) !== key) continue;
+      if (!visitor(key, entry)) return;
+    }
+  }
+}
+
+function emptyState(definition: ResolvedCollection): CollectionState {
+  return {
+    definition,
+    records: new Map(),
+    ids: new SortedEntries(),
+    indexes: new Map(definition.indexes.map((index) => [index.name, new SortedEntries()])),
+  };
+}
+
+/** Where iteration starts: just after the cursor, or at the range's first bound in query order. */
+function startOf(query: PreparedQuery): Seek | undefined {
+  const { after, range, order } = query;
+  if (order === "asc") {
+    if (after) return { key: after.key, id: after.id, after: true };
+    if (range.lower) return { key: range.lower.key, id: null, after: range.lower.open };
+    // Strings sort after every number: a string range starts at the smallest string.
+    if (range.type === "string") return { key: "", id: null, after: false };
+    return undefined;
+  }
+  if (after) return { key: after.key, id: after.id, after: false };
+  if (range.upper) return { key: range.upper.key, id: null, after: !range.upper.open };
+  // Numbers sort before every string: a numeric range read backwards starts below the strings.
+  if (range.type === "number") return { key: "", id: null, after: false };
+  return undefined;
+}
+
+/** Whether a key outside the range means no later key (in query order) can be inside it. */
+function pastEnd(key: IndexKey, { range, order }: PreparedQuery): boolean {
+  if (order === "asc") {
+    if (range.type === "number" && typeof key === "string") return true;
+    return range.upper !== undefined && compareKeys(key, range.upper.key) >= 0;
+  }
+  if (range.type === "string" && typeof key === "number") return true;
+  return range.lower !== undefined && compareKeys(key, range.lower.key) <= 0;
+}
+
+/**
+ * The effect of a batch, computed without touching the store: the final state of every record
+ * the batch writes, and who holds each unique key the batch touches.
+ */
+class BatchPlan {
+  readonly #collections: Map<string, CollectionState>;
+  /** collection → id → the record's state after the operations planned so far (null: deleted). */
+  readonly #overlay = new Map<string, Map<string, StoredEntry | null>>();
+  /** collection → index → key → the id holding it after the operations so far (null: freed). */
+  readonly #uniqueHolders = new Map<string, Map<string, Map<IndexKey, string | null>>>();
+
+  constructor(collections: Map<string, CollectionState>) {
+    this.#collections = collections;
+  }
+
+  apply(operation: PreparedOperation): WriteOutcome {
+    const name = operation.collection.name;
+    const state = this.#collections.get(name)!;
+    const overlay = getOrCreate(this.#overlay, name, () => new Map());
+    const current = overlay.has(operation.id)
+      ? overlay.get(operation.id)!
+      : (state.records.get(operation.id) ?? null);
+    const actualRevision = current?.record.revision ?? 0;
+    if (!revisionMatches(operation, actualRevision))
+      throw revisionConflict(operation, actualRevision, adapterName);
+
+    if (operation.type === "delete") {
+      if (current) this.#moveUniqueKeys(state, operation, current, null);
+      overlay.set(operation.id, null);
+      return { collection: name, id: operation.id, revision: null };
+    }
+    operation.record.revision = actualRevision + 1;
+    const next: StoredEntry = { record: operation.record, keys: operation.keys };
+    this.#moveUniqueKeys(state, operation, current, next);
+    overlay.set(operation.id, next);
+    return { collection: name, id: operation.id, revision: actualRevision + 1 };
+  }
+
+  /** Releases the unique keys `before` held and claims those `after` holds, or throws. */
+  #moveUniqueKeys(
+    state: CollectionState,
+    operation: PreparedOperation,
+    before: StoredEntry | null,
+    after: StoredEntry | null,
+  ): void {
+    for (const index of state.definition.indexes) {
+      if (!index.unique) continue;
+      const holders = getOrCreate(this.#uniqueHolders, state.definition.name, () => new Map());
+      const byKey = getOrCreate(holders, index.name, () => new Map<IndexKey, string | null>());
+      for (const key of before?.keys[index.name] ?? []) byKey.set(key, null);
+      for (const key of after?.keys[index.name] ?? []) {
+        const holder = byKey.has(key)
+          ? byKey.get(key)!
+          : state.indexes.get(index.name)!.holderOtherThan(key, operation.id);
+        if (holder !== null && holder !== operation.id) {
+          throw uniqueViolation(operation, index.name, adapterName, key);
+        }
+        byKey.set(key, operation.id);
+      }
+    }
+  }
+
+  /** Applies the planned final states to the store. Cannot fail. */
+  commit(): void {
+    for (const [name, overlay] of this.#overlay) {
+      const state = this.#collections.get(name)!;
+      for (const [id, next] of overlay) {
+        const previous = state.records.get(id);
+        for (const index of state.definition.indexes) {
+          const before = previous?.keys[index.name] ?? [];
+          const after = next?.keys[index.name] ?? [];
+          if (sameKeys(before, after)) continue;
+          const entries = state.indexes.get(index.name)!;
+          for (const key of before) entries.delete(key, id);
+          for (const key of after) entries.insert(key, id);
+        }
+        if (next) {
+          state.records.set(id, next);
+          if (!previous) state.ids.insert(id, id);
+        } else if (previous) {
+          state.records.delete(id);
+          state.ids.delete(id, id);
+        }
+      }
+    }
+  }
+}
+
+function sameKeys(a: readonly IndexKey[], b: readonly IndexKey[]): boolean {
+  return a.length === b.length && a.every((key, position) => key === b[position]);
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}

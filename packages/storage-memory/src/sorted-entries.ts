@@ -1,0 +1,158 @@
+import { compareEntries, compareKeys, type IndexKey } from "@crmkit/core/storage";
+
+/** One entry of an ordered index: a key and the id of the record that has it. */
+export interface Entry {
+  readonly key: IndexKey;
+  readonly id: string;
+}
+
+/**
+ * A place between entries: just before `(key, id)`, or just after it when `after` is set. With a
+ * `null` id the place is before (or after) every entry of the key.
+ */
+export interface Seek {
+  readonly key: IndexKey;
+  readonly id: string | null;
+  readonly after: boolean;
+}
+
+const maxChunk = 512;
+
+/**
+ * Index entries kept sorted by (key, id) in chunks of at most 512 entries, so an insert or a delete
+ * moves a few hundred references rather than the whole index, and a range read starts with two
+ * binary searches. (A sorted chunk list rather than a B-tree: far less code, and for in-memory
+ * indexes of up to millions of entries it performs alike.)
+ */
+export class SortedEntries {
+  #chunks: Entry[][] = [];
+  #size = 0;
+
+  /** How many entries there are. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Inserts an entry (no-op if present). */
+  insert(key: IndexKey, id: string): void {
+    const entry = { key, id };
+    if (this.#chunks.length === 0) {
+      this.#chunks.push([entry]);
+      this.#size = 1;
+      return;
+    }
+    const chunkIndex = this.#chunkFor(key, id);
+    const chunk = this.#chunks[chunkIndex]!;
+    const at = lowerBound(chunk, { key, id, after: false });
+    const existing = chunk[at];
+    if (existing && existing.key === key && existing.id === id) return;
+    chunk.splice(at, 0, entry);
+    this.#size++;
+    if (chunk.length > maxChunk) {
+      this.#chunks.splice(chunkIndex + 1, 0, chunk.splice(maxChunk >> 1));
+    }
+  }
+
+  /** Removes an entry; returns whether it was there. */
+  delete(key: IndexKey, id: string): boolean {
+    if (this.#chunks.length === 0) return false;
+    const chunkIndex = this.#chunkFor(key, id);
+    const chunk = this.#chunks[chunkIndex]!;
+    const at = lowerBound(chunk, { key, id, after: false });
+    const existing = chunk[at];
+    if (!existing || existing.key !== key || existing.id !== id) return false;
+    chunk.splice(at, 1);
+    this.#size--;
+    if (chunk.length === 0) this.#chunks.splice(chunkIndex, 1);
+    return true;
+  }
+
+  /** Removes every entry. */
+  clear(): void {
+    this.#chunks = [];
+    this.#size = 0;
+  }
+
+  /** The id of an entry with this key other than `exceptId`, or null when there is none. */
+  holderOtherThan(key: IndexKey, exceptId: string): string | null {
+    for (const entry of this.ascending({ key, id: null, after: false })) {
+      if (entry.key !== key) return null;
+      if (entry.id !== exceptId) return entry.id;
+    }
+    return null;
+  }
+
+  /** Entries in ascending order, from a place (or from the start). */
+  *ascending(from?: Seek): Generator<Entry, void, undefined> {
+    let [chunkIndex, offset] = from ? this.#locate(from) : [0, 0];
+    for (; chunkIndex < this.#chunks.length; chunkIndex++, offset = 0) {
+      const chunk = this.#chunks[chunkIndex]!;
+      for (; offset < chunk.length; offset++) yield chunk[offset]!;
+    }
+  }
+
+  /** Entries in descending order, from a place (or from the end). */
+  *descending(from?: Seek): Generator<Entry, void, undefined> {
+    let [chunkIndex, offset] = from ? this.#locate(from) : [this.#chunks.length, 0];
+    // Step to the entry just before the place.
+    offset--;
+    if (offset < 0) {
+      chunkIndex--;
+      offset = (this.#chunks[chunkIndex]?.length ?? 0) - 1;
+    }
+    for (; chunkIndex >= 0; chunkIndex--) {
+      const chunk = this.#chunks[chunkIndex]!;
+      for (; offset >= 0; offset--) yield chunk[offset]!;
+      offset = (this.#chunks[chunkIndex - 1]?.length ?? 0) - 1;
+    }
+  }
+
+  /** The chunk where (key, id) is or would be inserted. */
+  #chunkFor(key: IndexKey, id: string): number {
+    let low = 0;
+    let high = this.#chunks.length - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const chunk = this.#chunks[middle]!;
+      const last = chunk[chunk.length - 1]!;
+      if (compareEntries(last.key, last.id, key, id) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** The (chunk, offset) of the first entry at or after a place; may be one past a chunk's end. */
+  #locate(seek: Seek): [number, number] {
+    let low = 0;
+    let high = this.#chunks.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const chunk = this.#chunks[middle]!;
+      const last = chunk[chunk.length - 1]!;
+      const order = compareToSeek(last, seek);
+      if (order < 0 || (order === 0 && seek.after)) low = middle + 1;
+      else high = middle;
+    }
+    if (low === this.#chunks.length) return [low, 0];
+    return [low, lowerBound(this.#chunks[low]!, seek)];
+  }
+}
+
+function compareToSeek(entry: Entry, seek: Seek): number {
+  return seek.id === null
+    ? compareKeys(entry.key, seek.key)
+    : compareEntries(entry.key, entry.id, seek.key, seek.id);
+}
+
+/** The offset of the first entry of a chunk at or after a place. */
+function lowerBound(chunk: readonly Entry[], seek: Seek): number {
+  let low = 0;
+  let high = chunk.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    const order = compareToSeek(chunk[middle]!, seek);
+    if (order < 0 || (order === 0 && seek.after)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
