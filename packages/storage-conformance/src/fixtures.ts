@@ -1,12 +1,17 @@
 import { seededRandom } from "@crmkit/core";
-import { defineStorageSchema, type KeyRange, type RecordInput } from "@crmkit/core/storage";
+import {
+  defineStorageSchema,
+  type KeyRange,
+  type RecordInput,
+  type StorageSchema,
+} from "@crmkit/core/storage";
 
 /**
  * The schema every conformance case opens: one collection with a unique index, a plain string
  * index, a numeric index on a nested path, a multi-entry index and an index whose values mix
  * strings and numbers; a second collection for cross-collection batches.
  */
-export const conformanceSchema = defineStorageSchema({
+export const conformanceSchema: StorageSchema = defineStorageSchema({
   version: 1,
   collections: [
     {

@@ -204,13 +204,11 @@ export class IndexedDbStorage implements StorageAdapter {
     return this.#catalog.schema;
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.get} */
   async get(collection: string, id: string): Promise<StoredRecord | null> {
     const [record] = await this.getMany(collection, [id]);
     return record ?? null;
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.getMany} */
   async getMany(collection: string, ids: readonly string[]): Promise<(StoredRecord | null)[]> {
     this.#assertOpen();
     const name = this.#catalog.collection(collection).name;
@@ -224,7 +222,6 @@ export class IndexedDbStorage implements StorageAdapter {
     });
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.query} */
   async query(options: QueryOptions): Promise<Page> {
     this.#assertOpen();
     const query = prepareQuery(this.#catalog, options);
@@ -234,19 +231,16 @@ export class IndexedDbStorage implements StorageAdapter {
     return toPage(query, listed);
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.count} */
   async count(selection: Selection): Promise<number> {
     this.#assertOpen();
     const query = prepareQuery(this.#catalog, selection);
     return this.#run(`counting "${query.collection.name}"`, () => countSelection(this.#db, query));
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.scan} */
   scan(options: ScanOptions): AsyncIterable<StoredRecord[]> {
     return scanByPages(this, options);
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.write} */
   async write(operations: readonly WriteOperation[]): Promise<WriteOutcome[]> {
     this.#assertOpen();
     const prepared = prepareWrite(this.#catalog, operations);
@@ -257,7 +251,6 @@ export class IndexedDbStorage implements StorageAdapter {
     return outcomes;
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.clear} */
   async clear(collection?: string): Promise<void> {
     this.#assertOpen();
     const names =
@@ -273,13 +266,11 @@ export class IndexedDbStorage implements StorageAdapter {
     });
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.close} */
   async close(): Promise<void> {
     this.markClosed("it was closed");
     this.#db.close();
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.watch} */
   watch(listener: ChangeListener): () => void {
     this.#assertOpen();
     return this.#hub.subscribe(listener);

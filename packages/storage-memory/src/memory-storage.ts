@@ -107,14 +107,12 @@ export class MemoryStorage implements StorageAdapter {
     return this.#catalog.schema;
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.get} */
   async get(collection: string, id: string): Promise<StoredRecord | null> {
     const state = this.#state(collection);
     const entry = state.records.get(id);
     return entry ? (copyJson(entry.record) as StoredRecord) : null;
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.getMany} */
   async getMany(collection: string, ids: readonly string[]): Promise<(StoredRecord | null)[]> {
     const state = this.#state(collection);
     return ids.map((id) => {
@@ -123,7 +121,6 @@ export class MemoryStorage implements StorageAdapter {
     });
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.query} */
   async query(options: QueryOptions): Promise<Page> {
     assertOpen(this.#closed, adapterName);
     const query = prepareQuery(this.#catalog, options);
@@ -139,7 +136,6 @@ export class MemoryStorage implements StorageAdapter {
     };
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.count} */
   async count(selection: Selection): Promise<number> {
     assertOpen(this.#closed, adapterName);
     const query = prepareQuery(this.#catalog, selection);
@@ -151,12 +147,10 @@ export class MemoryStorage implements StorageAdapter {
     return count;
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.scan} */
   scan(options: ScanOptions): AsyncIterable<StoredRecord[]> {
     return scanByPages(this, options);
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.write} */
   async write(operations: readonly WriteOperation[]): Promise<WriteOutcome[]> {
     assertOpen(this.#closed, adapterName);
     const prepared = prepareWrite(this.#catalog, operations);
@@ -170,7 +164,6 @@ export class MemoryStorage implements StorageAdapter {
     return outcomes;
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.clear} */
   async clear(collection?: string): Promise<void> {
     assertOpen(this.#closed, adapterName);
     const names =
@@ -182,14 +175,12 @@ export class MemoryStorage implements StorageAdapter {
     }
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.close} */
   async close(): Promise<void> {
     this.#closed = true;
     this.#hub.clear();
     this.#collections.clear();
   }
 
-  /** {@inheritDoc @crmkit/core!StorageAdapter.watch} */
   watch(listener: ChangeListener): () => void {
     assertOpen(this.#closed, adapterName);
     return this.#hub.subscribe(listener);

@@ -1,0 +1,72 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+
+/** The flags this project launches the system Chromium with (see the README). */
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/**
+ * Bundles a browser entry (workspace packages read from source), serves it on 127.0.0.1 so it has a
+ * real origin for IndexedDB, opens it in the system Chromium and calls the global function it
+ * defines. Everything is torn down afterwards.
+ */
+export async function runInChromium<T>(entry: string, globalFunction: string): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "crmkit-bench-"));
+  const bundle = join(dir, "bundle.js");
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "iife",
+    target: "es2022",
+    conditions: ["@crmkit/source"],
+    outfile: bundle,
+    logLevel: "error",
+  });
+  const script = await readFile(bundle);
+  const server = createServer((request, response) => {
+    if (request.url === "/bundle.js") {
+      response.writeHead(200, { "content-type": "text/javascript" });
+      response.end(script);
+    } else {
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end('<!doctype html><meta charset="utf-8"><script src="/bundle.js"></script>');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: chromiumArgs,
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    return (await page.evaluate(`globalThis.${globalFunction}()`)) as T;
+  } finally {
+    await browser.close();
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The Chromium version, for the results' machine description. */
+export async function chromiumVersion(): Promise<string> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: chromiumArgs,
+  });
+  const version = browser.version();
+  await browser.close();
+  return version;
+}

@@ -1,0 +1,53 @@
+// `pnpm bench`: runs every benchmark, writes bench/results.json and prints a table.
+import { writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { chromiumVersion, runInChromium } from "./chromium.js";
+import type { BenchResult } from "./harness.js";
+import { memoryBenchmarks } from "./memory.bench.js";
+
+const only = process.argv[2];
+const results: BenchResult[] = [];
+if (!only || only === "memory") results.push(...(await memoryBenchmarks()));
+if (!only || only === "indexeddb") {
+  results.push(
+    ...(await runInChromium<BenchResult[]>(
+      fileURLToPath(new URL("./indexeddb.page.ts", import.meta.url)),
+      "runBenchmarks",
+    )),
+  );
+}
+
+const machine = {
+  cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,
+  memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+  node: process.version,
+  chromium: await chromiumVersion(),
+  date: new Date().toISOString(),
+};
+const file = fileURLToPath(new URL("../results.json", import.meta.url));
+await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(
+  file.replace(/results\.json$/, "machine.json"),
+  `${JSON.stringify(machine, null, 2)}\n`,
+);
+
+console.log(
+  `\n${machine.cpu}, ${machine.memory}, Node ${machine.node}, Chromium ${machine.chromium}\n`,
+);
+const rows = results.map((result) => [
+  result.id,
+  `${result.value.toLocaleString("en-US")} ${result.unit}`,
+  result.baseline ? `${result.baseline.value.toLocaleString("en-US")} ${result.unit}` : "",
+  result.ratio === undefined ? "" : `${result.ratio}×`,
+]);
+const header = ["id", "value", "baseline", "cost ratio"];
+const widths = header.map((title, column) =>
+  Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+);
+const line = (cells: string[]) =>
+  cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ");
+console.log(line(header));
+console.log(line(widths.map((width) => "-".repeat(width))));
+for (const row of rows) console.log(line(row));
+console.log(`\nwrote ${file}`);
