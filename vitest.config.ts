@@ -20,7 +20,11 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["packages/*/src/**/*.test.ts", "bench/src/**/*.test.ts"],
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "bench/src/**/*.test.ts",
+            "docs/examples/**/*.test.ts",
+          ],
           exclude: ["**/*.browser.test.ts", "**/node_modules/**"],
         },
       },

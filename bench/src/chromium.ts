@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 
 /** The flags this project launches the system Chromium with (see the README). */
 export const chromiumArgs = [
@@ -18,9 +18,15 @@ export const chromiumArgs = [
 /**
  * Bundles a browser entry (workspace packages read from source), serves it on 127.0.0.1 so it has a
  * real origin for IndexedDB, opens it in the system Chromium and calls the global function it
- * defines. Everything is torn down afterwards.
+ * defines. `prepare` runs once the page is loaded, before the call (to set a storage quota, say).
+ * Everything is torn down afterwards. Tests of real-browser behaviour that vitest's browser mode
+ * cannot set up use it too.
  */
-export async function runInChromium<T>(entry: string, globalFunction: string): Promise<T> {
+export async function runInChromium<T>(
+  entry: string,
+  globalFunction: string,
+  prepare?: (page: Page) => Promise<void>,
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "crmkit-bench-"));
   const bundle = join(dir, "bundle.js");
   await build({
@@ -52,6 +58,7 @@ export async function runInChromium<T>(entry: string, globalFunction: string): P
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
+    await prepare?.(page);
     return (await page.evaluate(`globalThis.${globalFunction}()`)) as T;
   } finally {
     await browser.close();

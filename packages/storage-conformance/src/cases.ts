@@ -437,42 +437,48 @@ export const conformanceCases: readonly ConformanceCase[] = [
       "returns each pre-existing record exactly once while records are inserted and updated between pages",
     async run({ open }) {
       const store = await open();
-      const existing = await load(store, 200, 3);
-      for (const index of [undefined, "status", "score", "tags"]) {
-        for (const order of ["asc", "desc"] as const) {
-          const seen: string[] = [];
-          let cursor: string | null = null;
-          let round = 0;
-          do {
-            const page: { records: StoredRecord[]; cursor: string | null } = await store.query({
-              collection: "contacts",
-              order,
-              limit: 9,
-              cursor,
-              ...(index ? { index } : {}),
-            });
-            seen.push(...page.records.map((r) => r.id));
-            cursor = page.cursor;
-            round++;
-            // New records land before and after the cursor; existing ones change unindexed fields.
-            const inserted = makeContacts(4, 1000 + round, `n${index ?? "id"}${order}${round}-`);
-            const touched = existing
-              .slice(round * 3, round * 3 + 3)
-              .map((record) => put({ ...record, note: `round ${round}` }));
-            await store.write([
-              ...inserted.map((record) => put({ ...record, email: undefined })),
-              ...touched,
-            ]);
-          } while (cursor !== null);
-          const fromBefore = seen.filter((id) => id.startsWith("c"));
-          const expected = new Set(
-            (await store.query({ collection: "contacts", ...(index ? { index } : {}) })).records
-              .map((r) => r.id)
-              .filter((id) => id.startsWith("c")),
-          );
-          expect(fromBefore.length, `${index} ${order}`).toBe(new Set(fromBefore).size);
-          expect(new Set(fromBefore)).toEqual(expected);
-        }
+      const existing = await load(store, 150, 3);
+      // Every index layout in at least one direction, and the multi-entry index in both.
+      const walks = [
+        [undefined, "asc"],
+        ["status", "desc"],
+        ["score", "asc"],
+        ["tags", "asc"],
+        ["tags", "desc"],
+      ] as const;
+      for (const [index, order] of walks) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        let round = 0;
+        do {
+          const page: { records: StoredRecord[]; cursor: string | null } = await store.query({
+            collection: "contacts",
+            order,
+            limit: 9,
+            cursor,
+            ...(index ? { index } : {}),
+          });
+          seen.push(...page.records.map((r) => r.id));
+          cursor = page.cursor;
+          round++;
+          // New records land before and after the cursor; existing ones change unindexed fields.
+          const inserted = makeContacts(4, 1000 + round, `n${index ?? "id"}${order}${round}-`);
+          const touched = existing
+            .slice(round * 3, round * 3 + 3)
+            .map((record) => put({ ...record, note: `round ${round}` }));
+          await store.write([
+            ...inserted.map((record) => put({ ...record, email: undefined })),
+            ...touched,
+          ]);
+        } while (cursor !== null);
+        const fromBefore = seen.filter((id) => id.startsWith("c"));
+        const expected = new Set(
+          (await store.query({ collection: "contacts", ...(index ? { index } : {}) })).records
+            .map((r) => r.id)
+            .filter((id) => id.startsWith("c")),
+        );
+        expect(fromBefore.length, `${index} ${order}`).toBe(new Set(fromBefore).size);
+        expect(new Set(fromBefore)).toEqual(expected);
       }
     },
   },

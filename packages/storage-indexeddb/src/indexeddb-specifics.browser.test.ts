@@ -117,7 +117,7 @@ describe("openIndexedDbStorage", () => {
     ]);
     await first.close();
     // The new unique e-mail index meets two records with the same e-mail.
-    expect(await codeOf(openIndexedDbStorage({ name, schema: v2 }))).toBe("TRANSACTION_ABORTED");
+    expect(await codeOf(openIndexedDbStorage({ name, schema: v2 }))).toBe("UNIQUE_VIOLATION");
     const again = await open(name, v1);
     expect(await again.count({ collection: "contacts" })).toBe(2);
   });

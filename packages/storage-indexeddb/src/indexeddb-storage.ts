@@ -62,9 +62,10 @@ interface ChangeMessage {
  *
  * @throws CrmkitError `VALIDATION_FAILED` for an invalid schema; `SCHEMA_MISMATCH` when the
  * database has a newer version, or the same version with other definitions; `UPGRADE_BLOCKED` when
- * a connection that is not a crmkit store refuses to close; `TRANSACTION_ABORTED` when the
- * migration fails (for instance a new unique index meets duplicate keys), leaving the database as
- * it was; `STORAGE_FAILURE` otherwise
+ * a connection that is not a crmkit store refuses to close; `UNIQUE_VIOLATION` when a migration
+ * adds a unique index that existing records violate; `QUOTA_EXCEEDED` or `TRANSACTION_ABORTED`
+ * when a migration cannot complete (a failed migration leaves the database as it was);
+ * `STORAGE_FAILURE` otherwise
  * @example
  * ```ts
  * import { openIndexedDbStorage } from "@crmkit/storage-indexeddb";
@@ -79,6 +80,7 @@ export async function openIndexedDbStorage(
   const catalog = createSchemaCatalog(options.schema);
   const { name } = options;
   let migrationFailure: unknown;
+  let transactionFailure: unknown;
   let instance: IndexedDbStorage | undefined;
 
   let rejectBlocked: (error: CrmkitError) => void = () => {};
@@ -87,8 +89,11 @@ export async function openIndexedDbStorage(
   });
   const opening = openDB(name, catalog.schema.version, {
     upgrade(db, _oldVersion, _newVersion, transaction) {
-      // A failed upgrade rejects the open below; these handlers only keep the rejection handled.
-      transaction.done.catch(() => {});
+      // A failed upgrade rejects the open with a bare AbortError; keep the transaction's own error
+      // (a QuotaExceededError, a ConstraintError) to report the real cause.
+      transaction.done.catch((error: unknown) => {
+        transactionFailure = error;
+      });
       migrate(db, transaction, catalog).catch((error: unknown) => {
         migrationFailure = error;
         try {
@@ -131,9 +136,19 @@ export async function openIndexedDbStorage(
       () => {},
     );
     if (CrmkitError.is(error)) throw error;
-    throw toCrmkitError(migrationFailure ?? error, `opening database "${name}"`, {
-      database: name,
-    });
+    // The transaction's own error names the cause; a request of the migration then only saw an
+    // AbortError, and the open request too.
+    const cause = [transactionFailure, migrationFailure, error].find(
+      (candidate) => candidate instanceof Error && candidate.name !== "AbortError",
+    );
+    if (cause instanceof Error && cause.name === "ConstraintError") {
+      throw new CrmkitError(
+        "UNIQUE_VIOLATION",
+        `Migrating IndexedDB database "${name}" to version ${catalog.schema.version} failed: a unique index meets records with the same key; the database was left as it was.`,
+        { details: { adapter: adapterName, database: name }, cause },
+      );
+    }
+    throw toCrmkitError(cause ?? error, `opening database "${name}"`, { database: name });
   }
   const stored = db.objectStoreNames.contains(metaStore)
     ? ((await db.get(metaStore, schemaKey)) as StorageSchema | undefined)
