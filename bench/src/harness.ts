@@ -30,13 +30,14 @@ export function median(values: readonly number[]): number {
 
 /**
  * Times a candidate and its baseline alternately (A, B, A, B…) so that drift of a shared, noisy
- * machine hits both alike, and returns the median duration of each in milliseconds.
+ * machine hits both alike, and returns the median duration of each in milliseconds. `setup` runs
+ * untimed before each timed run and is told which side is about to run.
  */
 export async function compareDurations(
   runs: number,
   candidate: () => Promise<void> | void,
   baseline: () => Promise<void> | void,
-  setup?: () => Promise<void> | void,
+  setup?: (which: "candidate" | "baseline") => Promise<void> | void,
 ): Promise<{ candidate: number; baseline: number }> {
   const times = { candidate: [] as number[], baseline: [] as number[] };
   for (let run = 0; run < runs; run++) {
@@ -44,7 +45,7 @@ export async function compareDurations(
     const order =
       run % 2 === 0 ? (["candidate", "baseline"] as const) : (["baseline", "candidate"] as const);
     for (const which of order) {
-      await setup?.();
+      await setup?.(which);
       const started = performance.now();
       await (which === "candidate" ? candidate : baseline)();
       times[which].push(performance.now() - started);

@@ -1,5 +1,5 @@
 // `pnpm bench`: runs every benchmark, writes bench/results.json and prints a table.
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { chromiumVersion, runInChromium } from "./chromium.js";
@@ -7,6 +7,7 @@ import type { BenchResult } from "./harness.js";
 import { memoryBenchmarks } from "./memory.bench.js";
 
 const only = process.argv[2];
+const file = fileURLToPath(new URL("../results.json", import.meta.url));
 const results: BenchResult[] = [];
 if (!only || only === "memory") results.push(...(await memoryBenchmarks()));
 if (!only || only === "indexeddb") {
@@ -25,8 +26,14 @@ const machine = {
   chromium: await chromiumVersion(),
   date: new Date().toISOString(),
 };
-const file = fileURLToPath(new URL("../results.json", import.meta.url));
-await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+// A run of one area keeps the other areas' figures from the previous run.
+const areas = new Set(results.map((result) => result.id.split(".")[0]));
+const previous = only
+  ? (JSON.parse(await readFile(file, "utf8").catch(() => "[]")) as BenchResult[]).filter(
+      (result) => !areas.has(result.id.split(".")[0]),
+    )
+  : [];
+await writeFile(file, `${JSON.stringify([...results, ...previous], null, 2)}\n`);
 await writeFile(
   file.replace(/results\.json$/, "machine.json"),
   `${JSON.stringify(machine, null, 2)}\n`,

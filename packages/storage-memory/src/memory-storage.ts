@@ -139,6 +139,16 @@ export class MemoryStorage implements StorageAdapter {
   async count(selection: Selection): Promise<number> {
     assertOpen(this.#closed, adapterName);
     const query = prepareQuery(this.#catalog, selection);
+    if (query.range.empty) return 0;
+    const { index, range } = query;
+    const single = range.lower !== undefined && range.lower === range.upper;
+    if (!index?.multiEntry || single) {
+      // Each record has at most one entry in the range: count entries by position.
+      const state = this.#collections.get(query.collection.name)!;
+      const entries = index ? state.indexes.get(index.name)! : state.ids;
+      const start = startOf({ ...query, order: "asc", after: undefined });
+      return Math.max(0, entries.rank(endOf(query)) - (start ? entries.rank(start) : 0));
+    }
     let count = 0;
     this.#visit(query, () => {
       count++;
@@ -196,22 +206,15 @@ export class MemoryStorage implements StorageAdapter {
   #visit(query: PreparedQuery, visitor: (key: IndexKey, entry: StoredEntry) => boolean): void {
     if (query.range.empty) return;
     const state = this.#collections.get(query.collection.name)!;
-    const index = query.index;
+    const { index, range, order } = query;
     const entries = index ? state.indexes.get(index.name)! : state.ids;
-    const { range, order } = query;
-    const ascending = order === "asc";
-    const iterator = ascending
-      ? entries.ascending(startOf(query))
-      : entries.descending(startOf(query));
-    for (const { key, id } of iterator) {
-      if (!keyInRange(key, range)) {
-        if (pastEnd(key, query)) return;
-        continue;
-      }
+    const multiEntry = index?.multiEntry === true;
+    entries.visit(startOf(query), order, (key, id) => {
+      if (!keyInRange(key, range)) return !pastEnd(key, query);
       const entry = state.records.get(id)!;
-      if (index?.multiEntry && listingKey(entry.keys[index.name]!, range, order) !== key) continue;
-      if (!visitor(key, entry)) return;
-    }
+      if (multiEntry && listingKey(entry.keys[index!.name]!, range, order) !== key) return true;
+      return visitor(key, entry);
+    });
   }
 }
 
@@ -237,6 +240,14 @@ function startOf(query: PreparedQuery): Seek | undefined {
   if (after) return { key: after.key, id: after.id, after: false };
   if (range.upper) return { key: range.upper.key, id: null, after: !range.upper.open };
   // Numbers sort before every string: a numeric range read backwards starts below the strings.
+  if (range.type === "number") return { key: "", id: null, after: false };
+  return undefined;
+}
+
+/** The place just past the range's last entry in ascending order (undefined: the end). */
+function endOf({ range }: PreparedQuery): Seek | undefined {
+  if (range.upper) return { key: range.upper.key, id: null, after: !range.upper.open };
+  // Strings sort after every number: a numeric range ends where the strings begin.
   if (range.type === "number") return { key: "", id: null, after: false };
   return undefined;
 }

@@ -47,6 +47,9 @@ describe("SortedEntries", () => {
             expect([...sorted.ascending(place)]).toEqual(
               expected.filter((entry) => atOrAfter(entry, place)),
             );
+            expect(sorted.rank(place)).toBe(
+              expected.filter((entry) => !atOrAfter(entry, place)).length,
+            );
             expect([...sorted.descending(place)]).toEqual(
               expected.filter((entry) => !atOrAfter(entry, place)).reverse(),
             );

@@ -75,36 +75,76 @@ export class SortedEntries {
 
   /** The id of an entry with this key other than `exceptId`, or null when there is none. */
   holderOtherThan(key: IndexKey, exceptId: string): string | null {
-    for (const entry of this.ascending({ key, id: null, after: false })) {
-      if (entry.key !== key) return null;
-      if (entry.id !== exceptId) return entry.id;
-    }
-    return null;
+    let holder: string | null = null;
+    this.visit({ key, id: null, after: false }, "asc", (entryKey, id) => {
+      if (entryKey !== key) return false;
+      if (id === exceptId) return true;
+      holder = id;
+      return false;
+    });
+    return holder;
   }
 
-  /** Entries in ascending order, from a place (or from the start). */
-  *ascending(from?: Seek): Generator<Entry, void, undefined> {
-    let [chunkIndex, offset] = from ? this.#locate(from) : [0, 0];
-    for (; chunkIndex < this.#chunks.length; chunkIndex++, offset = 0) {
-      const chunk = this.#chunks[chunkIndex]!;
-      for (; offset < chunk.length; offset++) yield chunk[offset]!;
+  /**
+   * Calls `visitor` with each entry from a place (or from the start, in `asc` order, or the end,
+   * in `desc` order) until it returns false. Plain loops, no generator: this is the hot path of
+   * every index read.
+   */
+  visit(
+    from: Seek | undefined,
+    order: "asc" | "desc",
+    visitor: (key: IndexKey, id: string) => boolean,
+  ): void {
+    const chunks = this.#chunks;
+    if (order === "asc") {
+      let [chunkIndex, offset] = from ? this.#locate(from) : [0, 0];
+      for (; chunkIndex < chunks.length; chunkIndex++, offset = 0) {
+        const chunk = chunks[chunkIndex]!;
+        for (; offset < chunk.length; offset++) {
+          const entry = chunk[offset]!;
+          if (!visitor(entry.key, entry.id)) return;
+        }
+      }
+      return;
     }
-  }
-
-  /** Entries in descending order, from a place (or from the end). */
-  *descending(from?: Seek): Generator<Entry, void, undefined> {
-    let [chunkIndex, offset] = from ? this.#locate(from) : [this.#chunks.length, 0];
-    // Step to the entry just before the place.
+    let [chunkIndex, offset] = from ? this.#locate(from) : [chunks.length, 0];
+    // Start at the entry just before the place.
     offset--;
     if (offset < 0) {
       chunkIndex--;
-      offset = (this.#chunks[chunkIndex]?.length ?? 0) - 1;
+      offset = (chunks[chunkIndex]?.length ?? 0) - 1;
     }
     for (; chunkIndex >= 0; chunkIndex--) {
-      const chunk = this.#chunks[chunkIndex]!;
-      for (; offset >= 0; offset--) yield chunk[offset]!;
-      offset = (this.#chunks[chunkIndex - 1]?.length ?? 0) - 1;
+      const chunk = chunks[chunkIndex]!;
+      for (; offset >= 0; offset--) {
+        const entry = chunk[offset]!;
+        if (!visitor(entry.key, entry.id)) return;
+      }
+      offset = (chunks[chunkIndex - 1]?.length ?? 0) - 1;
     }
+  }
+
+  /** Entries in ascending order, from a place (or from the start). */
+  ascending(from?: Seek): Entry[] {
+    const entries: Entry[] = [];
+    this.visit(from, "asc", (key, id) => entries.push({ key, id }) > 0);
+    return entries;
+  }
+
+  /** Entries in descending order, from before a place (or from the end). */
+  descending(from?: Seek): Entry[] {
+    const entries: Entry[] = [];
+    this.visit(from, "desc", (key, id) => entries.push({ key, id }) > 0);
+    return entries;
+  }
+
+  /** How many entries lie before a place (all of them when `place` is undefined). */
+  rank(place: Seek | undefined): number {
+    if (!place) return this.#size;
+    const [chunkIndex, offset] = this.#locate(place);
+    let before = offset;
+    for (let i = 0; i < chunkIndex; i++) before += this.#chunks[i]!.length;
+    return before;
   }
 
   /** The chunk where (key, id) is or would be inserted. */
