@@ -1,5 +1,4 @@
 import {
-  assertOpen,
   ChangeHub,
   type ChangeListener,
   CrmkitError,
@@ -282,7 +281,7 @@ export class IndexedDbStorage implements StorageAdapter {
   }
 
   async close(): Promise<void> {
-    this.markClosed("it was closed");
+    this.markClosed("close() was called");
     this.#db.close();
   }
 
@@ -300,7 +299,6 @@ export class IndexedDbStorage implements StorageAdapter {
   }
 
   #assertOpen(): void {
-    if (this.#closedBecause === "it was closed") assertOpen(true, adapterName);
     if (this.#closedBecause !== undefined) {
       throw new CrmkitError(
         "STORAGE_CLOSED",
