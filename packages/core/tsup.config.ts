@@ -1,11 +1,7 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base.js";
 
 export default defineConfig({
+  ...libraryBuild,
   entry: { index: "src/index.ts", "storage/index": "src/storage/index.ts" },
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "es2022",
-  treeshake: true,
 });

@@ -1,11 +1,4 @@
 import { defineConfig } from "tsup";
+import { libraryBuild } from "../../tsup.base.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "es2022",
-  treeshake: true,
-});
+export default defineConfig({ ...libraryBuild, entry: { index: "src/index.ts" } });
