@@ -71,7 +71,7 @@ const top = await store.query({
 });
 for (const record of top.records)
   console.log(
-    `${String(record.scores && (record.scores as { global: number }).global).padStart(3)}  ${record.name}  <${record.email}>`,
+    `${String((record.scores as { global: number }).global).padStart(3)}  ${record.name}  <${record.email}>`,
   );
 
 heading("Multi-entry index with cursor pagination: every gold contact, 1,000 at a time");

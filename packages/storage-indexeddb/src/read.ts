@@ -84,9 +84,7 @@ export async function countSelection(db: IDBPDatabase, query: PreparedQuery): Pr
   if (range === null) return 0;
   if (!index) return store.count(range);
   const source = store.index(index.name);
-  const { lower, upper } = query.range;
-  const single = lower !== undefined && upper !== undefined && lower.key === upper.key;
-  if (layout !== "multi" || single) return source.count(range);
+  if (layout !== "multi" || query.range.single) return source.count(range);
   // Several keys of one record may fall in the range: count distinct records.
   const ids = new Set<unknown>();
   let cursor = await source.openKeyCursor(range);

@@ -141,8 +141,7 @@ export class MemoryStorage implements StorageAdapter {
     const query = prepareQuery(this.#catalog, selection);
     if (query.range.empty) return 0;
     const { index, range } = query;
-    const single = range.lower !== undefined && range.lower === range.upper;
-    if (!index?.multiEntry || single) {
+    if (!index?.multiEntry || range.single) {
       // Each record has at most one entry in the range: count entries by position.
       const state = this.#collections.get(query.collection.name)!;
       const entries = index ? state.indexes.get(index.name)! : state.ids;

@@ -69,6 +69,8 @@ export interface NormalizedRange {
   readonly upper: RangeBound | undefined;
   /** Whether no key can match (lower above upper). */
   readonly empty: boolean;
+  /** Whether exactly one key can match (`eq`, or equal closed bounds). */
+  readonly single: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export interface NormalizedRange {
  */
 export function normalizeRange(range: KeyRange | undefined): NormalizedRange {
   if (range === undefined)
-    return { type: undefined, lower: undefined, upper: undefined, empty: false };
+    return { type: undefined, lower: undefined, upper: undefined, empty: false, single: false };
   const fail = (message: string, field?: string): never => {
     throw new CrmkitError("VALIDATION_FAILED", `Invalid key range: ${message}.`, {
       details: { path: field === undefined ? ["where"] : ["where", field] },
@@ -99,7 +101,7 @@ export function normalizeRange(range: KeyRange | undefined): NormalizedRange {
     if (entries.length > 1) fail("eq cannot be combined with other bounds", "eq");
     const key = normalizeKey(range.eq);
     const bound = { key, open: false };
-    return { type, lower: bound, upper: bound, empty: false };
+    return { type, lower: bound, upper: bound, empty: false, single: true };
   }
   if (range.gt !== undefined && range.gte !== undefined) fail("give gt or gte, not both", "gt");
   if (range.lt !== undefined && range.lte !== undefined) fail("give lt or lte, not both", "lt");
@@ -118,7 +120,8 @@ export function normalizeRange(range: KeyRange | undefined): NormalizedRange {
     const order = compareKeys(lower.key, upper.key);
     empty = order > 0 || (order === 0 && (lower.open || upper.open));
   }
-  return { type, lower, upper, empty };
+  const single = !empty && lower !== undefined && upper !== undefined && lower.key === upper.key;
+  return { type, lower, upper, empty, single };
 }
 
 /** Tells whether a key lies in a normalised range: the reference meaning of a range. */
