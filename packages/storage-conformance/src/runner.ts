@@ -31,7 +31,7 @@ export interface ConformanceOptions {
   readonly timeout?: number;
 }
 
-let locations = 0;
+let opens = 0;
 
 /**
  * Registers the whole conformance suite as vitest tests for one adapter. Call it at the top level
@@ -52,15 +52,14 @@ export function runStorageConformance(options: ConformanceOptions): void {
   describe(`storage conformance: ${options.name}`, () => {
     const opened: { store: StorageAdapter; location: string }[] = [];
     afterEach(async () => {
-      for (const { store } of opened.splice(0)) await store.close();
-      const used = new Set(usedLocations.splice(0));
-      if (options.destroy) for (const location of used) await options.destroy(location);
+      const stores = opened.splice(0);
+      for (const { store } of stores) await store.close();
+      const locations = new Set(stores.map(({ location }) => location));
+      if (options.destroy) for (const location of locations) await options.destroy(location);
     });
-    const usedLocations: string[] = [];
     const context: CaseContext = {
       async open() {
-        const location = `crmkit-conformance-${options.name}-${++locations}-${Date.now().toString(36)}`;
-        usedLocations.push(location);
+        const location = `crmkit-conformance-${options.name}-${++opens}-${Date.now().toString(36)}`;
         const store = await options.open(conformanceSchema, location);
         opened.push({ store, location });
         return store;
