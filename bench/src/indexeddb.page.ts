@@ -54,11 +54,7 @@ async function benchmarks(): Promise<BenchResult[]> {
     raw?.close();
     await deleteIndexedDbStorage("bench-crmkit");
     await deleteDB("bench-raw");
-    ours = await openIndexedDbStorage({
-      name: "bench-crmkit",
-      schema,
-      crossTabNotifications: false,
-    });
+    ours = await openIndexedDbStorage({ name: "bench-crmkit", schema });
     raw = await openRaw("bench-raw");
   };
   const rawPutLoop = async () => {
