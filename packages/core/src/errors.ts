@@ -13,6 +13,8 @@
  * - `UPGRADE_BLOCKED`: a schema upgrade is blocked by another open connection (another tab).
  * - `SCHEMA_MISMATCH`: the stored data has a newer schema version than the code opening it.
  * - `STORAGE_CLOSED`: the adapter was closed (by the host, or because another tab upgraded it).
+ * - `IN_USE`: a definition (status, tag, segment…) cannot be removed because records or other
+ *   definitions use it; `details.count` says how many, `details.usedBy` by what.
  */
 export type CrmkitErrorCode =
   | "VALIDATION_FAILED"
@@ -25,7 +27,8 @@ export type CrmkitErrorCode =
   | "TRANSACTION_ABORTED"
   | "UPGRADE_BLOCKED"
   | "SCHEMA_MISMATCH"
-  | "STORAGE_CLOSED";
+  | "STORAGE_CLOSED"
+  | "IN_USE";
 
 /** All {@link CrmkitErrorCode} values, for exhaustive checks and documentation. */
 export const crmkitErrorCodes: readonly CrmkitErrorCode[] = [
@@ -40,6 +43,7 @@ export const crmkitErrorCodes: readonly CrmkitErrorCode[] = [
   "UPGRADE_BLOCKED",
   "SCHEMA_MISMATCH",
   "STORAGE_CLOSED",
+  "IN_USE",
 ];
 
 /** One path segment: an object key or an array index. */
@@ -80,6 +84,10 @@ export interface CrmkitErrorDetails {
   readonly adapter?: string;
   /** For `CAPABILITY_MISSING`: the capability that was needed. */
   readonly capability?: string;
+  /** For `IN_USE`: how many records and definitions use the definition. */
+  readonly count?: number;
+  /** For `IN_USE`: how many of each kind use it, e.g. `{ contacts: 12, segments: 1 }`. */
+  readonly usedBy?: Readonly<Record<string, number>>;
   /** Anything else worth knowing, JSON-serialisable. */
   readonly [key: string]: unknown;
 }

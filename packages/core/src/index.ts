@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export { type Crm, type CrmEvents, type CrmOptions, createCrm } from "./crm.js";
 export {
   createEnvironment,
   createTestEnvironment,
@@ -25,6 +26,57 @@ export {
   validationError,
 } from "./errors.js";
 export {
+  createEventBus,
+  type EventBus,
+  type EventBusOptions,
+  type EventHandler,
+} from "./events/index.js";
+export {
+  type TeamInput,
+  type TeamPatch,
+  TeamRepository,
+  type UserInput,
+  type UserPatch,
+  UserRepository,
+} from "./records/directory.js";
+export {
+  type AccountInput,
+  type AccountPatch,
+  accountInputSchema,
+  accountPatchSchema,
+  type ContactInput,
+  type ContactPatch,
+  contactInputSchema,
+  contactPatchSchema,
+} from "./records/party-input.js";
+export {
+  type ImportFailure,
+  type ImportOptions,
+  type ImportReport,
+  PartyRepository,
+  type PartySpec,
+  type RepositoryDeps,
+  type WriteOptions,
+} from "./records/party-repository.js";
+export { collections, crmStorageSchema } from "./records/schema.js";
+export type {
+  Account,
+  Contact,
+  CustomFieldDefinition,
+  CustomFieldType,
+  PartyFields,
+  PartyKind,
+  StatusDefinition,
+  Tag,
+  TagCardinality,
+  TagCategory,
+  Team,
+  User,
+  UserRole,
+} from "./records/types.js";
+export { contactRoles } from "./records/types.js";
+export * from "./segments/index.js";
+export {
   type CollectionDefinition,
   defineStorageSchema,
   type IndexDefinition,
@@ -42,4 +94,17 @@ export {
   type WriteOperation,
   type WriteOutcome,
 } from "./storage/index.js";
+export {
+  type CustomFieldInput,
+  CustomFieldService,
+  defaultStatuses,
+  type RemoveOptions,
+  type StatusInput,
+  StatusService,
+  type TagCategoryInput,
+  type TagInput,
+  TagService,
+} from "./taxonomy/service.js";
+export { loadTaxonomy, type Taxonomy } from "./taxonomy/snapshot.js";
+export * from "./time/index.js";
 export { parseInput, toValidationIssues } from "./validation.js";

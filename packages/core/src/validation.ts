@@ -3,11 +3,14 @@ import { type CrmkitErrorDetails, type ValidationIssue, validationError } from "
 
 /** Converts zod issues to crmkit's {@link ValidationIssue} shape (paths of strings and numbers). */
 export function toValidationIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
-  return issues.map((issue) => ({
-    path: issue.path.map((segment) => (typeof segment === "symbol" ? String(segment) : segment)),
-    message: issue.message,
-    code: issue.code,
-  }));
+  return issues.map((issue) => {
+    const path = issue.path.map((segment) =>
+      typeof segment === "symbol" ? String(segment) : segment,
+    );
+    // An unknown key is a problem of that key, so name it in the path.
+    if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+    return { path, message: issue.message, code: issue.code };
+  });
 }
 
 /**

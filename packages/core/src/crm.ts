@@ -1,0 +1,181 @@
+import { createEnvironment, type Environment } from "./environment.js";
+import { CrmkitError } from "./errors.js";
+import { createEventBus, type EventBus } from "./events/event-bus.js";
+import { TeamRepository, UserRepository } from "./records/directory.js";
+import {
+  type AccountInput,
+  type AccountPatch,
+  accountInputSchema,
+  accountPatchSchema,
+  type ContactInput,
+  type ContactPatch,
+  contactInputSchema,
+  contactPatchSchema,
+} from "./records/party-input.js";
+import { PartyRepository } from "./records/party-repository.js";
+import { collections, crmStorageSchema } from "./records/schema.js";
+import type { Account, Contact } from "./records/types.js";
+import { type SegmentEvents, SegmentService } from "./segments/service.js";
+import { sameIndexDefinition } from "./storage/schema.js";
+import type { StorageAdapter, StorageSchema } from "./storage/types.js";
+import {
+  CustomFieldService,
+  defaultStatuses,
+  StatusService,
+  TagService,
+} from "./taxonomy/service.js";
+import { isValidTimezone } from "./time/zoned.js";
+
+/** Every event crmkit emits, by type. Later capabilities add theirs. */
+export interface CrmEvents extends SegmentEvents {}
+
+/** Options of {@link createCrm}. */
+export interface CrmOptions {
+  /** A store opened with {@link crmStorageSchema} (or a schema containing it). */
+  readonly storage: StorageAdapter;
+  /**
+   * Clock, ids and randomness.
+   * @default createEnvironment()
+   */
+  readonly environment?: Environment;
+  /**
+   * The workspace's IANA timezone: relative dates ("this quarter") and calendar dates in queries
+   * are read in it unless a clause names its own.
+   * @default "UTC"
+   */
+  readonly timezone?: string;
+  /**
+   * The status of a new contact or account that names none.
+   * @default "prospect"
+   */
+  readonly defaultStatus?: string;
+  /**
+   * The event bus to emit on, if the host wants to share one.
+   * @default a new bus
+   */
+  readonly events?: EventBus<CrmEvents>;
+}
+
+/** A crmkit workspace: repositories, definitions, segments and events over one store. */
+export interface Crm {
+  /** People. */
+  readonly contacts: PartyRepository<Contact, ContactInput, ContactPatch>;
+  /** Companies. */
+  readonly accounts: PartyRepository<Account, AccountInput, AccountPatch>;
+  /** Users (reps, managers). */
+  readonly users: UserRepository;
+  /** Teams of users. */
+  readonly teams: TeamRepository;
+  /** Statuses (customer, prospect…, and the workspace's own). */
+  readonly statuses: StatusService;
+  /** Tag categories and tags. */
+  readonly tags: TagService;
+  /** Custom field definitions. */
+  readonly customFields: CustomFieldService;
+  /** Dynamic segments. */
+  readonly segments: SegmentService;
+  /** Where `segment.entered`, `segment.left` and later events are emitted. */
+  readonly events: EventBus<CrmEvents>;
+  /** The environment in use. */
+  readonly environment: Environment;
+}
+
+function checkSchema(storage: StorageAdapter): void {
+  const needs: StorageSchema = crmStorageSchema;
+  for (const needed of needs.collections) {
+    const present = storage.schema.collections.find(
+      (collection) => collection.name === needed.name,
+    );
+    const missing = (needed.indexes ?? []).filter(
+      (index) => !(present?.indexes ?? []).some((other) => sameIndexDefinition(index, other)),
+    );
+    if (present === undefined || missing.length > 0) {
+      throw new CrmkitError(
+        "SCHEMA_MISMATCH",
+        `The store lacks ${present === undefined ? `collection "${needed.name}"` : `index "${missing[0]!.name}" of "${needed.name}"`}; open it with crmStorageSchema.`,
+        { details: { collection: needed.name, adapter: storage.name } },
+      );
+    }
+  }
+}
+
+/**
+ * Opens a crmkit workspace over a store: checks the store's schema and, the first time, creates the
+ * default statuses.
+ *
+ * @throws CrmkitError `SCHEMA_MISMATCH` when the store was not opened with {@link crmStorageSchema},
+ * `VALIDATION_FAILED` for an unknown timezone
+ * @example
+ * ```ts
+ * const storage = createMemoryStorage({ schema: crmStorageSchema });
+ * const crm = await createCrm({ storage, timezone: "Europe/Paris" });
+ * const ada = await crm.contacts.create({ firstName: "Ada", email: "ada@example.com", country: "FR" });
+ * ```
+ */
+export async function createCrm(options: CrmOptions): Promise<Crm> {
+  const storage = options.storage;
+  checkSchema(storage);
+  const timezone = options.timezone ?? "UTC";
+  if (!isValidTimezone(timezone)) {
+    throw new CrmkitError("VALIDATION_FAILED", `Unknown timezone "${timezone}".`, {
+      details: { path: ["timezone"] },
+    });
+  }
+  const environment = options.environment ?? createEnvironment();
+  const events = options.events ?? createEventBus<CrmEvents>();
+  const segments = new SegmentService({ storage, environment, events, timezone });
+  const deps = {
+    storage,
+    environment,
+    segments,
+    defaultStatus: options.defaultStatus ?? "prospect",
+  };
+  await seedDefaults(storage, environment);
+  return {
+    contacts: new PartyRepository<Contact, ContactInput, ContactPatch>(deps, {
+      kind: "contact",
+      collection: collections.contacts,
+      createSchema: contactInputSchema,
+      patchSchema: contactPatchSchema,
+      upsertKeys: ["email", "externalId"],
+    }),
+    accounts: new PartyRepository<Account, AccountInput, AccountPatch>(deps, {
+      kind: "account",
+      collection: collections.accounts,
+      createSchema: accountInputSchema,
+      patchSchema: accountPatchSchema,
+      upsertKeys: ["externalId"],
+    }),
+    users: new UserRepository({ storage, environment }),
+    teams: new TeamRepository({ storage, environment }),
+    statuses: new StatusService({ storage, environment, segments }),
+    tags: new TagService({ storage, environment, segments }),
+    customFields: new CustomFieldService({ storage, environment, segments }),
+    segments,
+    events,
+    environment,
+  };
+}
+
+async function seedDefaults(storage: StorageAdapter, environment: Environment): Promise<void> {
+  if ((await storage.get(collections.meta, "workspace")) !== null) return;
+  const now = new Date(environment.now()).toISOString();
+  try {
+    // One batch: the marker and the defaults appear together, or not at all (two tabs racing).
+    await storage.write([
+      {
+        type: "put",
+        collection: collections.meta,
+        record: { id: "workspace", seededAt: now },
+        expectedRevision: 0,
+      },
+      ...defaultStatuses.map((status) => ({
+        type: "put" as const,
+        collection: collections.statuses,
+        record: { ...status, builtIn: true, createdAt: now, updatedAt: now },
+      })),
+    ]);
+  } catch (error) {
+    if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
+  }
+}

@@ -1,0 +1,6 @@
+export {
+  createEventBus,
+  type EventBus,
+  type EventBusOptions,
+  type EventHandler,
+} from "./event-bus.js";

@@ -1,0 +1,220 @@
+import { z } from "zod";
+import type { Environment } from "../environment.js";
+import { CrmkitError } from "../errors.js";
+import type { StorageAdapter } from "../storage/types.js";
+import { isValidTimezone } from "../time/zoned.js";
+import { parseInput } from "../validation.js";
+import { readAll } from "./read-all.js";
+import { collections } from "./schema.js";
+import type { Team, User } from "./types.js";
+
+const timezone = z.string().refine(isValidTimezone, "use an IANA timezone such as Europe/Paris");
+const userInput = z.strictObject({
+  id: z.string().min(1).max(128).optional(),
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  role: z.enum(["inside", "field", "manager", "admin"]),
+  teamId: z.string().min(1).optional(),
+  territory: z.string().trim().min(1).max(100).optional(),
+  timezone: timezone.default("UTC"),
+  active: z.boolean().default(true),
+});
+const teamInput = z.strictObject({
+  id: z.string().min(1).max(128).optional(),
+  name: z.string().trim().min(1).max(200),
+  managerId: z.string().min(1).optional(),
+  territory: z.string().trim().min(1).max(100).optional(),
+});
+
+/** A new user (rep). */
+export type UserInput = z.input<typeof userInput>;
+/** A new team. */
+export type TeamInput = z.input<typeof teamInput>;
+/** A user update; `null` clears an optional field. */
+export type UserPatch = { readonly [K in Exclude<keyof UserInput, "id">]?: UserInput[K] | null };
+/** A team update; `null` clears an optional field. */
+export type TeamPatch = { readonly [K in Exclude<keyof TeamInput, "id">]?: TeamInput[K] | null };
+
+interface Deps {
+  readonly storage: StorageAdapter;
+  readonly environment: Environment;
+}
+
+abstract class SimpleRepository<Entity, Input> {
+  protected readonly deps: Deps;
+  protected abstract readonly collection: string;
+  protected abstract readonly what: string;
+  protected abstract readonly schema: z.ZodType<Record<string, unknown>>;
+
+  /** @internal */
+  constructor(deps: Deps) {
+    this.deps = deps;
+  }
+
+  protected abstract checkReferences(record: Record<string, unknown>): Promise<void>;
+
+  /** Lists every record. */
+  async list(): Promise<Entity[]> {
+    return readAll<Entity>(this.deps.storage, this.collection);
+  }
+
+  /** Reads one record, or `null`. */
+  async get(id: string): Promise<Entity | null> {
+    return (await this.deps.storage.get(this.collection, id)) as Entity | null;
+  }
+
+  /**
+   * Creates a record.
+   * @throws CrmkitError `VALIDATION_FAILED`, `UNIQUE_VIOLATION`
+   */
+  async create(input: Input): Promise<Entity> {
+    const parsed = parseInput(this.schema, input, this.what);
+    const now = new Date(this.deps.environment.now()).toISOString();
+    const record = {
+      ...parsed,
+      id: (parsed.id as string | undefined) ?? this.deps.environment.newId(),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.checkReferences(record);
+    const [outcome] = await this.deps.storage.write([
+      { type: "put", collection: this.collection, record, expectedRevision: 0 },
+    ]);
+    return { ...record, revision: outcome!.revision } as Entity;
+  }
+
+  /**
+   * Updates a record; `null` clears an optional field.
+   * @throws CrmkitError `NOT_FOUND`, `VALIDATION_FAILED`, `REVISION_CONFLICT`
+   */
+  async update(
+    id: string,
+    patch: Record<string, unknown>,
+    options: { readonly expectedRevision?: number } = {},
+  ): Promise<Entity> {
+    const current = await this.deps.storage.get(this.collection, id);
+    if (current === null)
+      throw new CrmkitError("NOT_FOUND", `There is no ${this.what} "${id}".`, { details: { id } });
+    const cleared = Object.keys(patch).filter((key) => patch[key] === null);
+    const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== null));
+    const merged: Record<string, unknown> = { ...current, ...given };
+    for (const key of cleared) delete merged[key];
+    const { revision: _revision, createdAt, updatedAt: _updatedAt, ...rest } = merged;
+    const parsed = parseInput(this.schema, rest, `${this.what} update`);
+    const record = {
+      ...parsed,
+      id,
+      createdAt,
+      updatedAt: new Date(this.deps.environment.now()).toISOString(),
+    };
+    await this.checkReferences(record);
+    const [outcome] = await this.deps.storage.write([
+      {
+        type: "put",
+        collection: this.collection,
+        record: record as never,
+        expectedRevision: options.expectedRevision ?? current.revision,
+      },
+    ]);
+    return { ...record, revision: outcome!.revision } as Entity;
+  }
+}
+
+/** Users: the reps (and managers) records are assigned to. */
+export class UserRepository extends SimpleRepository<User, UserInput> {
+  protected readonly collection = collections.users;
+  protected readonly what = "user";
+  protected readonly schema = userInput as unknown as z.ZodType<Record<string, unknown>>;
+
+  protected async checkReferences(record: Record<string, unknown>): Promise<void> {
+    if (
+      typeof record.teamId === "string" &&
+      (await this.deps.storage.get(collections.teams, record.teamId)) === null
+    ) {
+      throw new CrmkitError("VALIDATION_FAILED", `There is no team "${record.teamId}".`, {
+        details: { path: ["teamId"] },
+      });
+    }
+  }
+
+  /** Updates a user. Deactivate (`active: false`) rather than delete a user who owns records. */
+  override update(
+    id: string,
+    patch: UserPatch,
+    options: { readonly expectedRevision?: number } = {},
+  ): Promise<User> {
+    return super.update(id, patch, options);
+  }
+
+  /**
+   * Deletes a user.
+   * @throws CrmkitError `IN_USE` while the user owns contacts or accounts (deactivate them instead)
+   */
+  async remove(id: string): Promise<void> {
+    const contacts = await this.deps.storage.count({
+      collection: collections.contacts,
+      index: "ownerId",
+      where: { eq: id },
+    });
+    const accounts = await this.deps.storage.count({
+      collection: collections.accounts,
+      index: "ownerId",
+      where: { eq: id },
+    });
+    if (contacts + accounts > 0) {
+      throw new CrmkitError(
+        "IN_USE",
+        `User "${id}" owns ${contacts} contact(s) and ${accounts} account(s); reassign them or deactivate the user.`,
+        {
+          details: { id, count: contacts + accounts, usedBy: { contacts, accounts } },
+        },
+      );
+    }
+    await this.deps.storage.write([{ type: "delete", collection: collections.users, id }]);
+  }
+}
+
+/** Teams of users. */
+export class TeamRepository extends SimpleRepository<Team, TeamInput> {
+  protected readonly collection = collections.teams;
+  protected readonly what = "team";
+  protected readonly schema = teamInput as unknown as z.ZodType<Record<string, unknown>>;
+
+  protected async checkReferences(record: Record<string, unknown>): Promise<void> {
+    if (
+      typeof record.managerId === "string" &&
+      (await this.deps.storage.get(collections.users, record.managerId)) === null
+    ) {
+      throw new CrmkitError("VALIDATION_FAILED", `There is no user "${record.managerId}".`, {
+        details: { path: ["managerId"] },
+      });
+    }
+  }
+
+  /** Updates a team. */
+  override update(
+    id: string,
+    patch: TeamPatch,
+    options: { readonly expectedRevision?: number } = {},
+  ): Promise<Team> {
+    return super.update(id, patch, options);
+  }
+
+  /**
+   * Deletes a team.
+   * @throws CrmkitError `IN_USE` while users belong to it
+   */
+  async remove(id: string): Promise<void> {
+    const members = await this.deps.storage.count({
+      collection: collections.users,
+      index: "teamId",
+      where: { eq: id },
+    });
+    if (members > 0) {
+      throw new CrmkitError("IN_USE", `Team "${id}" still has ${members} member(s).`, {
+        details: { id, count: members, usedBy: { users: members } },
+      });
+    }
+    await this.deps.storage.write([{ type: "delete", collection: collections.teams, id }]);
+  }
+}

@@ -1,0 +1,210 @@
+import { z } from "zod";
+import type { PathSegment, ValidationIssue } from "../errors.js";
+import type { JsonValue } from "../storage/types.js";
+import type { Taxonomy } from "../taxonomy/snapshot.js";
+import type { PartyKind } from "./types.js";
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const id = z.string().min(1).max(128);
+const email = z.string().trim().toLowerCase().pipe(z.email());
+const country = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, "use an ISO 3166-1 alpha-2 code such as FR");
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, "use a domain such as example.com");
+const scores = z.record(
+  z.string().regex(/^\w{1,64}$/, "use letters, digits and _"),
+  z.number().refine(Number.isFinite, "use a finite number"),
+);
+
+const common = {
+  status: id.optional(),
+  tags: z.array(id).max(200).optional(),
+  ownerId: id.optional(),
+  source: text(100).optional(),
+  territory: text(100).optional(),
+  country: country.optional(),
+  externalId: text(200).optional(),
+  custom: z.record(z.string(), z.unknown()).optional(),
+  scores: scores.optional(),
+};
+
+/** The zod schema of a new contact. */
+export const contactInputSchema = z.strictObject({
+  id: id.optional(),
+  firstName: text(200).optional(),
+  lastName: text(200).optional(),
+  email: email.optional(),
+  phone: text(50).optional(),
+  accountId: id.optional(),
+  role: text(64).optional(),
+  ...common,
+});
+
+/** The zod schema of a new account. */
+export const accountInputSchema = z.strictObject({
+  id: id.optional(),
+  name: text(300),
+  domain: domain.optional(),
+  ...common,
+});
+
+/** A new contact, as given to `crm.contacts.create` or imported. */
+export type ContactInput = z.input<typeof contactInputSchema>;
+/** A new account, as given to `crm.accounts.create` or imported. */
+export type AccountInput = z.input<typeof accountInputSchema>;
+
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+/** The zod schema of a contact update: `null` clears an optional field. */
+export const contactPatchSchema = z.strictObject({
+  firstName: nullable(text(200)),
+  lastName: nullable(text(200)),
+  email: nullable(email),
+  phone: nullable(text(50)),
+  accountId: nullable(id),
+  role: nullable(text(64)),
+  status: id.optional(),
+  tags: common.tags,
+  ownerId: nullable(id),
+  source: nullable(text(100)),
+  territory: nullable(text(100)),
+  country: nullable(country),
+  externalId: nullable(text(200)),
+  custom: common.custom,
+  scores: common.scores,
+});
+
+/** The zod schema of an account update: `null` clears an optional field. */
+export const accountPatchSchema = z.strictObject({
+  name: text(300).optional(),
+  domain: nullable(domain),
+  status: id.optional(),
+  tags: common.tags,
+  ownerId: nullable(id),
+  source: nullable(text(100)),
+  territory: nullable(text(100)),
+  country: nullable(country),
+  externalId: nullable(text(200)),
+  custom: common.custom,
+  scores: common.scores,
+});
+
+/**
+ * A contact update. Given fields replace the stored ones; `null` clears an optional field; `custom`
+ * is merged key by key (`null` removes a key); `tags`, when given, is the new complete list.
+ */
+export type ContactPatch = z.input<typeof contactPatchSchema>;
+/** An account update, with the same rules as {@link ContactPatch}. */
+export type AccountPatch = z.input<typeof accountPatchSchema>;
+
+/**
+ * Checks a record about to be written against the workspace's definitions: its status and tags
+ * exist, no two tags share a `single` category, and its custom fields are declared, typed and
+ * complete. Returns the problems with their paths.
+ */
+export function checkParty(
+  record: { status: unknown; tags: readonly string[]; custom: Readonly<Record<string, unknown>> },
+  kind: PartyKind,
+  taxonomy: Taxonomy,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const problem = (path: PathSegment[], message: string, code: string) =>
+    issues.push({ path, message, code });
+  if (typeof record.status !== "string" || !taxonomy.statuses.has(record.status)) {
+    problem(["status"], `unknown status "${String(record.status)}"`, "unknown_status");
+  }
+  const singles = new Map<string, string>();
+  record.tags.forEach((tagId, position) => {
+    const tag = taxonomy.tags.get(tagId);
+    if (tag === undefined) {
+      problem(["tags", position], `unknown tag "${tagId}"`, "unknown_tag");
+      return;
+    }
+    if (taxonomy.categories.get(tag.categoryId)?.cardinality !== "single") return;
+    const other = singles.get(tag.categoryId);
+    if (other !== undefined && other !== tagId) {
+      problem(
+        ["tags", position],
+        `tags "${other}" and "${tagId}" are both in single-choice category "${tag.categoryId}"`,
+        "single_category",
+      );
+    }
+    singles.set(tag.categoryId, tagId);
+  });
+  const fields = taxonomy.fields[kind];
+  for (const [key, value] of Object.entries(record.custom)) {
+    const field = fields.get(key);
+    const path = ["custom", key];
+    if (field === undefined) {
+      problem(path, `unknown custom field "${key}" on ${kind}s`, "unknown_field");
+      continue;
+    }
+    const fail = (expected: string) => problem(path, `"${key}" must be ${expected}`, "wrong_type");
+    switch (field.type) {
+      case "string":
+        if (typeof value !== "string" || value.length > 10_000)
+          fail("a string of at most 10,000 characters");
+        break;
+      case "number":
+        if (typeof value !== "number" || !Number.isFinite(value)) fail("a finite number");
+        break;
+      case "boolean":
+        if (typeof value !== "boolean") fail("true or false");
+        break;
+      case "date":
+        if (typeof value !== "string" || !z.iso.date().safeParse(value).success)
+          fail("a date YYYY-MM-DD");
+        break;
+      case "enum":
+        if (typeof value !== "string" || !field.options?.includes(value))
+          fail(`one of ${field.options?.join(", ")}`);
+        break;
+    }
+  }
+  for (const field of fields.values()) {
+    if (field.required && !(field.id in record.custom)) {
+      problem(["custom", field.id], `custom field "${field.id}" is required`, "required");
+    }
+  }
+  return issues;
+}
+
+/** Applies `custom` changes: keys set to `null` are removed, others replaced. */
+export function mergeCustom(
+  current: Readonly<Record<string, JsonValue>>,
+  changes: Readonly<Record<string, unknown>> | undefined,
+): Record<string, JsonValue> {
+  const merged: Record<string, JsonValue> = { ...current };
+  for (const [key, value] of Object.entries(changes ?? {})) {
+    if (value === null || value === undefined) delete merged[key];
+    else merged[key] = value as JsonValue;
+  }
+  return merged;
+}
+
+/**
+ * Adds tags to a list the way a single-choice category demands: a new tag replaces the record's
+ * other tag of the same `single` category (setting Gold removes Silver).
+ */
+export function addTagsTo(
+  current: readonly string[],
+  added: readonly string[],
+  taxonomy: Taxonomy,
+): string[] {
+  let tags = [...current];
+  for (const tagId of added) {
+    if (tags.includes(tagId)) continue;
+    const category = taxonomy.tags.get(tagId)?.categoryId;
+    if (category !== undefined && taxonomy.categories.get(category)?.cardinality === "single") {
+      tags = tags.filter((other) => taxonomy.tags.get(other)?.categoryId !== category);
+    }
+    tags.push(tagId);
+  }
+  return tags;
+}

@@ -1,0 +1,117 @@
+import type { PartyKind } from "../records/types.js";
+import type { Taxonomy } from "../taxonomy/snapshot.js";
+
+/**
+ * The type of a field as the query language sees it. `instant` fields hold ISO 8601 instants,
+ * `date` fields calendar dates (`YYYY-MM-DD`), `status` fields status ids, `id` fields record ids.
+ */
+export type FieldType =
+  | "string"
+  | "number"
+  | "boolean"
+  | "instant"
+  | "date"
+  | "enum"
+  | "status"
+  | "id"
+  | "tags";
+
+/** Where a field's value is read from. */
+export type FieldSource = "self" | "account" | "team";
+
+/** What the query language knows of one field. */
+export interface FieldInfo {
+  /** The field as named in queries. */
+  readonly name: string;
+  /** Its type. */
+  readonly type: FieldType;
+  /** The record holding it: the record itself, its account, or its owner's team (`teamId`). */
+  readonly source: FieldSource;
+  /** The path of the value in the source record. */
+  readonly path: readonly string[];
+  /** The storage index on the field, when one exists. */
+  readonly index?: string;
+  /** For `enum` fields, the allowed values. */
+  readonly options?: readonly string[];
+  /** The value a missing field counts as (score groups count as 0). */
+  readonly fallback?: number;
+}
+
+const common: Record<string, [FieldType, string?]> = {
+  status: ["status", "status"],
+  tags: ["tags", "tags"],
+  ownerId: ["id", "ownerId"],
+  source: ["string"],
+  territory: ["string", "territory"],
+  country: ["string", "country"],
+  externalId: ["string", "externalId"],
+  createdAt: ["instant", "createdAt"],
+  updatedAt: ["instant", "updatedAt"],
+};
+
+const builtIn: Record<PartyKind, Record<string, [FieldType, string?]>> = {
+  contact: {
+    ...common,
+    firstName: ["string"],
+    lastName: ["string"],
+    email: ["string", "email"],
+    phone: ["string"],
+    accountId: ["id", "accountId"],
+    role: ["string"],
+  },
+  account: { ...common, name: ["string"], domain: ["string", "domain"] },
+};
+
+/** The built-in field names of a record kind (custom fields, scores and `teamId` aside). */
+export function builtInFields(target: PartyKind): string[] {
+  return Object.keys(builtIn[target]);
+}
+
+/**
+ * Resolves a field name of a query on `target` records, or returns `undefined` for an unknown field.
+ */
+export function resolveField(
+  name: string,
+  target: PartyKind,
+  taxonomy: Taxonomy,
+  source: "self" | "account" = "self",
+): FieldInfo | undefined {
+  const dot = name.indexOf(".");
+  if (dot === -1) {
+    if (name === "teamId") return { name, type: "id", source: "team", path: ["teamId"] };
+    const known = builtIn[target][name];
+    if (known === undefined) return undefined;
+    const [type, index] = known;
+    return index === undefined || source === "account"
+      ? { name, type, source, path: [name] }
+      : { name, type, source, path: [name], index };
+  }
+  const head = name.slice(0, dot);
+  const rest = name.slice(dot + 1);
+  if (head === "account" && target === "contact" && source === "self") {
+    const inner = resolveField(rest, "account", taxonomy, "account");
+    if (inner === undefined || inner.source === "team") return undefined;
+    return { ...inner, name };
+  }
+  if (rest.includes(".")) return undefined;
+  if (head === "scores") {
+    return { name, type: "number", source, path: ["scores", rest], fallback: 0 };
+  }
+  if (head === "custom") {
+    const definition = taxonomy.fields[target].get(rest);
+    if (definition === undefined) return undefined;
+    const base = { name, type: definition.type, source, path: ["custom", rest] } as const;
+    return definition.options === undefined ? base : { ...base, options: definition.options };
+  }
+  return undefined;
+}
+
+/** Reads a value at a path; `undefined` when any step is missing. */
+export function readPath(record: unknown, path: readonly string[]): unknown {
+  let value = record;
+  for (const step of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
+}

@@ -1,0 +1,259 @@
+import { z } from "zod";
+import type { CalendarUnit } from "../time/zoned.js";
+
+/** A value a field can be compared with. */
+export type Scalar = string | number | boolean;
+
+/** Operators comparing a field with one value. */
+export type EqualityOperator = "eq" | "ne";
+/** Operators comparing a field with a list of values. */
+export type SetOperator = "in" | "notIn";
+/** Ordering operators, for numbers, instants and dates. */
+export type OrderOperator = "lt" | "lte" | "gt" | "gte";
+/** Text operators. */
+export type TextOperator = "contains" | "startsWith" | "endsWith";
+/** Relative-date operators, evaluated against the injected clock. */
+export type RelativeOperator = "withinLast" | "olderThan" | "withinNext";
+
+/** Tags of the record itself, or (from a contact) of its account. */
+export type TagOwner = "self" | "account";
+
+/**
+ * A segment query: a JSON-serialisable tree that selects contacts or accounts. Fields are named by
+ * their path in the record (`status`, `country`, `custom.industry`, `scores.global`), `teamId` (the
+ * owner's team), or, from a contact, `account.<field>` for its account's fields.
+ *
+ * A field that is missing (or `null`) matches no comparison except `ne`, `notIn` and `empty`, so
+ * `not` is always the exact complement.
+ */
+export type SegmentQuery =
+  | { readonly op: "and"; readonly of: readonly SegmentQuery[] }
+  | { readonly op: "or"; readonly of: readonly SegmentQuery[] }
+  | { readonly op: "not"; readonly of: SegmentQuery }
+  | { readonly op: EqualityOperator; readonly field: string; readonly value: Scalar }
+  | { readonly op: SetOperator; readonly field: string; readonly values: readonly Scalar[] }
+  | { readonly op: OrderOperator; readonly field: string; readonly value: number | string }
+  | {
+      readonly op: "between";
+      readonly field: string;
+      readonly from: number | string;
+      readonly to: number | string;
+    }
+  | { readonly op: "exists" | "empty"; readonly field: string }
+  | {
+      readonly op: TextOperator;
+      readonly field: string;
+      readonly value: string;
+      readonly ignoreCase?: boolean | undefined;
+    }
+  | {
+      readonly op: "matches";
+      readonly field: string;
+      readonly pattern: string;
+      readonly ignoreCase?: boolean | undefined;
+    }
+  | { readonly op: "hasTag"; readonly tag: string; readonly of?: TagOwner | undefined }
+  | {
+      readonly op: "hasAnyTag" | "hasAllTags";
+      readonly tags: readonly string[];
+      readonly of?: TagOwner | undefined;
+    }
+  | {
+      readonly op: "hasTagInCategory";
+      readonly category: string;
+      readonly of?: TagOwner | undefined;
+    }
+  | {
+      readonly op: "categoryIs";
+      readonly category: string;
+      readonly tag: string;
+      readonly of?: TagOwner | undefined;
+    }
+  | {
+      readonly op: RelativeOperator;
+      readonly field: string;
+      readonly amount: number;
+      readonly unit: CalendarUnit;
+      readonly timezone?: string | undefined;
+    }
+  | {
+      readonly op: "inPeriod";
+      readonly field: string;
+      readonly unit: CalendarUnit;
+      readonly offset?: number | undefined;
+      readonly timezone?: string | undefined;
+    }
+  | { readonly op: "inSegment"; readonly segment: string };
+
+/** The `op` of every query node. */
+export type QueryOperator = SegmentQuery["op"];
+
+/** The longest regular expression source a `matches` node accepts. */
+export const maxPatternLength = 200;
+
+const fieldName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/, "use a dotted path of field names");
+const id = z.string().min(1).max(512);
+const scalar = z.union([
+  z.string().max(10_000),
+  z.number().refine(Number.isFinite, "use a finite number"),
+  z.boolean(),
+]);
+const orderValue = z.union([
+  z.string().max(100),
+  z.number().refine(Number.isFinite, "use a finite number"),
+]);
+const unit = z.enum(["day", "week", "month", "quarter", "year"]);
+const tagOwner = z.enum(["self", "account"]).optional();
+const timezone = z.string().min(1).max(100).optional();
+
+const querySchema: z.ZodType<SegmentQuery> = z.lazy(() =>
+  z.discriminatedUnion("op", [
+    z.strictObject({ op: z.literal("and"), of: z.array(querySchema).min(1).max(200) }),
+    z.strictObject({ op: z.literal("or"), of: z.array(querySchema).min(1).max(200) }),
+    z.strictObject({ op: z.literal("not"), of: querySchema }),
+    z.strictObject({ op: z.enum(["eq", "ne"]), field: fieldName, value: scalar }),
+    z.strictObject({
+      op: z.enum(["in", "notIn"]),
+      field: fieldName,
+      values: z.array(scalar).min(1).max(10_000),
+    }),
+    z.strictObject({ op: z.enum(["lt", "lte", "gt", "gte"]), field: fieldName, value: orderValue }),
+    z.strictObject({
+      op: z.literal("between"),
+      field: fieldName,
+      from: orderValue,
+      to: orderValue,
+    }),
+    z.strictObject({ op: z.enum(["exists", "empty"]), field: fieldName }),
+    z.strictObject({
+      op: z.enum(["contains", "startsWith", "endsWith"]),
+      field: fieldName,
+      value: z.string().min(1).max(1_000),
+      ignoreCase: z.boolean().optional(),
+    }),
+    z.strictObject({
+      op: z.literal("matches"),
+      field: fieldName,
+      pattern: z.string().min(1).max(maxPatternLength),
+      ignoreCase: z.boolean().optional(),
+    }),
+    z.strictObject({ op: z.literal("hasTag"), tag: id, of: tagOwner }),
+    z.strictObject({
+      op: z.enum(["hasAnyTag", "hasAllTags"]),
+      tags: z.array(id).min(1).max(1_000),
+      of: tagOwner,
+    }),
+    z.strictObject({ op: z.literal("hasTagInCategory"), category: id, of: tagOwner }),
+    z.strictObject({ op: z.literal("categoryIs"), category: id, tag: id, of: tagOwner }),
+    z.strictObject({
+      op: z.enum(["withinLast", "olderThan", "withinNext"]),
+      field: fieldName,
+      amount: z.number().int().min(0).max(100_000),
+      unit,
+      timezone,
+    }),
+    z.strictObject({
+      op: z.literal("inPeriod"),
+      field: fieldName,
+      unit,
+      offset: z.number().int().min(-10_000).max(10_000).optional(),
+      timezone,
+    }),
+    z.strictObject({ op: z.literal("inSegment"), segment: id }),
+  ]),
+);
+
+/** The zod schema of {@link SegmentQuery}: the shape only (fields and ids are checked on compile). */
+export const segmentQuerySchema: z.ZodType<SegmentQuery> = querySchema;
+
+/** Calls `visit` on every node of a query, with the node's path from the root. */
+export function walkQuery(
+  query: SegmentQuery,
+  visit: (node: SegmentQuery, path: readonly (string | number)[]) => void,
+  path: readonly (string | number)[] = [],
+): void {
+  visit(query, path);
+  if (query.op === "and" || query.op === "or") {
+    for (const [index, child] of query.of.entries())
+      walkQuery(child, visit, [...path, "of", index]);
+  } else if (query.op === "not") {
+    walkQuery(query.of, visit, [...path, "of"]);
+  }
+}
+
+/** The ids a query refers to, by kind: used to refuse removing a definition a segment needs. */
+export interface QueryReferences {
+  /** Status ids compared with the `status` (or `account.status`) field. */
+  readonly statuses: Set<string>;
+  /** Tag ids. */
+  readonly tags: Set<string>;
+  /** Tag category ids. */
+  readonly categories: Set<string>;
+  /** Saved segment ids. */
+  readonly segments: Set<string>;
+  /** Fields, as written in the query. */
+  readonly fields: Set<string>;
+}
+
+/** Lists the statuses, tags, categories, segments and fields a query refers to. */
+export function queryReferences(query: SegmentQuery): QueryReferences {
+  const refs: QueryReferences = {
+    statuses: new Set(),
+    tags: new Set(),
+    categories: new Set(),
+    segments: new Set(),
+    fields: new Set(),
+  };
+  walkQuery(query, (node) => {
+    if ("field" in node) {
+      refs.fields.add(node.field);
+      if (node.field === "status" || node.field === "account.status") {
+        if ("value" in node && typeof node.value === "string") refs.statuses.add(node.value);
+        if ("values" in node)
+          for (const value of node.values) if (typeof value === "string") refs.statuses.add(value);
+      }
+    }
+    if ("tag" in node) refs.tags.add(node.tag);
+    if ("tags" in node) for (const tag of node.tags) refs.tags.add(tag);
+    if ("category" in node) refs.categories.add(node.category);
+    if (node.op === "inSegment") refs.segments.add(node.segment);
+  });
+  return refs;
+}
+
+/** Replaces ids in a query: used to migrate saved segments when a status or tag is replaced. */
+export function replaceQueryIds(
+  query: SegmentQuery,
+  kind: "status" | "tag",
+  from: string,
+  to: string,
+): SegmentQuery {
+  const swap = <T>(value: T): T => (value === from ? (to as T) : value);
+  switch (query.op) {
+    case "and":
+    case "or":
+      return { ...query, of: query.of.map((child) => replaceQueryIds(child, kind, from, to)) };
+    case "not":
+      return { ...query, of: replaceQueryIds(query.of, kind, from, to) };
+    case "hasTag":
+    case "categoryIs":
+      return kind === "tag" ? { ...query, tag: swap(query.tag) } : query;
+    case "hasAnyTag":
+    case "hasAllTags":
+      return kind === "tag" ? { ...query, tags: [...new Set(query.tags.map(swap))] } : query;
+    default:
+      if (
+        kind === "status" &&
+        "field" in query &&
+        (query.field === "status" || query.field === "account.status")
+      ) {
+        if ("values" in query) return { ...query, values: [...new Set(query.values.map(swap))] };
+        if ("value" in query) return { ...query, value: swap(query.value) } as SegmentQuery;
+      }
+      return query;
+  }
+}

@@ -1,0 +1,45 @@
+import { readAll } from "../records/read-all.js";
+import { collections } from "../records/schema.js";
+import type {
+  CustomFieldDefinition,
+  PartyKind,
+  StatusDefinition,
+  Tag,
+  TagCategory,
+} from "../records/types.js";
+import type { StorageAdapter } from "../storage/types.js";
+
+/**
+ * The workspace's definitions at one moment: statuses, tag categories, tags and custom fields. It is
+ * read once per operation (an import of 100,000 rows reads it once), so validation never
+ * re-reads storage per record.
+ */
+export interface Taxonomy {
+  /** Statuses by id. */
+  readonly statuses: ReadonlyMap<string, StatusDefinition>;
+  /** Tag categories by id. */
+  readonly categories: ReadonlyMap<string, TagCategory>;
+  /** Tags by id. */
+  readonly tags: ReadonlyMap<string, Tag>;
+  /** Custom field definitions by target, then by key. */
+  readonly fields: Readonly<Record<PartyKind, ReadonlyMap<string, CustomFieldDefinition>>>;
+}
+
+/** Reads the workspace's {@link Taxonomy} from storage. */
+export async function loadTaxonomy(storage: StorageAdapter): Promise<Taxonomy> {
+  const [statuses, categories, tags, fields] = await Promise.all([
+    readAll<StatusDefinition>(storage, collections.statuses),
+    readAll<TagCategory>(storage, collections.tagCategories),
+    readAll<Tag>(storage, collections.tags),
+    readAll<CustomFieldDefinition>(storage, collections.customFields),
+  ]);
+  return {
+    statuses: new Map(statuses.map((status) => [status.id, status])),
+    categories: new Map(categories.map((category) => [category.id, category])),
+    tags: new Map(tags.map((tag) => [tag.id, tag])),
+    fields: {
+      contact: new Map(fields.filter((f) => f.target === "contact").map((f) => [f.id, f])),
+      account: new Map(fields.filter((f) => f.target === "account").map((f) => [f.id, f])),
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export {
+  addCalendar,
+  addToWallClock,
+  type CalendarUnit,
+  calendarDate,
+  formatWallDate,
+  fromWallClock,
+  isValidTimezone,
+  startOfPeriod,
+  startOfWallPeriod,
+  timezoneOffset,
+  toWallClock,
+  type WallClock,
+} from "./zoned.js";
