@@ -511,7 +511,8 @@ export class PartyRepository<Entity, Input, Patch> {
     };
     try {
       const outcomes = await this.#writeBatch(entries.map(op));
-      for (const [position, entry] of entries.entries()) succeed(entry, outcomes[position]!.revision!);
+      for (const [position, entry] of entries.entries())
+        succeed(entry, outcomes[position]!.revision!);
     } catch (error) {
       if (
         !CrmkitError.is(error) ||
