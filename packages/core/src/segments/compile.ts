@@ -197,15 +197,56 @@ function compileAny(children: readonly Predicate[]): Predicate {
 }
 
 /**
+ * A rough rank of how cheap and how selective a clause is, lowest first: an equality on the record
+ * is a single comparison that usually rejects most records; a regular expression, an account
+ * lookup or a nested combinator costs more. Conjuncts and disjuncts are evaluated in this order
+ * (they have no side effects and missing values are plain `false`, so the order never changes the
+ * result, only how soon it is known).
+ */
+function rank(node: ResolvedQuery): number {
+  const remote = "get" in node && node.get.source !== "self" ? 20 : 0;
+  switch (node.k) {
+    case "const":
+      return 0;
+    case "eq":
+      return 1 + remote;
+    case "tags":
+      return (node.tags.length === 1 ? 2 : 4) + remote;
+    case "in":
+      return (node.values.length <= 4 ? 3 : 4) + remote;
+    case "range":
+      return 5 + remote;
+    case "empty":
+      return 6 + remote;
+    case "text":
+      return 8 + remote;
+    case "regex":
+      return 12 + remote;
+    case "not":
+      return rank(node.of) + 1;
+    case "and":
+    case "or":
+      return 10 + node.of.reduce((sum, child) => sum + rank(child), 0);
+  }
+}
+
+function ordered(children: readonly ResolvedQuery[]): ResolvedQuery[] {
+  return children
+    .map((child, position) => ({ child, position, rank: rank(child) }))
+    .sort((a, b) => a.rank - b.rank || a.position - b.position)
+    .map((entry) => entry.child);
+}
+
+/**
  * Compiles a resolved query into a predicate made of specialised closures: no `eval` and no
  * `new Function`, so it runs under a strict Content Security Policy.
  */
 export function compileQuery(node: ResolvedQuery): Predicate {
   switch (node.k) {
     case "and":
-      return compileAll(node.of.map(compileQuery));
+      return compileAll(ordered(node.of).map(compileQuery));
     case "or":
-      return compileAny(node.of.map(compileQuery));
+      return compileAny(ordered(node.of).map(compileQuery));
     case "not": {
       const inner = compileQuery(node.of);
       return (r, c) => !inner(r, c);

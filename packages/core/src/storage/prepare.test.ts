@@ -78,7 +78,7 @@ describe("prepareWrite", () => {
         prepareWrite(catalog, [
           { type: "delete", collection: "contacts", id: "a", extra: 1 } as never,
         ]),
-      [0],
+      [0, "extra"],
     );
   });
 
