@@ -2,8 +2,11 @@
 // capability crmkit gains. Everything below runs on the in-memory store with real data.
 import {
   CrmkitError,
+  createCrm,
   createTestEnvironment,
+  crmStorageSchema,
   defineStorageSchema,
+  q,
   type StoredRecord,
 } from "@crmkit/core";
 import { createMemoryStorage } from "@crmkit/storage-memory";
@@ -162,3 +165,92 @@ try {
 
 stopWatching();
 await store.close();
+
+// ---------------------------------------------------------------------------------------------
+heading("Segments: a workspace with custom statuses and a single-choice potential category");
+const crm = await createCrm({
+  storage: createMemoryStorage({ schema: crmStorageSchema }),
+  environment: env,
+  timezone: "Europe/Paris",
+});
+await crm.statuses.create({ id: "hot-prospect", name: "Hot prospect" });
+await crm.statuses.create({ id: "former-customer", name: "Former customer" });
+await crm.tags.createCategory({ id: "potential", name: "Potential", cardinality: "single" });
+for (const id of ["gold", "silver", "bronze"]) {
+  await crm.tags.create({ id, categoryId: "potential", name: id[0]!.toUpperCase() + id.slice(1) });
+}
+console.log(`statuses: ${(await crm.statuses.list()).map((status) => status.name).join(", ")}`);
+
+heading("Bulk import: 10,000 generated contacts (every 1,000th row broken on purpose)");
+const crmStatuses = ["customer", "prospect", "hot-prospect", "former-customer", "competitor"];
+const countries = ["FR", "DE", "BE", "ES"];
+const rows = Array.from({ length: 10_000 }, (_, i) => ({
+  email: i % 1_000 === 999 ? `not an e-mail ${i}` : `lead${i}@example.com`,
+  firstName: `Lead ${i}`,
+  status: crmStatuses[Math.floor(env.random() ** 1.3 * crmStatuses.length)]!,
+  country: countries[Math.floor(env.random() * countries.length)]!,
+  tags: [potentials[Math.floor(env.random() * 3)]!],
+  scores: { global: Math.round(env.random() * 100) },
+}));
+let imported = performance.now();
+// Spread the creation dates over the last year, as if the contacts had arrived over time.
+const report = await crm.contacts.import(rows.slice(0, 5_000), { upsertBy: "email" });
+env.advance(-200 * 86_400_000);
+const older = await crm.contacts.import(rows.slice(5_000), { upsertBy: "email" });
+env.advance(200 * 86_400_000);
+imported = performance.now() - imported;
+console.log(
+  `created ${report.created + older.created} in ${imported.toFixed(0)} ms; rejected ${report.failures.length + older.failures.length}, e.g. row ${report.failures[0]?.row} at ${JSON.stringify(report.failures[0]?.path)}: ${report.failures[0]?.message}`,
+);
+const again = await crm.contacts.import(rows.slice(0, 5_000), { upsertBy: "email" });
+console.log(
+  `importing the same file again: ${again.created} created, ${again.unchanged} unchanged`,
+);
+
+heading("Segment sizes (with how each was evaluated)");
+const goldCustomers = await crm.segments.save({
+  name: "Gold customers",
+  query: q.and(q.statusIn("customer"), q.categoryIs("potential", "gold")),
+});
+const hotInFrance = await crm.segments.save({
+  name: "Hot prospects in France",
+  query: q.and(q.statusIn("hot-prospect"), q.field("country").eq("FR"), q.score("global").gte(50)),
+});
+const recent = await crm.segments.save({
+  name: "Created this quarter (Paris time)",
+  query: q.field("createdAt").inPeriod("quarter"),
+});
+for (const segment of [goldCustomers, hotInFrance, recent]) {
+  const { count, examined, plan } = await crm.segments.count(segment.id);
+  const how = plan.strategy === "index" ? `index ${plan.index}` : plan.strategy;
+  console.log(
+    `${segment.name.padEnd(34)} ${String(count).padStart(5)}   (${how}, examined ${examined} of ${plan.total})`,
+  );
+}
+
+heading("Explain and membership events");
+const sample = (
+  await crm.segments.members(
+    { query: q.and(q.statusIn("customer"), q.categoryIs("potential", "silver")) },
+    { limit: 1 },
+  )
+).records[0]!;
+crm.events.on("segment.entered", (event) =>
+  console.log(
+    `event segment.entered: ${event.recordId} → ${event.segmentId === goldCustomers.id ? goldCustomers.name : event.segmentId}`,
+  ),
+);
+console.log(
+  `before: ${(await crm.segments.explain(goldCustomers.id, sample.id)).children!.map((clause) => clause.summary).join("; ")}`,
+);
+await crm.contacts.addTags(sample.id, ["gold"]); // Silver is replaced: the contact enters the segment
+console.log(
+  `after:  ${(await crm.segments.explain(goldCustomers.id, sample.id)).children!.map((clause) => clause.summary).join("; ")}`,
+);
+
+heading("Bad queries name the bad node");
+const problems = await crm.segments.validate(
+  q.and(q.field("country").eq("FR"), q.categoryIs("potential", "hot-prospect")),
+);
+if (!problems.ok)
+  console.log(`${JSON.stringify(problems.problems[0]!.path)}: ${problems.problems[0]!.message}`);

@@ -39,15 +39,11 @@ export {
   type UserPatch,
   UserRepository,
 } from "./records/directory.js";
-export {
-  type AccountInput,
-  type AccountPatch,
-  accountInputSchema,
-  accountPatchSchema,
-  type ContactInput,
-  type ContactPatch,
-  contactInputSchema,
-  contactPatchSchema,
+export type {
+  AccountInput,
+  AccountPatch,
+  ContactInput,
+  ContactPatch,
 } from "./records/party-input.js";
 export {
   type ImportFailure,

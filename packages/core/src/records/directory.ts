@@ -6,7 +6,7 @@ import { isValidTimezone } from "../time/zoned.js";
 import { parseInput } from "../validation.js";
 import { readAll } from "./read-all.js";
 import { collections } from "./schema.js";
-import type { Team, User } from "./types.js";
+import type { Team, User, UserRole } from "./types.js";
 
 const timezone = z.string().refine(isValidTimezone, "use an IANA timezone such as Europe/Paris");
 const userInput = z.strictObject({
@@ -27,30 +27,90 @@ const teamInput = z.strictObject({
 });
 
 /** A new user (rep). */
-export type UserInput = z.input<typeof userInput>;
-/** A new team. */
-export type TeamInput = z.input<typeof teamInput>;
-/** A user update; `null` clears an optional field. */
-export type UserPatch = { readonly [K in Exclude<keyof UserInput, "id">]?: UserInput[K] | null };
-/** A team update; `null` clears an optional field. */
-export type TeamPatch = { readonly [K in Exclude<keyof TeamInput, "id">]?: TeamInput[K] | null };
+export interface UserInput {
+  /** The id; generated when omitted. */
+  readonly id?: string;
+  /** The display name. */
+  readonly name: string;
+  /** The e-mail address, unique among users. */
+  readonly email?: string;
+  /** Inside reps qualify by phone, field reps meet and close. */
+  readonly role: UserRole;
+  /** The team's id. */
+  readonly teamId?: string;
+  /** The sales territory. */
+  readonly territory?: string;
+  /** The IANA timezone of the user's working hours. @defaultValue "UTC" */
+  readonly timezone?: string;
+  /** Whether the user receives new work. @defaultValue true */
+  readonly active?: boolean;
+}
 
-interface Deps {
+/** A new team. */
+export interface TeamInput {
+  /** The id; generated when omitted. */
+  readonly id?: string;
+  /** The team's name. */
+  readonly name: string;
+  /** The managing user's id. */
+  readonly managerId?: string;
+  /** The team's territory. */
+  readonly territory?: string;
+}
+
+/** A user update; `null` clears an optional field. */
+export interface UserPatch {
+  /** The display name. */
+  readonly name?: string;
+  /** The e-mail address; `null` clears it. */
+  readonly email?: string | null;
+  /** The role. */
+  readonly role?: UserRole;
+  /** The team's id; `null` clears it. */
+  readonly teamId?: string | null;
+  /** The territory; `null` clears it. */
+  readonly territory?: string | null;
+  /** The IANA timezone. */
+  readonly timezone?: string;
+  /** Whether the user receives new work. */
+  readonly active?: boolean;
+}
+
+/** A team update; `null` clears an optional field. */
+export interface TeamPatch {
+  /** The team's name. */
+  readonly name?: string;
+  /** The managing user's id; `null` clears it. */
+  readonly managerId?: string | null;
+  /** The territory; `null` clears it. */
+  readonly territory?: string | null;
+}
+
+/** What the directory repositories are built on. @internal */
+export interface DirectoryDeps {
+  /** The store. */
   readonly storage: StorageAdapter;
+  /** Clock and ids. */
   readonly environment: Environment;
 }
 
-abstract class SimpleRepository<Entity, Input> {
-  protected readonly deps: Deps;
+/** The shared part of the user and team repositories. @internal */
+export abstract class SimpleRepository<Entity, Input> {
+  /** @internal */
+  protected readonly deps: DirectoryDeps;
+  /** @internal */
   protected abstract readonly collection: string;
+  /** @internal */
   protected abstract readonly what: string;
+  /** @internal */
   protected abstract readonly schema: z.ZodType<Record<string, unknown>>;
 
   /** @internal */
-  constructor(deps: Deps) {
+  constructor(deps: DirectoryDeps) {
     this.deps = deps;
   }
 
+  /** @internal */
   protected abstract checkReferences(record: Record<string, unknown>): Promise<void>;
 
   /** Lists every record. */
@@ -122,10 +182,14 @@ abstract class SimpleRepository<Entity, Input> {
 
 /** Users: the reps (and managers) records are assigned to. */
 export class UserRepository extends SimpleRepository<User, UserInput> {
+  /** @internal */
   protected readonly collection = collections.users;
+  /** @internal */
   protected readonly what = "user";
+  /** @internal */
   protected readonly schema = userInput as unknown as z.ZodType<Record<string, unknown>>;
 
+  /** @internal */
   protected async checkReferences(record: Record<string, unknown>): Promise<void> {
     if (
       typeof record.teamId === "string" &&
@@ -143,7 +207,7 @@ export class UserRepository extends SimpleRepository<User, UserInput> {
     patch: UserPatch,
     options: { readonly expectedRevision?: number } = {},
   ): Promise<User> {
-    return super.update(id, patch, options);
+    return super.update(id, { ...patch }, options);
   }
 
   /**
@@ -176,10 +240,14 @@ export class UserRepository extends SimpleRepository<User, UserInput> {
 
 /** Teams of users. */
 export class TeamRepository extends SimpleRepository<Team, TeamInput> {
+  /** @internal */
   protected readonly collection = collections.teams;
+  /** @internal */
   protected readonly what = "team";
+  /** @internal */
   protected readonly schema = teamInput as unknown as z.ZodType<Record<string, unknown>>;
 
+  /** @internal */
   protected async checkReferences(record: Record<string, unknown>): Promise<void> {
     if (
       typeof record.managerId === "string" &&
@@ -197,7 +265,7 @@ export class TeamRepository extends SimpleRepository<Team, TeamInput> {
     patch: TeamPatch,
     options: { readonly expectedRevision?: number } = {},
   ): Promise<Team> {
-    return super.update(id, patch, options);
+    return super.update(id, { ...patch }, options);
   }
 
   /**

@@ -34,7 +34,7 @@ const common = {
   scores: scores.optional(),
 };
 
-/** The zod schema of a new contact. */
+/** The zod schema of a new contact.  @internal */
 export const contactInputSchema = z.strictObject({
   id: id.optional(),
   firstName: text(200).optional(),
@@ -46,7 +46,7 @@ export const contactInputSchema = z.strictObject({
   ...common,
 });
 
-/** The zod schema of a new account. */
+/** The zod schema of a new account.  @internal */
 export const accountInputSchema = z.strictObject({
   id: id.optional(),
   name: text(300),
@@ -55,13 +55,72 @@ export const accountInputSchema = z.strictObject({
 });
 
 /** A new contact, as given to `crm.contacts.create` or imported. */
-export type ContactInput = z.input<typeof contactInputSchema>;
+export interface ContactInput {
+  /** The id; generated when omitted. */
+  readonly id?: string;
+  /** The first name. */
+  readonly firstName?: string;
+  /** The last name. */
+  readonly lastName?: string;
+  /** The e-mail address; trimmed, lower-cased, unique among contacts. */
+  readonly email?: string;
+  /** The phone number. */
+  readonly phone?: string;
+  /** The account's id. */
+  readonly accountId?: string;
+  /** The role in the buying decision (see {@link contactRoles}). */
+  readonly role?: string;
+  /** The status id. @defaultValue the workspace's default status, `prospect` */
+  readonly status?: string;
+  /** Tag ids; at most one per `single` category. */
+  readonly tags?: readonly string[];
+  /** The owning user's id. */
+  readonly ownerId?: string;
+  /** Where the record came from. */
+  readonly source?: string;
+  /** The sales territory. */
+  readonly territory?: string;
+  /** An ISO 3166-1 alpha-2 country code, any case. */
+  readonly country?: string;
+  /** The id in another system, unique per kind. */
+  readonly externalId?: string;
+  /** Custom field values by key; each key must be a declared custom field. */
+  readonly custom?: Readonly<Record<string, unknown>>;
+  /** Points per score group. */
+  readonly scores?: Readonly<Record<string, number>>;
+}
+
 /** A new account, as given to `crm.accounts.create` or imported. */
-export type AccountInput = z.input<typeof accountInputSchema>;
+export interface AccountInput {
+  /** The id; generated when omitted. */
+  readonly id?: string;
+  /** The company name. */
+  readonly name: string;
+  /** The web domain (`example.com`). */
+  readonly domain?: string;
+  /** The status id. @defaultValue the workspace's default status, `prospect` */
+  readonly status?: string;
+  /** Tag ids; at most one per `single` category. */
+  readonly tags?: readonly string[];
+  /** The owning user's id. */
+  readonly ownerId?: string;
+  /** Where the record came from. */
+  readonly source?: string;
+  /** The sales territory. */
+  readonly territory?: string;
+  /** An ISO 3166-1 alpha-2 country code, any case. */
+  readonly country?: string;
+  /** The id in another system, unique per kind. */
+  readonly externalId?: string;
+  /** Custom field values by key; each key must be a declared custom field. */
+  readonly custom?: Readonly<Record<string, unknown>>;
+  /** Points per score group. */
+  readonly scores?: Readonly<Record<string, number>>;
+}
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
-/** The zod schema of a contact update: `null` clears an optional field. */
+/** The zod schema of a contact update: `null` clears an optional field.  @internal */
 export const contactPatchSchema = z.strictObject({
   firstName: nullable(text(200)),
   lastName: nullable(text(200)),
@@ -80,7 +139,7 @@ export const contactPatchSchema = z.strictObject({
   scores: common.scores,
 });
 
-/** The zod schema of an account update: `null` clears an optional field. */
+/** The zod schema of an account update: `null` clears an optional field.  @internal */
 export const accountPatchSchema = z.strictObject({
   name: text(300).optional(),
   domain: nullable(domain),
@@ -99,9 +158,64 @@ export const accountPatchSchema = z.strictObject({
  * A contact update. Given fields replace the stored ones; `null` clears an optional field; `custom`
  * is merged key by key (`null` removes a key); `tags`, when given, is the new complete list.
  */
-export type ContactPatch = z.input<typeof contactPatchSchema>;
+export interface ContactPatch {
+  /** The first name; `null` clears it. */
+  readonly firstName?: string | null;
+  /** The last name; `null` clears it. */
+  readonly lastName?: string | null;
+  /** The e-mail address; `null` clears it. */
+  readonly email?: string | null;
+  /** The phone number; `null` clears it. */
+  readonly phone?: string | null;
+  /** The account's id; `null` detaches the contact. */
+  readonly accountId?: string | null;
+  /** The role; `null` clears it. */
+  readonly role?: string | null;
+  /** The status id. */
+  readonly status?: string;
+  /** The complete new list of tag ids. */
+  readonly tags?: readonly string[];
+  /** The owning user's id; `null` clears it. */
+  readonly ownerId?: string | null;
+  /** Where the record came from; `null` clears it. */
+  readonly source?: string | null;
+  /** The sales territory; `null` clears it. */
+  readonly territory?: string | null;
+  /** An ISO 3166-1 alpha-2 country code; `null` clears it. */
+  readonly country?: string | null;
+  /** The id in another system; `null` clears it. */
+  readonly externalId?: string | null;
+  /** Custom field changes by key; `null` removes a value. */
+  readonly custom?: Readonly<Record<string, unknown>>;
+  /** Score groups to set (others are kept). */
+  readonly scores?: Readonly<Record<string, number>>;
+}
+
 /** An account update, with the same rules as {@link ContactPatch}. */
-export type AccountPatch = z.input<typeof accountPatchSchema>;
+export interface AccountPatch {
+  /** The company name. */
+  readonly name?: string;
+  /** The web domain; `null` clears it. */
+  readonly domain?: string | null;
+  /** The status id. */
+  readonly status?: string;
+  /** The complete new list of tag ids. */
+  readonly tags?: readonly string[];
+  /** The owning user's id; `null` clears it. */
+  readonly ownerId?: string | null;
+  /** Where the record came from; `null` clears it. */
+  readonly source?: string | null;
+  /** The sales territory; `null` clears it. */
+  readonly territory?: string | null;
+  /** An ISO 3166-1 alpha-2 country code; `null` clears it. */
+  readonly country?: string | null;
+  /** The id in another system; `null` clears it. */
+  readonly externalId?: string | null;
+  /** Custom field changes by key; `null` removes a value. */
+  readonly custom?: Readonly<Record<string, unknown>>;
+  /** Score groups to set (others are kept). */
+  readonly scores?: Readonly<Record<string, number>>;
+}
 
 /**
  * Checks a record about to be written against the workspace's definitions: its status and tags

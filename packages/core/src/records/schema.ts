@@ -1,16 +1,27 @@
 import { defineStorageSchema } from "../storage/schema.js";
+import type { StorageSchema } from "../storage/types.js";
 
 /** The names of the collections crmkit's domain keeps in storage. */
 export const collections = {
+  /** People. */
   contacts: "contacts",
+  /** Companies. */
   accounts: "accounts",
+  /** Users (reps). */
   users: "users",
+  /** Teams. */
   teams: "teams",
+  /** Status definitions. */
   statuses: "statuses",
+  /** Tag categories. */
   tagCategories: "tag_categories",
+  /** Tags. */
   tags: "tags",
+  /** Custom field definitions. */
   customFields: "custom_fields",
+  /** Saved segments. */
   segments: "segments",
+  /** Workspace bookkeeping. */
   meta: "meta",
 } as const;
 
@@ -35,7 +46,7 @@ const partyIndexes = [
  * const crm = await createCrm({ storage });
  * ```
  */
-export const crmStorageSchema = defineStorageSchema({
+export const crmStorageSchema: StorageSchema = defineStorageSchema({
   version: 1,
   collections: [
     {

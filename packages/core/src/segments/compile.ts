@@ -1,7 +1,7 @@
 import type { StoredRecord } from "../storage/types.js";
 import type { Getter, ResolvedQuery } from "./resolve.js";
 
-/** What evaluation may need beyond the record: its account and its owner's team. */
+/** What evaluation may need beyond the record: its account and its owner's team. @internal */
 export interface EvaluationContext {
   /** The account of a contact, or `null` when it has none (or it does not exist). */
   account(record: StoredRecord): StoredRecord | null;
@@ -9,7 +9,7 @@ export interface EvaluationContext {
   teamOf(userId: string): string | undefined;
 }
 
-/** A compiled query: a predicate over records. */
+/** A compiled query: a predicate over records. @internal */
 export type Predicate = (record: StoredRecord, context: EvaluationContext) => boolean;
 
 type Read = (record: StoredRecord, context: EvaluationContext) => unknown;
@@ -240,6 +240,8 @@ function ordered(children: readonly ResolvedQuery[]): ResolvedQuery[] {
 /**
  * Compiles a resolved query into a predicate made of specialised closures: no `eval` and no
  * `new Function`, so it runs under a strict Content Security Policy.
+ *
+ * @internal
  */
 export function compileQuery(node: ResolvedQuery): Predicate {
   switch (node.k) {

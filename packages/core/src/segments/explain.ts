@@ -35,6 +35,8 @@ const isEmpty = (v: unknown) =>
  * reference interpreter: compiled predicates are checked against it, so it favours obviousness
  * over speed (it never short-circuits, and compares instants as numbers where the compiled form
  * compares canonical strings). The query must already be valid.
+ *
+ * @internal
  */
 export function explainQuery(
   query: SegmentQuery,

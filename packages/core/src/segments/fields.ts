@@ -4,6 +4,8 @@ import type { Taxonomy } from "../taxonomy/snapshot.js";
 /**
  * The type of a field as the query language sees it. `instant` fields hold ISO 8601 instants,
  * `date` fields calendar dates (`YYYY-MM-DD`), `status` fields status ids, `id` fields record ids.
+ *
+ * @internal
  */
 export type FieldType =
   | "string"
@@ -16,10 +18,10 @@ export type FieldType =
   | "id"
   | "tags";
 
-/** Where a field's value is read from. */
+/** Where a field's value is read from. @internal */
 export type FieldSource = "self" | "account" | "team";
 
-/** What the query language knows of one field. */
+/** What the query language knows of one field. @internal */
 export interface FieldInfo {
   /** The field as named in queries. */
   readonly name: string;
@@ -62,13 +64,15 @@ const builtIn: Record<PartyKind, Record<string, [FieldType, string?]>> = {
   account: { ...common, name: ["string"], domain: ["string", "domain"] },
 };
 
-/** The built-in field names of a record kind (custom fields, scores and `teamId` aside). */
+/** The built-in field names of a record kind (custom fields, scores and `teamId` aside). @internal */
 export function builtInFields(target: PartyKind): string[] {
   return Object.keys(builtIn[target]);
 }
 
 /**
  * Resolves a field name of a query on `target` records, or returns `undefined` for an unknown field.
+ *
+ * @internal
  */
 export function resolveField(
   name: string,
@@ -106,7 +110,7 @@ export function resolveField(
   return undefined;
 }
 
-/** Reads a value at a path; `undefined` when any step is missing. */
+/** Reads a value at a path; `undefined` when any step is missing. @internal */
 export function readPath(record: unknown, path: readonly string[]): unknown {
   let value = record;
   for (const step of path) {

@@ -11,20 +11,37 @@ export {
   resolveField,
 } from "./fields.js";
 export {
+  type AndQuery,
+  type BetweenQuery,
+  type CategoryIsQuery,
   type EqualityOperator,
+  type EqualityQuery,
+  type HasTagQuery,
+  type InSegmentQuery,
+  type MatchesQuery,
   maxPatternLength,
+  type NotQuery,
   type OrderOperator,
+  type OrderQuery,
+  type OrQuery,
+  type PeriodQuery,
+  type PresenceQuery,
   type QueryOperator,
   type QueryReferences,
   queryReferences,
+  type RelativeDateQuery,
   type RelativeOperator,
   replaceQueryIds,
   type Scalar,
   type SegmentQuery,
   type SetOperator,
+  type SetQuery,
   segmentQuerySchema,
+  type TagCategoryQuery,
+  type TagListQuery,
   type TagOwner,
   type TextOperator,
+  type TextQuery,
   walkQuery,
 } from "./query.js";
 export { compileSafeRegex } from "./regex-safety.js";
@@ -37,7 +54,10 @@ export type {
 } from "./resolve.js";
 export { resolveQuery } from "./resolve.js";
 export {
+  type AdHocSegment,
   type EvaluateOptions,
+  type QueryInvalid,
+  type QueryValid,
   type QueryValidation,
   type RecordChange,
   type SavedSegment,

@@ -18,6 +18,182 @@ export type RelativeOperator = "withinLast" | "olderThan" | "withinNext";
 /** Tags of the record itself, or (from a contact) of its account. */
 export type TagOwner = "self" | "account";
 
+/** All of the clauses. */
+export interface AndQuery {
+  /** The operator. */
+  readonly op: "and";
+  /** The clauses (at least one). */
+  readonly of: readonly SegmentQuery[];
+}
+
+/** Any of the clauses. */
+export interface OrQuery {
+  /** The operator. */
+  readonly op: "or";
+  /** The clauses (at least one). */
+  readonly of: readonly SegmentQuery[];
+}
+
+/** The complement of a clause. */
+export interface NotQuery {
+  /** The operator. */
+  readonly op: "not";
+  /** The clause. */
+  readonly of: SegmentQuery;
+}
+
+/** A field equal (`eq`) or not equal (`ne`) to a value. */
+export interface EqualityQuery {
+  /** The operator. */
+  readonly op: EqualityOperator;
+  /** The field's path. */
+  readonly field: string;
+  /** The value, of the field's type. */
+  readonly value: Scalar;
+}
+
+/** A field in (`in`) or not in (`notIn`) a list of values. */
+export interface SetQuery {
+  /** The operator. */
+  readonly op: SetOperator;
+  /** The field's path. */
+  readonly field: string;
+  /** The values (at least one). */
+  readonly values: readonly Scalar[];
+}
+
+/** A number, instant or date field compared with a bound. */
+export interface OrderQuery {
+  /** The operator. */
+  readonly op: OrderOperator;
+  /** The field's path. */
+  readonly field: string;
+  /** A number, an ISO 8601 instant or a `YYYY-MM-DD` date. */
+  readonly value: number | string;
+}
+
+/** A number, instant or date field between two bounds, both included. */
+export interface BetweenQuery {
+  /** The operator. */
+  readonly op: "between";
+  /** The field's path. */
+  readonly field: string;
+  /** The lower bound. */
+  readonly from: number | string;
+  /** The upper bound. */
+  readonly to: number | string;
+}
+
+/** A field that has a value (`exists`) or none (`empty`: missing, null, "" or []). */
+export interface PresenceQuery {
+  /** The operator. */
+  readonly op: "exists" | "empty";
+  /** The field's path. */
+  readonly field: string;
+}
+
+/** A text field that contains, starts with or ends with a text. */
+export interface TextQuery {
+  /** The operator. */
+  readonly op: TextOperator;
+  /** The field's path. */
+  readonly field: string;
+  /** The text looked for. */
+  readonly value: string;
+  /** Whether case is ignored. @defaultValue false */
+  readonly ignoreCase?: boolean | undefined;
+}
+
+/** A text field matching a bounded, backtracking-safe regular expression. */
+export interface MatchesQuery {
+  /** The operator. */
+  readonly op: "matches";
+  /** The field's path. */
+  readonly field: string;
+  /** The pattern, at most {@link maxPatternLength} characters. */
+  readonly pattern: string;
+  /** Whether case is ignored. @defaultValue false */
+  readonly ignoreCase?: boolean | undefined;
+}
+
+/** The record (or, from a contact, its account) has a tag. */
+export interface HasTagQuery {
+  /** The operator. */
+  readonly op: "hasTag";
+  /** The tag id. */
+  readonly tag: string;
+  /** Whose tags: the record's own or its account's. @defaultValue "self" */
+  readonly of?: TagOwner | undefined;
+}
+
+/** The record has any (`hasAnyTag`) or all (`hasAllTags`) of some tags. */
+export interface TagListQuery {
+  /** The operator. */
+  readonly op: "hasAnyTag" | "hasAllTags";
+  /** The tag ids (at least one). */
+  readonly tags: readonly string[];
+  /** Whose tags. @defaultValue "self" */
+  readonly of?: TagOwner | undefined;
+}
+
+/** The record has some tag of a category. */
+export interface TagCategoryQuery {
+  /** The operator. */
+  readonly op: "hasTagInCategory";
+  /** The category id. */
+  readonly category: string;
+  /** Whose tags. @defaultValue "self" */
+  readonly of?: TagOwner | undefined;
+}
+
+/** The record's tag in a category is this one ("potential is Gold"). */
+export interface CategoryIsQuery {
+  /** The operator. */
+  readonly op: "categoryIs";
+  /** The category id. */
+  readonly category: string;
+  /** The tag id, which must belong to the category. */
+  readonly tag: string;
+  /** Whose tags. @defaultValue "self" */
+  readonly of?: TagOwner | undefined;
+}
+
+/** An instant or date field relative to the clock: within the last or next n units, or older. */
+export interface RelativeDateQuery {
+  /** The operator. */
+  readonly op: RelativeOperator;
+  /** The field's path. */
+  readonly field: string;
+  /** How many units. */
+  readonly amount: number;
+  /** The calendar unit. */
+  readonly unit: CalendarUnit;
+  /** The timezone of the calendar arithmetic. @defaultValue the workspace's */
+  readonly timezone?: string | undefined;
+}
+
+/** An instant or date field in a calendar period relative to the current one. */
+export interface PeriodQuery {
+  /** The operator. */
+  readonly op: "inPeriod";
+  /** The field's path. */
+  readonly field: string;
+  /** The period's unit. */
+  readonly unit: CalendarUnit;
+  /** 0 for the current period, -1 for the previous one, 1 for the next. @defaultValue 0 */
+  readonly offset?: number | undefined;
+  /** The timezone of the calendar. @defaultValue the workspace's */
+  readonly timezone?: string | undefined;
+}
+
+/** Membership of another saved segment (of the same target). */
+export interface InSegmentQuery {
+  /** The operator. */
+  readonly op: "inSegment";
+  /** The saved segment's id. */
+  readonly segment: string;
+}
+
 /**
  * A segment query: a JSON-serialisable tree that selects contacts or accounts. Fields are named by
  * their path in the record (`status`, `country`, `custom.industry`, `scores.global`), `teamId` (the
@@ -27,63 +203,23 @@ export type TagOwner = "self" | "account";
  * `not` is always the exact complement.
  */
 export type SegmentQuery =
-  | { readonly op: "and"; readonly of: readonly SegmentQuery[] }
-  | { readonly op: "or"; readonly of: readonly SegmentQuery[] }
-  | { readonly op: "not"; readonly of: SegmentQuery }
-  | { readonly op: EqualityOperator; readonly field: string; readonly value: Scalar }
-  | { readonly op: SetOperator; readonly field: string; readonly values: readonly Scalar[] }
-  | { readonly op: OrderOperator; readonly field: string; readonly value: number | string }
-  | {
-      readonly op: "between";
-      readonly field: string;
-      readonly from: number | string;
-      readonly to: number | string;
-    }
-  | { readonly op: "exists" | "empty"; readonly field: string }
-  | {
-      readonly op: TextOperator;
-      readonly field: string;
-      readonly value: string;
-      readonly ignoreCase?: boolean | undefined;
-    }
-  | {
-      readonly op: "matches";
-      readonly field: string;
-      readonly pattern: string;
-      readonly ignoreCase?: boolean | undefined;
-    }
-  | { readonly op: "hasTag"; readonly tag: string; readonly of?: TagOwner | undefined }
-  | {
-      readonly op: "hasAnyTag" | "hasAllTags";
-      readonly tags: readonly string[];
-      readonly of?: TagOwner | undefined;
-    }
-  | {
-      readonly op: "hasTagInCategory";
-      readonly category: string;
-      readonly of?: TagOwner | undefined;
-    }
-  | {
-      readonly op: "categoryIs";
-      readonly category: string;
-      readonly tag: string;
-      readonly of?: TagOwner | undefined;
-    }
-  | {
-      readonly op: RelativeOperator;
-      readonly field: string;
-      readonly amount: number;
-      readonly unit: CalendarUnit;
-      readonly timezone?: string | undefined;
-    }
-  | {
-      readonly op: "inPeriod";
-      readonly field: string;
-      readonly unit: CalendarUnit;
-      readonly offset?: number | undefined;
-      readonly timezone?: string | undefined;
-    }
-  | { readonly op: "inSegment"; readonly segment: string };
+  | AndQuery
+  | OrQuery
+  | NotQuery
+  | EqualityQuery
+  | SetQuery
+  | OrderQuery
+  | BetweenQuery
+  | PresenceQuery
+  | TextQuery
+  | MatchesQuery
+  | HasTagQuery
+  | TagListQuery
+  | TagCategoryQuery
+  | CategoryIsQuery
+  | RelativeDateQuery
+  | PeriodQuery
+  | InSegmentQuery;
 
 /** The `op` of every query node. */
 export type QueryOperator = SegmentQuery["op"];

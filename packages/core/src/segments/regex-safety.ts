@@ -5,6 +5,8 @@
  * lookarounds, and repetition bounds above 1,000.
  *
  * @returns the compiled expression, or the reason it was refused
+ *
+ * @internal
  */
 export function compileSafeRegex(
   pattern: string,

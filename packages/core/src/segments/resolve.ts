@@ -7,7 +7,7 @@ import type { Scalar, SegmentQuery } from "./query.js";
 import { compileSafeRegex } from "./regex-safety.js";
 import { isCalendarDate, parseQueryInstant, relativeDateSpan, relativeSpan } from "./values.js";
 
-/** A saved segment as the resolver needs it. */
+/** A saved segment as the resolver needs it. @internal */
 export interface SegmentDefinitionLike {
   /** The segment id. */
   readonly id: string;
@@ -17,7 +17,7 @@ export interface SegmentDefinitionLike {
   readonly query: SegmentQuery;
 }
 
-/** Everything a query is checked and evaluated against. */
+/** Everything a query is checked and evaluated against. @internal */
 export interface QueryEnvironment {
   /** The kind of records queried. */
   readonly target: PartyKind;
@@ -33,7 +33,7 @@ export interface QueryEnvironment {
   readonly self?: string;
 }
 
-/** Where a resolved clause reads its value. */
+/** Where a resolved clause reads its value. @internal */
 export interface Getter {
   /** The record the value lives in. */
   readonly source: FieldSource;
@@ -45,7 +45,7 @@ export interface Getter {
   readonly index?: string;
 }
 
-/** A resolved query: fields typed, values normalised, ids checked, saved segments inlined. */
+/** A resolved query: fields typed, values normalised, ids checked, saved segments inlined. @internal */
 export type ResolvedQuery =
   | { readonly k: "and" | "or"; readonly of: readonly ResolvedQuery[] }
   | { readonly k: "not"; readonly of: ResolvedQuery }
@@ -79,7 +79,7 @@ export type ResolvedQuery =
       readonly tags: readonly string[];
     };
 
-/** The outcome of resolving a query. */
+/** The outcome of resolving a query. @internal */
 export interface Resolution {
   /** The resolved query, when there were no issues. */
   readonly query?: ResolvedQuery;
@@ -100,6 +100,8 @@ const textual = new Set(["string", "enum", "id", "status"]);
  * Checks a (shape-valid) query against the workspace and resolves it for evaluation. Unknown fields,
  * tags of the wrong category, comparisons of the wrong type, unsafe patterns, unknown or cyclic
  * segment references are all reported, each with its path.
+ *
+ * @internal
  */
 export function resolveQuery(query: SegmentQuery, env: QueryEnvironment): Resolution {
   const issues: ValidationIssue[] = [];

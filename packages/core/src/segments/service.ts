@@ -75,8 +75,16 @@ export interface SegmentDelta extends SegmentMembershipEvent {
   readonly change: "entered" | "left";
 }
 
+/** An unsaved query to evaluate. */
+export interface AdHocSegment {
+  /** The query. */
+  readonly query: SegmentQuery;
+  /** The kind of records it selects. @defaultValue "contact" */
+  readonly target?: PartyKind;
+}
+
 /** What to evaluate: a saved segment's id, or a query on contacts (default) or accounts. */
-export type SegmentSource = string | { readonly query: SegmentQuery; readonly target?: PartyKind };
+export type SegmentSource = string | AdHocSegment;
 
 /** Options of an evaluation. */
 export interface EvaluateOptions {
@@ -110,10 +118,22 @@ export interface RecordChange {
   readonly after: StoredRecord | null;
 }
 
+/** A valid query. */
+export interface QueryValid {
+  /** Always true. */
+  readonly ok: true;
+}
+
+/** An invalid query, with its problems. */
+export interface QueryInvalid {
+  /** Always false. */
+  readonly ok: false;
+  /** Every problem, each with the path of the bad node. */
+  readonly problems: readonly ValidationIssue[];
+}
+
 /** The outcome of validating a query: a result object, as failure is an ordinary answer. */
-export type QueryValidation =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly problems: readonly ValidationIssue[] };
+export type QueryValidation = QueryValid | QueryInvalid;
 
 const savedInputSchema = z.strictObject({
   id: z.string().min(1).max(128).optional(),
@@ -124,7 +144,18 @@ const savedInputSchema = z.strictObject({
 });
 
 /** Input of {@link SegmentService.save}. */
-export type SavedSegmentInput = z.input<typeof savedInputSchema>;
+export interface SavedSegmentInput {
+  /** The id; generated when omitted. */
+  readonly id?: string;
+  /** The display name. */
+  readonly name: string;
+  /** A longer description. */
+  readonly description?: string;
+  /** The kind of records selected. @defaultValue "contact" */
+  readonly target?: PartyKind;
+  /** The query. */
+  readonly query: SegmentQuery;
+}
 
 interface Prepared {
   readonly target: PartyKind;

@@ -34,7 +34,7 @@ export function parseQueryInstant(value: string, timezone: string): number | und
   return undefined;
 }
 
-/** A span of time in milliseconds since the epoch; a missing bound is open. */
+/** A span of time in milliseconds since the epoch; a missing bound is open. @internal */
 export interface TimeSpan {
   /** The lower bound. */
   readonly from?: number;
@@ -53,6 +53,8 @@ export interface TimeSpan {
  * - `withinNext` n units: from now to the same wall time n units ahead, both included;
  * - `inPeriod` unit with offset k: the calendar period k units from the current one (0 this
  *   quarter, -1 last quarter), start included, end excluded.
+ *
+ * @internal
  */
 export function relativeSpan(
   op: RelativeOperator | "inPeriod",

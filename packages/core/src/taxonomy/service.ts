@@ -18,7 +18,7 @@ import { parseInput } from "../validation.js";
 import { loadTaxonomy } from "./snapshot.js";
 
 /** The statuses every new workspace starts with. */
-export const defaultStatuses: readonly { readonly id: string; readonly name: string }[] = [
+export const defaultStatuses: readonly Pick<StatusDefinition, "id" | "name">[] = [
   { id: "customer", name: "Customer" },
   { id: "prospect", name: "Prospect" },
   { id: "competitor", name: "Competitor" },
@@ -62,13 +62,52 @@ const fieldInput = z
   });
 
 /** A new status. */
-export type StatusInput = z.input<typeof statusInput>;
+export interface StatusInput {
+  /** The id records will hold (lower case, digits, `-`, `_`); generated when omitted. */
+  readonly id?: string;
+  /** The display name. */
+  readonly name: string;
+  /** A display colour, `#rrggbb`. */
+  readonly color?: string;
+}
+
 /** A new tag category. */
-export type TagCategoryInput = z.input<typeof categoryInput>;
+export interface TagCategoryInput {
+  /** The id; generated when omitted. */
+  readonly id?: string;
+  /** The display name. */
+  readonly name: string;
+  /** `single`: one tag per record (setting one replaces the other); `multi`: any number. */
+  readonly cardinality: "single" | "multi";
+}
+
 /** A new tag. */
-export type TagInput = z.input<typeof tagInput>;
+export interface TagInput {
+  /** The id records will hold; generated when omitted. */
+  readonly id?: string;
+  /** The category's id. */
+  readonly categoryId: string;
+  /** The display name. */
+  readonly name: string;
+  /** A display colour, `#rrggbb`. */
+  readonly color?: string;
+}
+
 /** A new custom field definition. */
-export type CustomFieldInput = z.input<typeof fieldInput>;
+export interface CustomFieldInput {
+  /** The key of the values in records' `custom` object (letters, digits, `_`). */
+  readonly id: string;
+  /** Which records carry it. */
+  readonly target: PartyKind;
+  /** The display name. */
+  readonly label: string;
+  /** The type of the values. */
+  readonly type: CustomFieldDefinition["type"];
+  /** Whether every later write must give a value. @defaultValue false */
+  readonly required?: boolean;
+  /** For `enum` fields, the allowed values. */
+  readonly options?: readonly string[];
+}
 
 /** Options of removing a status, tag or category that records may use. */
 export interface RemoveOptions {
@@ -80,9 +119,13 @@ export interface RemoveOptions {
   readonly replaceWith?: string;
 }
 
-interface Deps {
+/** What the definition services are built on. @internal */
+export interface DefinitionDeps {
+  /** The store. */
   readonly storage: StorageAdapter;
+  /** Clock and ids. */
   readonly environment: Environment;
+  /** Segment membership after migrations. */
   readonly segments: SegmentService;
 }
 
@@ -91,19 +134,22 @@ const partyCollections: [PartyKind, string][] = [
   ["account", collections.accounts],
 ];
 
-/** Shared plumbing of the definition services. */
-abstract class DefinitionService {
-  protected readonly deps: Deps;
+/** Shared plumbing of the definition services. @internal */
+export abstract class DefinitionService {
+  /** @internal */
+  protected readonly deps: DefinitionDeps;
 
   /** @internal */
-  constructor(deps: Deps) {
+  constructor(deps: DefinitionDeps) {
     this.deps = deps;
   }
 
+  /** @internal */
   protected now(): string {
     return new Date(this.deps.environment.now()).toISOString();
   }
 
+  /** @internal */
   protected async insert<T>(collection: string, record: Record<string, unknown>): Promise<T> {
     const [outcome] = await this.deps.storage.write([
       { type: "put", collection, record: record as never, expectedRevision: 0 },
@@ -111,6 +157,7 @@ abstract class DefinitionService {
     return { ...record, revision: outcome!.revision } as T;
   }
 
+  /** @internal */
   protected async require<T>(
     collection: string,
     id: string,
@@ -124,6 +171,7 @@ abstract class DefinitionService {
     return found as T & StoredRecord;
   }
 
+  /** @internal */
   protected async rename<T>(
     collection: string,
     what: string,
@@ -144,7 +192,7 @@ abstract class DefinitionService {
     return { ...record, revision: outcome!.revision } as T;
   }
 
-  /** Reads the records of both kinds selected by an index key. */
+  /** Reads the records of both kinds selected by an index key. @internal */
   protected async recordsWith(
     index: string,
     keys: readonly string[],
@@ -173,6 +221,7 @@ abstract class DefinitionService {
    * Applies a removal: refuses it with `IN_USE` when records or segments use the definition and no
    * migration is possible, otherwise writes the migration and the deletion in one atomic batch and
    * reports the membership changes.
+   * @internal
    */
   protected async migrate(
     what: string,
