@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { chromiumVersion, runInChromium } from "./chromium.js";
 import type { BenchResult } from "./harness.js";
 import { memoryBenchmarks } from "./memory.bench.js";
+import { segmentBenchmarks } from "./segments.bench.js";
 
 const only = process.argv[2];
 const file = fileURLToPath(new URL("../results.json", import.meta.url));
@@ -15,6 +16,16 @@ if (!only || only === "indexeddb") {
     ...(await runInChromium<BenchResult[]>(
       fileURLToPath(new URL("./indexeddb.page.ts", import.meta.url)),
       "runBenchmarks",
+    )),
+  );
+}
+
+if (!only || only === "segments") {
+  results.push(...(await segmentBenchmarks()));
+  results.push(
+    ...(await runInChromium<BenchResult[]>(
+      fileURLToPath(new URL("./segments-indexeddb.page.ts", import.meta.url)),
+      "runSegmentBenchmarks",
     )),
   );
 }
@@ -34,10 +45,13 @@ const previous = only
     )
   : [];
 await writeFile(file, `${JSON.stringify([...results, ...previous], null, 2)}\n`);
-await writeFile(
-  file.replace(/results\.json$/, "machine.json"),
-  `${JSON.stringify(machine, null, 2)}\n`,
-);
+// The machine each area was last measured on: a partial run may happen on another machine.
+const machineFile = file.replace(/results\.json$/, "machine.json");
+const machines = only
+  ? (JSON.parse(await readFile(machineFile, "utf8").catch(() => "{}")) as Record<string, unknown>)
+  : {};
+for (const area of areas) if (area !== undefined) machines[area] = machine;
+await writeFile(machineFile, `${JSON.stringify(machines, null, 2)}\n`);
 
 console.log(
   `\n${machine.cpu}, ${machine.memory}, Node ${machine.node}, Chromium ${machine.chromium}\n`,
