@@ -54,22 +54,8 @@ export const accountInputSchema = z.strictObject({
   ...common,
 });
 
-/** A new contact, as given to `crm.contacts.create` or imported. */
-export interface ContactInput {
-  /** The id; generated when omitted. */
-  readonly id?: string;
-  /** The first name. */
-  readonly firstName?: string;
-  /** The last name. */
-  readonly lastName?: string;
-  /** The e-mail address; trimmed, lower-cased, unique among contacts. */
-  readonly email?: string;
-  /** The phone number. */
-  readonly phone?: string;
-  /** The account's id. */
-  readonly accountId?: string;
-  /** The role in the buying decision (see {@link contactRoles}). */
-  readonly role?: string;
+/** The fields a new contact and a new account share. */
+export interface PartyInputFields {
   /** The status id. @defaultValue the workspace's default status, `prospect` */
   readonly status?: string;
   /** Tag ids; at most one per `single` category. */
@@ -90,32 +76,54 @@ export interface ContactInput {
   readonly scores?: Readonly<Record<string, number>>;
 }
 
+/** The fields a contact update and an account update share. */
+export interface PartyPatchFields {
+  /** The status id. */
+  readonly status?: string;
+  /** The complete new list of tag ids. */
+  readonly tags?: readonly string[];
+  /** The owning user's id; `null` clears it. */
+  readonly ownerId?: string | null;
+  /** Where the record came from; `null` clears it. */
+  readonly source?: string | null;
+  /** The sales territory; `null` clears it. */
+  readonly territory?: string | null;
+  /** An ISO 3166-1 alpha-2 country code; `null` clears it. */
+  readonly country?: string | null;
+  /** The id in another system; `null` clears it. */
+  readonly externalId?: string | null;
+  /** Custom field changes by key; `null` removes a value. */
+  readonly custom?: Readonly<Record<string, unknown>>;
+  /** Score groups to set (others are kept). */
+  readonly scores?: Readonly<Record<string, number>>;
+}
+
+/** A new contact, as given to `crm.contacts.create` or imported. */
+export interface ContactInput extends PartyInputFields {
+  /** The id; generated when omitted. */
+  readonly id?: string;
+  /** The first name. */
+  readonly firstName?: string;
+  /** The last name. */
+  readonly lastName?: string;
+  /** The e-mail address; trimmed, lower-cased, unique among contacts. */
+  readonly email?: string;
+  /** The phone number. */
+  readonly phone?: string;
+  /** The account's id. */
+  readonly accountId?: string;
+  /** The role in the buying decision (see {@link contactRoles}). */
+  readonly role?: string;
+}
+
 /** A new account, as given to `crm.accounts.create` or imported. */
-export interface AccountInput {
+export interface AccountInput extends PartyInputFields {
   /** The id; generated when omitted. */
   readonly id?: string;
   /** The company name. */
   readonly name: string;
   /** The web domain (`example.com`). */
   readonly domain?: string;
-  /** The status id. @defaultValue the workspace's default status, `prospect` */
-  readonly status?: string;
-  /** Tag ids; at most one per `single` category. */
-  readonly tags?: readonly string[];
-  /** The owning user's id. */
-  readonly ownerId?: string;
-  /** Where the record came from. */
-  readonly source?: string;
-  /** The sales territory. */
-  readonly territory?: string;
-  /** An ISO 3166-1 alpha-2 country code, any case. */
-  readonly country?: string;
-  /** The id in another system, unique per kind. */
-  readonly externalId?: string;
-  /** Custom field values by key; each key must be a declared custom field. */
-  readonly custom?: Readonly<Record<string, unknown>>;
-  /** Points per score group. */
-  readonly scores?: Readonly<Record<string, number>>;
 }
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
@@ -158,7 +166,7 @@ export const accountPatchSchema = z.strictObject({
  * A contact update. Given fields replace the stored ones; `null` clears an optional field; `custom`
  * is merged key by key (`null` removes a key); `tags`, when given, is the new complete list.
  */
-export interface ContactPatch {
+export interface ContactPatch extends PartyPatchFields {
   /** The first name; `null` clears it. */
   readonly firstName?: string | null;
   /** The last name; `null` clears it. */
@@ -171,50 +179,14 @@ export interface ContactPatch {
   readonly accountId?: string | null;
   /** The role; `null` clears it. */
   readonly role?: string | null;
-  /** The status id. */
-  readonly status?: string;
-  /** The complete new list of tag ids. */
-  readonly tags?: readonly string[];
-  /** The owning user's id; `null` clears it. */
-  readonly ownerId?: string | null;
-  /** Where the record came from; `null` clears it. */
-  readonly source?: string | null;
-  /** The sales territory; `null` clears it. */
-  readonly territory?: string | null;
-  /** An ISO 3166-1 alpha-2 country code; `null` clears it. */
-  readonly country?: string | null;
-  /** The id in another system; `null` clears it. */
-  readonly externalId?: string | null;
-  /** Custom field changes by key; `null` removes a value. */
-  readonly custom?: Readonly<Record<string, unknown>>;
-  /** Score groups to set (others are kept). */
-  readonly scores?: Readonly<Record<string, number>>;
 }
 
 /** An account update, with the same rules as {@link ContactPatch}. */
-export interface AccountPatch {
+export interface AccountPatch extends PartyPatchFields {
   /** The company name. */
   readonly name?: string;
   /** The web domain; `null` clears it. */
   readonly domain?: string | null;
-  /** The status id. */
-  readonly status?: string;
-  /** The complete new list of tag ids. */
-  readonly tags?: readonly string[];
-  /** The owning user's id; `null` clears it. */
-  readonly ownerId?: string | null;
-  /** Where the record came from; `null` clears it. */
-  readonly source?: string | null;
-  /** The sales territory; `null` clears it. */
-  readonly territory?: string | null;
-  /** An ISO 3166-1 alpha-2 country code; `null` clears it. */
-  readonly country?: string | null;
-  /** The id in another system; `null` clears it. */
-  readonly externalId?: string | null;
-  /** Custom field changes by key; `null` removes a value. */
-  readonly custom?: Readonly<Record<string, unknown>>;
-  /** Score groups to set (others are kept). */
-  readonly scores?: Readonly<Record<string, number>>;
 }
 
 /**
