@@ -1,4 +1,4 @@
-import { createEnvironment, type Environment } from "./environment.js";
+import { createEnvironment, type Environment, toIsoInstant } from "./environment.js";
 import { CrmkitError } from "./errors.js";
 import { createEventBus, type EventBus } from "./events/event-bus.js";
 import { TeamRepository, UserRepository } from "./records/directory.js";
@@ -159,7 +159,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
 
 async function seedDefaults(storage: StorageAdapter, environment: Environment): Promise<void> {
   if ((await storage.get(collections.meta, "workspace")) !== null) return;
-  const now = new Date(environment.now()).toISOString();
+  const now = toIsoInstant(environment.now());
   try {
     // One batch: the marker and the defaults appear together, or not at all (two tabs racing).
     await storage.write([

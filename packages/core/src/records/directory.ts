@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Environment } from "../environment.js";
+import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { StorageAdapter } from "../storage/types.js";
 import { isValidTimezone } from "../time/zoned.js";
@@ -129,7 +130,7 @@ export abstract class SimpleRepository<Entity, Input> {
    */
   async create(input: Input): Promise<Entity> {
     const parsed = parseInput(this.schema, input, this.what);
-    const now = new Date(this.deps.environment.now()).toISOString();
+    const now = toIsoInstant(this.deps.environment.now());
     const record = {
       ...parsed,
       id: (parsed.id as string | undefined) ?? this.deps.environment.newId(),
@@ -165,7 +166,7 @@ export abstract class SimpleRepository<Entity, Input> {
       ...parsed,
       id,
       createdAt,
-      updatedAt: new Date(this.deps.environment.now()).toISOString(),
+      updatedAt: toIsoInstant(this.deps.environment.now()),
     };
     await this.checkReferences(record);
     const [outcome] = await this.deps.storage.write([

@@ -128,6 +128,18 @@ export interface AccountInput extends PartyInputFields {
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
+const commonPatch = {
+  status: common.status,
+  tags: common.tags,
+  ownerId: nullable(id),
+  source: nullable(text(100)),
+  territory: nullable(text(100)),
+  country: nullable(country),
+  externalId: nullable(text(200)),
+  custom: common.custom,
+  scores: common.scores,
+};
+
 /** The zod schema of a contact update: `null` clears an optional field.  @internal */
 export const contactPatchSchema = z.strictObject({
   firstName: nullable(text(200)),
@@ -136,30 +148,14 @@ export const contactPatchSchema = z.strictObject({
   phone: nullable(text(50)),
   accountId: nullable(id),
   role: nullable(text(64)),
-  status: id.optional(),
-  tags: common.tags,
-  ownerId: nullable(id),
-  source: nullable(text(100)),
-  territory: nullable(text(100)),
-  country: nullable(country),
-  externalId: nullable(text(200)),
-  custom: common.custom,
-  scores: common.scores,
+  ...commonPatch,
 });
 
 /** The zod schema of an account update: `null` clears an optional field.  @internal */
 export const accountPatchSchema = z.strictObject({
   name: text(300).optional(),
   domain: nullable(domain),
-  status: id.optional(),
-  tags: common.tags,
-  ownerId: nullable(id),
-  source: nullable(text(100)),
-  territory: nullable(text(100)),
-  country: nullable(country),
-  externalId: nullable(text(200)),
-  custom: common.custom,
-  scores: common.scores,
+  ...commonPatch,
 });
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Environment } from "../environment.js";
+import { toIsoInstant } from "../environment.js";
 import {
   CrmkitError,
   type CrmkitErrorCode,
@@ -113,7 +114,7 @@ export class PartyRepository<Entity, Input, Patch> {
   }
 
   #now(): string {
-    return new Date(this.#deps.environment.now()).toISOString();
+    return toIsoInstant(this.#deps.environment.now());
   }
 
   /** Reads a record, or `null`. */
@@ -190,6 +191,7 @@ export class PartyRepository<Entity, Input, Patch> {
     before: StoredRecord | null,
     record: Row,
     expectedRevision: number,
+    taxonomy?: Taxonomy,
   ): Promise<Entity> {
     const [outcome] = await this.#writeBatch([
       { type: "put", collection: this.#spec.collection, record: record as never, expectedRevision },
@@ -199,6 +201,7 @@ export class PartyRepository<Entity, Input, Patch> {
       this.#spec.kind,
       [{ before, after }],
       this.#deps.environment.now(),
+      taxonomy,
     );
     return after as Entity;
   }
@@ -262,7 +265,7 @@ export class PartyRepository<Entity, Input, Patch> {
     const taxonomy = await loadTaxonomy(this.#deps.storage);
     const record = this.#fresh(parsed, this.#now());
     await this.#validate(record, taxonomy);
-    return this.#write(null, record, 0);
+    return this.#write(null, record, 0, taxonomy);
   }
 
   /**
@@ -279,7 +282,7 @@ export class PartyRepository<Entity, Input, Patch> {
     ]);
     const record = this.#patched(current, parsed, this.#now(), "replace");
     await this.#validate(record, taxonomy);
-    return this.#write(current, record, options.expectedRevision ?? current.revision);
+    return this.#write(current, record, options.expectedRevision ?? current.revision, taxonomy);
   }
 
   /** Adds tags; a tag of a `single` category replaces the record's other tag of that category. */
@@ -294,7 +297,7 @@ export class PartyRepository<Entity, Input, Patch> {
       updatedAt: this.#now(),
     };
     await this.#validate(record, taxonomy);
-    return this.#write(current, record, options.expectedRevision ?? current.revision);
+    return this.#write(current, record, options.expectedRevision ?? current.revision, taxonomy);
   }
 
   /** Removes tags (absent ones are ignored). */
@@ -537,7 +540,12 @@ export class PartyRepository<Entity, Input, Patch> {
         }
       }
     }
-    await this.#deps.segments.applyChanges(this.#spec.kind, written, this.#deps.environment.now());
+    await this.#deps.segments.applyChanges(
+      this.#spec.kind,
+      written,
+      this.#deps.environment.now(),
+      taxonomy,
+    );
   }
 
   #patchedForImport(base: Row, parsed: Row, taxonomy: Taxonomy, now: string): Row {

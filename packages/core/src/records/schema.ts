@@ -1,5 +1,6 @@
 import { defineStorageSchema } from "../storage/schema.js";
 import type { StorageSchema } from "../storage/types.js";
+import type { PartyKind } from "./types.js";
 
 /** The names of the collections crmkit's domain keeps in storage. */
 export const collections = {
@@ -24,6 +25,11 @@ export const collections = {
   /** Workspace bookkeeping. */
   meta: "meta",
 } as const;
+
+/** The storage collection of a record kind. */
+export function collectionOf(kind: PartyKind): string {
+  return kind === "contact" ? collections.contacts : collections.accounts;
+}
 
 const partyIndexes = [
   { name: "status", path: "status" },

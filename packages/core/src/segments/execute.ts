@@ -1,5 +1,5 @@
 import { CrmkitError } from "../errors.js";
-import { collections } from "../records/schema.js";
+import { collectionOf, collections } from "../records/schema.js";
 import type { PartyKind } from "../records/types.js";
 import { extractIndexKeys, keyInRange, normalizeRange } from "../storage/keys.js";
 import { createSchemaCatalog, type ResolvedIndex } from "../storage/schema.js";
@@ -119,11 +119,6 @@ export async function planQuery(
     return { strategy: "scan", ranges: [], estimated: total, total };
   }
   return best;
-}
-
-/** The storage collection of a record kind. */
-export function collectionOf(target: PartyKind): string {
-  return target === "contact" ? collections.contacts : collections.accounts;
 }
 
 /** Builds the dedupe test of a multi-range read of a multi-entry index. */

@@ -1,3 +1,4 @@
+import { toIsoInstant } from "../environment.js";
 import type { PathSegment } from "../errors.js";
 import type { StoredRecord } from "../storage/types.js";
 import type { EvaluationContext } from "./compile.js";
@@ -248,8 +249,7 @@ export function explainQuery(
         a !== undefined &&
         (span.from === undefined || (span.fromInclusive ? a >= span.from : a > span.from)) &&
         (span.to === undefined || (span.toInclusive ? a <= span.to : a < span.to));
-      const iso = (ms: number | undefined) =>
-        ms === undefined ? null : new Date(ms).toISOString();
+      const iso = (ms: number | undefined) => (ms === undefined ? null : toIsoInstant(ms));
       const expected = {
         from: iso(span.from),
         fromInclusive: span.fromInclusive,

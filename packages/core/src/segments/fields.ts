@@ -64,11 +64,6 @@ const builtIn: Record<PartyKind, Record<string, [FieldType, string?]>> = {
   account: { ...common, name: ["string"], domain: ["string", "domain"] },
 };
 
-/** The built-in field names of a record kind (custom fields, scores and `teamId` aside). @internal */
-export function builtInFields(target: PartyKind): string[] {
-  return Object.keys(builtIn[target]);
-}
-
 /**
  * Resolves a field name of a query on `target` records, or returns `undefined` for an unknown field.
  *

@@ -4,7 +4,6 @@ export type { MembersPage, QueryPlan } from "./execute.js";
 export type { ExplainNode } from "./explain.js";
 export { explainQuery } from "./explain.js";
 export {
-  builtInFields,
   type FieldInfo,
   type FieldSource,
   type FieldType,

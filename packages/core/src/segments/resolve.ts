@@ -1,3 +1,4 @@
+import { toIsoInstant } from "../environment.js";
 import type { PathSegment, ValidationIssue } from "../errors.js";
 import type { PartyKind } from "../records/types.js";
 import type { Taxonomy } from "../taxonomy/snapshot.js";
@@ -152,7 +153,7 @@ export function resolveQuery(query: SegmentQuery, env: QueryEnvironment): Resolu
         const ms = parseQueryInstant(raw, env.timezone);
         return ms === undefined
           ? fail(`"${raw}" is not an ISO 8601 date-time or date`)
-          : new Date(ms).toISOString();
+          : toIsoInstant(ms);
       }
       case "date":
         if (typeof raw !== "string" || !isCalendarDate(raw))
@@ -416,8 +417,7 @@ export function resolveQuery(query: SegmentQuery, env: QueryEnvironment): Resolu
           };
         }
         const span = relativeSpan(node.op, amount, node.unit, env.at, timezone);
-        const iso = (ms: number | undefined) =>
-          ms === undefined ? undefined : new Date(ms).toISOString();
+        const iso = (ms: number | undefined) => (ms === undefined ? undefined : toIsoInstant(ms));
         return {
           k: "range",
           get,

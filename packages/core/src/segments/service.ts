@@ -1,16 +1,16 @@
 import { z } from "zod";
 import type { Environment } from "../environment.js";
+import { toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
 import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
+import { collectionOf, collections } from "../records/schema.js";
 import type { PartyKind } from "../records/types.js";
 import type { StorageAdapter, StoredRecord } from "../storage/types.js";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/snapshot.js";
 import { parseInput } from "../validation.js";
 import { compileQuery, type EvaluationContext, type Predicate } from "./compile.js";
 import {
-  collectionOf,
   contextLoader,
   type MembersPage,
   pageMembers,
@@ -19,7 +19,7 @@ import {
   streamMembers,
 } from "./execute.js";
 import { type ExplainNode, explainQuery } from "./explain.js";
-import { type SegmentQuery, segmentQuerySchema } from "./query.js";
+import { queryReferences, type SegmentQuery, segmentQuerySchema } from "./query.js";
 import { type QueryEnvironment, type ResolvedQuery, resolveQuery } from "./resolve.js";
 
 /** A saved segment: a named, stored query. */
@@ -192,9 +192,11 @@ export class SegmentService {
     this.#deps = deps;
   }
 
-  async #context(): Promise<{ taxonomy: Taxonomy; segments: Map<string, SavedSegment> }> {
+  async #context(
+    known?: Taxonomy,
+  ): Promise<{ taxonomy: Taxonomy; segments: Map<string, SavedSegment> }> {
     const [taxonomy, saved] = await Promise.all([
-      loadTaxonomy(this.#deps.storage),
+      known ?? loadTaxonomy(this.#deps.storage),
       readAll<SavedSegment>(this.#deps.storage, collections.segments),
     ]);
     return { taxonomy, segments: new Map(saved.map((segment) => [segment.id, segment])) };
@@ -416,7 +418,7 @@ export class SegmentService {
   async save(input: SavedSegmentInput): Promise<SavedSegment> {
     const parsed = parseInput(savedInputSchema, input, "segment");
     const id = parsed.id ?? this.#deps.environment.newId();
-    const now = new Date(this.#deps.environment.now()).toISOString();
+    const now = toIsoInstant(this.#deps.environment.now());
     const record = {
       id,
       name: parsed.name,
@@ -452,7 +454,7 @@ export class SegmentService {
       patch,
       "segment",
     );
-    const now = new Date(this.#deps.environment.now()).toISOString();
+    const now = toIsoInstant(this.#deps.environment.now());
     const record: SavedSegment = {
       ...current,
       ...(parsed.name === undefined ? {} : { name: parsed.name }),
@@ -478,9 +480,7 @@ export class SegmentService {
    */
   async remove(id: string, options: { readonly expectedRevision?: number } = {}): Promise<void> {
     const users = (await this.list()).filter(
-      (segment) =>
-        segment.id !== id &&
-        JSON.stringify(segment.query).includes(`"segment":${JSON.stringify(id)}`),
+      (segment) => segment.id !== id && queryReferences(segment.query).segments.has(id),
     );
     if (users.length > 0) {
       throw new CrmkitError(
@@ -526,84 +526,85 @@ export class SegmentService {
     target: PartyKind,
     changes: readonly RecordChange[],
     at: number,
+    taxonomy?: Taxonomy,
   ): Promise<SegmentDelta[]> {
     if (changes.length === 0) return [];
-    const context = await this.#context();
-    const deltas: SegmentDelta[] = [];
-    const iso = new Date(at).toISOString();
+    const context = await this.#context(taxonomy);
+    const prepared: [SavedSegment, Prepared][] = [];
     for (const segment of context.segments.values()) {
-      let prepared: Prepared;
       try {
-        prepared = this.#prepareWith(segment.query, segment.target, context, at, segment.id);
+        prepared.push([
+          segment,
+          this.#prepareWith(segment.query, segment.target, context, at, segment.id),
+        ]);
       } catch {
         // Removals are refused while a segment uses a definition, so this is a segment made invalid
         // outside crmkit; it reports nothing rather than fail a write that has committed.
-        continue;
       }
+    }
+    const own = prepared.filter(([segment]) => segment.target === target);
+    // From an account write, contact segments that read account fields may change too.
+    const viaAccount =
+      target === "account"
+        ? prepared.filter(([segment, p]) => segment.target === "contact" && p.usesAccount)
+        : [];
+    if (own.length === 0 && viaAccount.length === 0) return [];
+    // One context for every segment: accounts and teams are read once per write, not per segment.
+    const load = await contextLoader(this.#deps.storage, {
+      usesAccount: own.some(([, p]) => p.usesAccount),
+      usesTeam: [...own, ...viaAccount].some(([, p]) => p.usesTeam),
+    });
+    const records = changes
+      .flatMap((c) => [c.before, c.after])
+      .filter((r): r is StoredRecord => r !== null);
+    const ctx = await load(records);
+    const deltas: SegmentDelta[] = [];
+    const iso = toIsoInstant(at);
+    const emit = (segment: SavedSegment, recordId: string, was: boolean, is: boolean) => {
+      if (was === is) return;
+      deltas.push({
+        segmentId: segment.id,
+        target: segment.target,
+        recordId,
+        at: iso,
+        cause: "write",
+        change: is ? "entered" : "left",
+      });
+    };
+    for (const [segment, p] of own) {
       const evaluatedAt = Date.parse(segment.evaluatedAt);
-      const predicateAt = this.#predicateCache(prepared, segment, context);
-      const emit = (recordId: string, was: boolean, is: boolean) => {
-        if (was === is) return;
-        deltas.push({
-          segmentId: segment.id,
-          target: segment.target,
-          recordId,
-          at: iso,
-          cause: "write",
-          change: is ? "entered" : "left",
+      const predicateAt = this.#predicateCache(p, segment, context);
+      for (const change of changes) {
+        const was =
+          change.before !== null &&
+          predicateAt(lastReported(change.before, evaluatedAt))(change.before, ctx);
+        const is = change.after !== null && p.predicate(change.after, ctx);
+        emit(segment, (change.after ?? change.before)!.id, was, is);
+      }
+    }
+    if (viaAccount.length > 0) {
+      for (const change of changes) {
+        const withAccount = (account: StoredRecord | null): EvaluationContext => ({
+          account: () => account,
+          teamOf: ctx.teamOf,
         });
-      };
-      if (segment.target === target) {
-        const load = await contextLoader(this.#deps.storage, prepared);
-        const records = changes
-          .flatMap((change) => [change.before, change.after])
-          .filter((r): r is StoredRecord => r !== null);
-        const ctx = await load(records);
-        for (const change of changes) {
-          const was =
-            change.before !== null &&
-            predicateAt(lastReported(change.before, evaluatedAt))(change.before, ctx);
-          const is = change.after !== null && prepared.predicate(change.after, ctx);
-          emit((change.after ?? change.before)!.id, was, is);
+        const before = withAccount(change.before);
+        const after = withAccount(change.after);
+        const accountId = (change.after ?? change.before)!.id;
+        for await (const batch of this.#deps.storage.scan({
+          collection: collections.contacts,
+          index: "accountId",
+          where: { eq: accountId },
+        })) {
+          for (const contact of batch) {
+            for (const [segment, p] of viaAccount)
+              emit(segment, contact.id, p.predicate(contact, before), p.predicate(contact, after));
+          }
         }
-      } else if (target === "account" && segment.target === "contact" && prepared.usesAccount) {
-        await this.#accountChanges(prepared, changes, emit);
       }
     }
     this.#emit(deltas);
     return deltas;
-  }
-
-  async #accountChanges(
-    prepared: Prepared,
-    changes: readonly RecordChange[],
-    emit: (recordId: string, was: boolean, is: boolean) => void,
-  ): Promise<void> {
-    const load = await contextLoader(this.#deps.storage, {
-      usesAccount: false,
-      usesTeam: prepared.usesTeam,
-    });
-    const base = await load([]);
-    for (const change of changes) {
-      const accountId = (change.after ?? change.before)!.id;
-      const withAccount = (account: StoredRecord | null): EvaluationContext => ({
-        account: () => account,
-        teamOf: base.teamOf,
-      });
-      for await (const batch of this.#deps.storage.scan({
-        collection: collections.contacts,
-        index: "accountId",
-        where: { eq: accountId },
-      })) {
-        for (const contact of batch) {
-          emit(
-            contact.id,
-            prepared.predicate(contact, withAccount(change.before)),
-            prepared.predicate(contact, withAccount(change.after)),
-          );
-        }
-      }
-    }
   }
 
   #predicateCache(
@@ -648,7 +649,7 @@ export class SegmentService {
     const at = options.at ?? this.#deps.environment.now();
     const context = await this.#context();
     const deltas: SegmentDelta[] = [];
-    const iso = new Date(at).toISOString();
+    const iso = toIsoInstant(at);
     for (const segment of context.segments.values()) {
       const from = Date.parse(segment.evaluatedAt);
       if (at <= from) continue;

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { Environment } from "../environment.js";
+import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import { addTagsTo } from "../records/party-input.js";
 import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
+import { collectionOf, collections } from "../records/schema.js";
 import type {
   CustomFieldDefinition,
   PartyKind,
@@ -129,11 +130,6 @@ export interface DefinitionDeps {
   readonly segments: SegmentService;
 }
 
-const partyCollections: [PartyKind, string][] = [
-  ["contact", collections.contacts],
-  ["account", collections.accounts],
-];
-
 /** Shared plumbing of the definition services. @internal */
 export abstract class DefinitionService {
   /** @internal */
@@ -146,7 +142,7 @@ export abstract class DefinitionService {
 
   /** @internal */
   protected now(): string {
-    return new Date(this.deps.environment.now()).toISOString();
+    return toIsoInstant(this.deps.environment.now());
   }
 
   /** @internal */
@@ -199,7 +195,8 @@ export abstract class DefinitionService {
   ): Promise<[PartyKind, StoredRecord][]> {
     const out: [PartyKind, StoredRecord][] = [];
     const seen = new Set<string>();
-    for (const [kind, collection] of partyCollections) {
+    for (const kind of ["contact", "account"] as const) {
+      const collection = collectionOf(kind);
       for (const key of keys) {
         for await (const batch of this.deps.storage.scan({
           collection,
@@ -257,7 +254,7 @@ export abstract class DefinitionService {
       const after = { ...change!(record), updatedAt: now };
       operations.push({
         type: "put",
-        collection: kind === "contact" ? collections.contacts : collections.accounts,
+        collection: collectionOf(kind),
         record: after,
         expectedRevision: record.revision,
       });
@@ -439,34 +436,9 @@ export class TagService extends DefinitionService {
         details: { path: ["replaceWith"] },
       });
     if (replacement !== undefined) await this.require(collections.tags, replacement, "tag");
-    const taxonomy = await loadTaxonomy(this.deps.storage);
-    const records = await this.recordsWith("tags", [id]);
-    const segments = (await this.deps.segments.list()).filter((segment) =>
-      queryReferences(segment.query).tags.has(id),
-    );
-    await this.migrate(
-      "Tag",
-      id,
-      records,
-      segments,
-      replacement === undefined
-        ? undefined
-        : (record) => ({
-            ...record,
-            tags: addTagsTo(
-              (record.tags as string[]).filter((t) => t !== id),
-              [replacement],
-              taxonomy,
-            ),
-          }),
-      replacement === undefined
-        ? undefined
-        : (segment) => ({
-            ...segment,
-            query: replaceQueryIds(segment.query, "tag", id, replacement),
-          }),
-      [{ type: "delete", collection: collections.tags, id }],
-    );
+    await this.#retireTags("Tag", id, [id], replacement, undefined, [
+      { type: "delete", collection: collections.tags, id },
+    ]);
   }
 
   /**
@@ -487,18 +459,38 @@ export class TagService extends DefinitionService {
           { details: { path: ["replaceWith"] } },
         );
     }
+    await this.#retireTags("Tag category", id, tags, replacement, id, [
+      { type: "delete", collection: collections.tagCategories, id },
+      ...tags.map(
+        (tag): WriteOperation => ({ type: "delete", collection: collections.tags, id: tag }),
+      ),
+    ]);
+  }
+
+  /**
+   * Removes tags from records and saved segments, replacing them with `replacement` when given, and
+   * applies `deletions`, all in one batch (see `migrate`). Segments that test `category` itself
+   * have nothing to be rewritten to, so they keep the removal refused.
+   */
+  async #retireTags(
+    what: string,
+    id: string,
+    removed: readonly string[],
+    replacement: string | undefined,
+    category: string | undefined,
+    deletions: readonly WriteOperation[],
+  ): Promise<void> {
     const taxonomy = await loadTaxonomy(this.deps.storage);
-    const records = await this.recordsWith("tags", tags);
-    const all = await this.deps.segments.list();
-    const segments = all.filter((segment) => {
-      const refs = queryReferences(segment.query);
-      return refs.categories.has(id) || tags.some((tag) => refs.tags.has(tag));
-    });
-    const migratable = segments.every(
-      (segment) => !queryReferences(segment.query).categories.has(id),
+    const records = await this.recordsWith("tags", removed);
+    const testsCategory = (segment: SavedSegment) =>
+      category !== undefined && queryReferences(segment.query).categories.has(category);
+    const segments = (await this.deps.segments.list()).filter(
+      (segment) =>
+        testsCategory(segment) ||
+        removed.some((tag) => queryReferences(segment.query).tags.has(tag)),
     );
     await this.migrate(
-      "Tag category",
+      what,
       id,
       records,
       segments,
@@ -507,26 +499,21 @@ export class TagService extends DefinitionService {
         : (record) => ({
             ...record,
             tags: addTagsTo(
-              (record.tags as string[]).filter((t) => !tags.includes(t)),
+              (record.tags as string[]).filter((tag) => !removed.includes(tag)),
               [replacement],
               taxonomy,
             ),
           }),
-      replacement === undefined || !migratable
+      replacement === undefined || segments.some(testsCategory)
         ? undefined
         : (segment) => ({
             ...segment,
-            query: tags.reduce(
+            query: removed.reduce(
               (query, tag) => replaceQueryIds(query, "tag", tag, replacement),
               segment.query,
             ),
           }),
-      [
-        { type: "delete", collection: collections.tagCategories, id },
-        ...tags.map(
-          (tag): WriteOperation => ({ type: "delete", collection: collections.tags, id: tag }),
-        ),
-      ],
+      deletions,
     );
   }
 }
@@ -598,7 +585,7 @@ export class CustomFieldService extends DefinitionService {
       id,
       "custom field",
     );
-    const collection = field.target === "contact" ? collections.contacts : collections.accounts;
+    const collection = collectionOf(field.target);
     const records: [PartyKind, StoredRecord][] = [];
     for await (const batch of this.deps.storage.scan({ collection, batchSize: 1_000 })) {
       for (const record of batch)
