@@ -1,6 +1,12 @@
+import { ActivityService } from "./activities/service.js";
+import { AssignmentService } from "./assignment/service.js";
+import { OutboxService } from "./email-lists/outbox.js";
 import { createEnvironment, type Environment, toIsoInstant } from "./environment.js";
 import { CrmkitError } from "./errors.js";
 import { createEventBus, type EventBus } from "./events/event-bus.js";
+import { DealService, type PipelineEvents } from "./pipelines/deal-service.js";
+import { PipelineService } from "./pipelines/pipeline-service.js";
+import { TaskService } from "./pipelines/tasks.js";
 import { TeamRepository, UserRepository } from "./records/directory.js";
 import {
   type AccountInput,
@@ -27,7 +33,7 @@ import {
 import { isValidTimezone } from "./time/zoned.js";
 
 /** Every event crmkit emits, by type. Later capabilities add theirs. */
-export interface CrmEvents extends SegmentEvents {}
+export interface CrmEvents extends SegmentEvents, PipelineEvents {}
 
 /** Options of {@link createCrm}. */
 export interface CrmOptions {
@@ -49,6 +55,11 @@ export interface CrmOptions {
    * @default "prospect"
    */
   readonly defaultStatus?: string;
+  /**
+   * The ISO 4217 currency of new pipelines (money is kept in its minor units).
+   * @default "EUR"
+   */
+  readonly currency?: string;
   /**
    * The event bus to emit on, if the host wants to share one.
    * @default a new bus
@@ -74,7 +85,19 @@ export interface Crm {
   readonly customFields: CustomFieldService;
   /** Dynamic segments. */
   readonly segments: SegmentService;
-  /** Where `segment.entered`, `segment.left` and later events are emitted. */
+  /** Pipelines, their stages, and the routing rules of new deals. */
+  readonly pipelines: PipelineService;
+  /** Deals: creation, moves, goals, history, rotting, hand-offs. */
+  readonly deals: DealService;
+  /** Stage tasks. */
+  readonly tasks: TaskService;
+  /** Activities logged against deals and contacts. */
+  readonly activities: ActivityService;
+  /** Assignment rules, pools and the decision audit. */
+  readonly assignment: AssignmentService;
+  /** The durable outbox of e-mail list calls. */
+  readonly outbox: OutboxService;
+  /** Where segment, deal and task events are emitted. */
   readonly events: EventBus<CrmEvents>;
   /** The environment in use. */
   readonly environment: Environment;
@@ -124,11 +147,26 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
   const environment = options.environment ?? createEnvironment();
   const events = options.events ?? createEventBus<CrmEvents>();
   const segments = new SegmentService({ storage, environment, events, timezone });
+  const currency = options.currency ?? "EUR";
+  if (!/^[A-Z]{3}$/.test(currency)) {
+    throw new CrmkitError(
+      "VALIDATION_FAILED",
+      `Invalid currency "${currency}": use an ISO 4217 code.`,
+      {
+        details: { path: ["currency"] },
+      },
+    );
+  }
+  const assignment = new AssignmentService({ storage, environment, timezone });
+  const pipelines = new PipelineService({ storage, environment, currency, assignment });
+  const deals = new DealService({ storage, environment, timezone, pipelines, assignment, events });
   const deps = {
     storage,
     environment,
     segments,
     defaultStatus: options.defaultStatus ?? "prospect",
+    afterUpdate: (kind: "contact" | "account", ids: readonly string[]) =>
+      deals.reevaluateFor(kind === "contact" ? "contactId" : "accountId", ids),
   };
   await seedDefaults(storage, environment);
   return {
@@ -152,6 +190,18 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     tags: new TagService({ storage, environment, segments }),
     customFields: new CustomFieldService({ storage, environment, segments }),
     segments,
+    pipelines,
+    deals,
+    tasks: new TaskService({ storage, environment }),
+    activities: new ActivityService({
+      storage,
+      environment,
+      onDone: async (dealId) => {
+        await deals.reevaluate(dealId);
+      },
+    }),
+    assignment,
+    outbox: new OutboxService({ storage, environment }),
     events,
     environment,
   };

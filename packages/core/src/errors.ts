@@ -15,6 +15,8 @@
  * - `STORAGE_CLOSED`: the adapter was closed (by the host, or because another tab upgraded it).
  * - `IN_USE`: a definition (status, tag, segment…) cannot be removed because records or other
  *   definitions use it; `details.count` says how many, `details.usedBy` by what.
+ * - `INVALID_TRANSITION`: a state change the record's current state does not allow (moving a deal
+ *   to a stage of another pipeline, completing a task that is not open).
  */
 export type CrmkitErrorCode =
   | "VALIDATION_FAILED"
@@ -28,7 +30,8 @@ export type CrmkitErrorCode =
   | "UPGRADE_BLOCKED"
   | "SCHEMA_MISMATCH"
   | "STORAGE_CLOSED"
-  | "IN_USE";
+  | "IN_USE"
+  | "INVALID_TRANSITION";
 
 /** All {@link CrmkitErrorCode} values, for exhaustive checks and documentation. */
 export const crmkitErrorCodes: readonly CrmkitErrorCode[] = [
@@ -44,6 +47,7 @@ export const crmkitErrorCodes: readonly CrmkitErrorCode[] = [
   "SCHEMA_MISMATCH",
   "STORAGE_CLOSED",
   "IN_USE",
+  "INVALID_TRANSITION",
 ];
 
 /** One path segment: an object key or an array index. */

@@ -7,7 +7,14 @@ import { isValidTimezone } from "../time/zoned.js";
 import { parseInput } from "../validation.js";
 import { readAll } from "./read-all.js";
 import { collections } from "./schema.js";
-import type { Team, User, UserRole } from "./types.js";
+import type { Absence, Team, User, UserRole, WorkingHours } from "./types.js";
+
+/** Monday to Friday, 09:00 to 18:00: the working hours of a user who declares none. */
+export const defaultWorkingHours: WorkingHours = {
+  days: [1, 2, 3, 4, 5],
+  start: "09:00",
+  end: "18:00",
+};
 
 const timezone = z.string().refine(isValidTimezone, "use an IANA timezone such as Europe/Paris");
 const userInput = z.strictObject({
@@ -19,7 +26,31 @@ const userInput = z.strictObject({
   territory: z.string().trim().min(1).max(100).optional(),
   timezone: timezone.default("UTC"),
   active: z.boolean().default(true),
+  workingHours: z
+    .strictObject({
+      days: z
+        .array(z.number().int().min(1).max(7))
+        .max(7)
+        .transform((days) => [...new Set(days)].sort()),
+      start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM"),
+      end: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "use HH:MM"),
+    })
+    .refine((hours) => hours.start < hours.end, {
+      message: "end must be after start",
+      path: ["end"],
+    })
+    .default(() => ({ ...defaultWorkingHours, days: [...defaultWorkingHours.days] })),
 });
+const absenceInput = z
+  .strictObject({
+    from: z.iso.date(),
+    to: z.iso.date(),
+    reason: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((absence) => absence.from <= absence.to, {
+    message: "to must not be before from",
+    path: ["to"],
+  });
 const teamInput = z.strictObject({
   id: z.string().min(1).max(128).optional(),
   name: z.string().trim().min(1).max(200),
@@ -45,6 +76,18 @@ export interface UserInput {
   readonly timezone?: string;
   /** Whether the user receives new work. @defaultValue true */
   readonly active?: boolean;
+  /** When the user works, in their timezone. @defaultValue {@link defaultWorkingHours} */
+  readonly workingHours?: WorkingHours;
+}
+
+/** A period a user is away: no new work is assigned to them. */
+export interface AbsenceInput {
+  /** The first day away (`YYYY-MM-DD`, in the user's timezone). */
+  readonly from: string;
+  /** The last day away, included. */
+  readonly to: string;
+  /** Why, for the assignment audit ("holiday", "sick leave"). */
+  readonly reason?: string;
 }
 
 /** A new team. */
@@ -75,6 +118,8 @@ export interface UserPatch {
   readonly timezone?: string;
   /** Whether the user receives new work. */
   readonly active?: boolean;
+  /** When the user works, in their timezone. */
+  readonly workingHours?: WorkingHours;
 }
 
 /** A team update; `null` clears an optional field. */
@@ -226,16 +271,65 @@ export class UserRepository extends SimpleRepository<User, UserInput> {
       index: "ownerId",
       where: { eq: id },
     });
-    if (contacts + accounts > 0) {
+    const deals = await this.deps.storage.count({
+      collection: collections.deals,
+      index: "ownerId",
+      where: { eq: id },
+    });
+    if (contacts + accounts + deals > 0) {
       throw new CrmkitError(
         "IN_USE",
-        `User "${id}" owns ${contacts} contact(s) and ${accounts} account(s); reassign them or deactivate the user.`,
+        `User "${id}" owns ${contacts} contact(s), ${accounts} account(s) and ${deals} deal(s); reassign them or deactivate the user.`,
         {
-          details: { id, count: contacts + accounts, usedBy: { contacts, accounts } },
+          details: {
+            id,
+            count: contacts + accounts + deals,
+            usedBy: { contacts, accounts, deals },
+          },
         },
       );
     }
-    await this.deps.storage.write([{ type: "delete", collection: collections.users, id }]);
+    const absences = await this.absences(id);
+    await this.deps.storage.write([
+      { type: "delete", collection: collections.users, id },
+      ...absences.map((absence) => ({
+        type: "delete" as const,
+        collection: collections.absences,
+        id: absence.id,
+      })),
+    ]);
+  }
+
+  /**
+   * Records an absence: the assignment engine skips the user on those days (in their timezone).
+   * @throws CrmkitError `NOT_FOUND` for an unknown user, `VALIDATION_FAILED` for bad dates
+   */
+  async addAbsence(userId: string, input: AbsenceInput): Promise<Absence> {
+    const parsed = parseInput(absenceInput, input, "absence");
+    if ((await this.get(userId)) === null)
+      throw new CrmkitError("NOT_FOUND", `There is no user "${userId}".`, {
+        details: { id: userId },
+      });
+    const record = { id: this.deps.environment.newId(), userId, ...parsed };
+    const [outcome] = await this.deps.storage.write([
+      { type: "put", collection: collections.absences, record, expectedRevision: 0 },
+    ]);
+    return { ...record, revision: outcome!.revision ?? 1 } as Absence;
+  }
+
+  /** Lists a user's absences, earliest first. */
+  async absences(userId: string): Promise<Absence[]> {
+    const page = await this.deps.storage.query({
+      collection: collections.absences,
+      index: "userId",
+      where: { eq: userId },
+    });
+    return (page.records as unknown as Absence[]).sort((a, b) => a.from.localeCompare(b.from));
+  }
+
+  /** Removes an absence (no error when it is already gone). */
+  async removeAbsence(id: string): Promise<void> {
+    await this.deps.storage.write([{ type: "delete", collection: collections.absences, id }]);
   }
 }
 

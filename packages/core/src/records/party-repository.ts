@@ -26,6 +26,8 @@ export interface RepositoryDeps {
   readonly segments: SegmentService;
   /** The status of a new record that names none. */
   readonly defaultStatus: string;
+  /** Called after existing records changed (deals re-check their goals). */
+  readonly afterUpdate?: (kind: PartyKind, ids: readonly string[]) => Promise<void>;
 }
 
 /** How a repository differs between contacts and accounts. */
@@ -203,6 +205,7 @@ export class PartyRepository<Entity, Input, Patch> {
       this.#deps.environment.now(),
       taxonomy,
     );
+    if (before !== null) await this.#deps.afterUpdate?.(this.#spec.kind, [after.id]);
     return after as Entity;
   }
 
@@ -546,6 +549,10 @@ export class PartyRepository<Entity, Input, Patch> {
       this.#deps.environment.now(),
       taxonomy,
     );
+    const updated = written.flatMap((change) =>
+      change.before !== null && change.after !== null ? [change.after.id] : [],
+    );
+    if (updated.length > 0) await this.#deps.afterUpdate?.(this.#spec.kind, updated);
   }
 
   #patchedForImport(base: Row, parsed: Row, taxonomy: Taxonomy, now: string): Row {

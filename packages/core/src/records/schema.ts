@@ -22,8 +22,28 @@ export const collections = {
   customFields: "custom_fields",
   /** Saved segments. */
   segments: "segments",
-  /** Workspace bookkeeping. */
+  /** Workspace bookkeeping, routing and assignment rules. */
   meta: "meta",
+  /** Pipelines with their stages. */
+  pipelines: "pipelines",
+  /** Deals (leads and opportunities). */
+  deals: "deals",
+  /** Stage history: one record per stay of a deal in a stage. */
+  dealStages: "deal_stages",
+  /** Tasks created by stages. */
+  tasks: "tasks",
+  /** Activities (calls, meetings…) logged against deals and contacts. */
+  activities: "activities",
+  /** Assignment pools. */
+  pools: "pools",
+  /** Users' absences. */
+  absences: "absences",
+  /** Round-robin cursors and capacity counters, updated with revision checks. */
+  assignmentState: "assignment_state",
+  /** The audit of assignment decisions. */
+  assignmentDecisions: "assignment_decisions",
+  /** Calls to external services waiting to be delivered (e-mail list hooks). */
+  outbox: "outbox",
 } as const;
 
 /** The storage collection of a record kind. */
@@ -53,7 +73,7 @@ const partyIndexes = [
  * ```
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
-  version: 1,
+  version: 2,
   collections: [
     {
       name: collections.contacts,
@@ -81,5 +101,65 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
     { name: collections.customFields, indexes: [{ name: "target", path: "target" }] },
     { name: collections.segments, indexes: [{ name: "target", path: "target" }] },
     { name: collections.meta },
+    { name: collections.pipelines },
+    {
+      name: collections.deals,
+      indexes: [
+        { name: "pipelineId", path: "pipelineId" },
+        { name: "stageId", path: "stageId" },
+        { name: "ownerId", path: "ownerId" },
+        // Set only while the deal is open: counts a rep's open deals without a compound index.
+        { name: "openOwnerId", path: "openOwnerId" },
+        { name: "contactId", path: "contactId" },
+        { name: "accountId", path: "accountId" },
+        { name: "state", path: "state" },
+        { name: "queue", path: "queue" },
+        { name: "createdAt", path: "createdAt" },
+      ],
+    },
+    {
+      name: collections.dealStages,
+      indexes: [
+        { name: "dealId", path: "dealId" },
+        { name: "stageId", path: "stageId" },
+        { name: "enteredAt", path: "enteredAt" },
+      ],
+    },
+    {
+      name: collections.tasks,
+      indexes: [
+        { name: "dealId", path: "dealId" },
+        { name: "assigneeId", path: "assigneeId" },
+        // Set only while the task is open, like deals' openOwnerId.
+        { name: "openAssigneeId", path: "openAssigneeId" },
+        { name: "status", path: "status" },
+      ],
+    },
+    {
+      name: collections.activities,
+      indexes: [
+        { name: "dealId", path: "dealId" },
+        { name: "contactId", path: "contactId" },
+        { name: "ownerId", path: "ownerId" },
+      ],
+    },
+    { name: collections.pools },
+    { name: collections.absences, indexes: [{ name: "userId", path: "userId" }] },
+    { name: collections.assignmentState },
+    {
+      name: collections.assignmentDecisions,
+      indexes: [
+        { name: "dealId", path: "dealId" },
+        { name: "at", path: "at" },
+      ],
+    },
+    {
+      name: collections.outbox,
+      indexes: [
+        { name: "status", path: "status" },
+        { name: "dueAt", path: "dueAt" },
+        { name: "key", path: "key" },
+      ],
+    },
   ],
 });

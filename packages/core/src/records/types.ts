@@ -90,10 +90,38 @@ export interface User {
   readonly timezone: string;
   /** Whether the user is active; inactive users receive no new work. */
   readonly active: boolean;
+  /** When the user works, in their timezone (records written before it existed have none). */
+  readonly workingHours?: WorkingHours;
   /** When the user was created. */
   readonly createdAt: string;
   /** When the user was last written. */
   readonly updatedAt: string;
+}
+
+/** The days and hours a user works, read in the user's timezone. */
+export interface WorkingHours {
+  /** ISO weekdays worked: 1 is Monday, 7 is Sunday. */
+  readonly days: readonly number[];
+  /** The start of the working day, `HH:MM`. */
+  readonly start: string;
+  /** The end of the working day, `HH:MM` (excluded; `24:00` for midnight). */
+  readonly end: string;
+}
+
+/** A period a user is away, as stored. */
+export interface Absence {
+  /** The record id. */
+  readonly id: string;
+  /** The storage revision. */
+  readonly revision: number;
+  /** The absent user. */
+  readonly userId: string;
+  /** The first day away (`YYYY-MM-DD`, in the user's timezone). */
+  readonly from: string;
+  /** The last day away, included. */
+  readonly to: string;
+  /** Why. */
+  readonly reason?: string;
 }
 
 /** A team of users. */

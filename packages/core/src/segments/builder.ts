@@ -23,7 +23,22 @@ export type QueryField =
   | "tags"
   | `custom.${string}`
   | `scores.${string}`
-  | `account.${string}`;
+  | `account.${string}`
+  // Deal conditions (stage goals, routing, assignment rules):
+  | "title"
+  | "pipelineId"
+  | "stageId"
+  | "state"
+  | "contactId"
+  | "value"
+  | "currency"
+  | "products"
+  | "expectedCloseDate"
+  | "stageEnteredAt"
+  | `contact.${string}`
+  // Pool queries over users:
+  | "active"
+  | "timezone";
 
 /** Clauses on one field, as returned by {@link q}.field. */
 export interface FieldClauses {
@@ -182,4 +197,15 @@ export const q = {
   }),
   /** Member of a saved segment. */
   inSegment: (segment: string): SegmentQuery => ({ op: "inSegment", segment }),
+  /**
+   * Deal conditions only: at least `atLeast` (default 1) activities of the types done since the
+   * deal entered its stage (or, with `since: "dealCreation"`, since it was created).
+   */
+  activities: (
+    options: {
+      types?: string[];
+      since?: "stageEntry" | "dealCreation";
+      atLeast?: number;
+    } = {},
+  ): SegmentQuery => ({ op: "activities", ...options }),
 };

@@ -222,6 +222,8 @@ function rank(node: ResolvedQuery): number {
       return 8 + remote;
     case "regex":
       return 12 + remote;
+    case "activities":
+      return 14;
     case "not":
       return rank(node.of) + 1;
     case "and":
@@ -284,5 +286,41 @@ export function compileQuery(node: ResolvedQuery): Predicate {
     }
     case "tags":
       return leaf(node.get, tagsTest(node));
+    case "activities":
+      return activitiesTest(node);
   }
+}
+
+/** A done activity as a deal's view carries it. @internal */
+export interface ViewActivity {
+  readonly type: string;
+  readonly status: string;
+  readonly doneAt?: string;
+}
+
+/**
+ * Counts the done activities of a deal's view (`activities`) since its stage entry or creation.
+ *
+ * @internal
+ */
+export function countActivities(
+  record: StoredRecord,
+  types: readonly string[] | undefined,
+  since: "stageEntry" | "dealCreation",
+): number {
+  const activities = record.activities as readonly ViewActivity[] | undefined;
+  const from = since === "stageEntry" ? record.stageEnteredAt : record.createdAt;
+  if (!Array.isArray(activities) || typeof from !== "string") return 0;
+  let count = 0;
+  for (const activity of activities) {
+    if (activity.status !== "done" || activity.doneAt === undefined || activity.doneAt < from)
+      continue;
+    if (types === undefined || types.includes(activity.type)) count++;
+  }
+  return count;
+}
+
+function activitiesTest(node: Extract<ResolvedQuery, { k: "activities" }>): Predicate {
+  const { types, since, atLeast } = node;
+  return (record) => countActivities(record, types, since) >= atLeast;
 }

@@ -1,7 +1,7 @@
 import { toIsoInstant } from "../environment.js";
 import type { PathSegment } from "../errors.js";
 import type { StoredRecord } from "../storage/types.js";
-import type { EvaluationContext } from "./compile.js";
+import { countActivities, type EvaluationContext } from "./compile.js";
 import { type FieldInfo, readPath, resolveField } from "./fields.js";
 import type { QueryOperator, Scalar, SegmentQuery } from "./query.js";
 import { compileSafeRegex } from "./regex-safety.js";
@@ -196,8 +196,10 @@ export function explainQuery(
     case "hasAllTags":
     case "hasTagInCategory":
     case "categoryIs": {
-      const holder = query.of === "account" ? context.account(record) : record;
-      const raw = holder === null ? undefined : holder.tags;
+      const raw =
+        env.target === "deal"
+          ? readPath(record, [query.of ?? "self", "tags"])
+          : (query.of === "account" ? context.account(record) : record)?.tags;
       const actual = Array.isArray(raw) ? raw : [];
       let matched: boolean;
       let expected: unknown;
@@ -217,7 +219,7 @@ export function explainQuery(
         );
         expected = category;
       }
-      const field = query.of === "account" ? "account.tags" : "tags";
+      const field = query.of === "account" || query.of === "contact" ? `${query.of}.tags` : "tags";
       return done(query.op, matched, { field, actual: raw, expected });
     }
     case "withinLast":
@@ -257,6 +259,16 @@ export function explainQuery(
         toInclusive: span.toInclusive,
       };
       return done(query.op, matched, { field: query.field, actual, expected });
+    }
+    case "activities": {
+      const since = query.since ?? "stageEntry";
+      const atLeast = query.atLeast ?? 1;
+      const actual = countActivities(record, query.types, since);
+      return done("activities", actual >= atLeast, {
+        field: "activities",
+        actual,
+        expected: { types: query.types ?? null, since, atLeast },
+      });
     }
     case "inSegment": {
       const segment = env.segments.get(query.segment);

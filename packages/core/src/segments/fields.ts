@@ -1,4 +1,11 @@
 import type { PartyKind } from "../records/types.js";
+
+/**
+ * The kinds of records a query can select or test: contacts and accounts (segments), deals (stage
+ * goals, routing and assignment conditions) and users (assignment pools).
+ */
+export type QueryTarget = PartyKind | "deal" | "user";
+
 import type { Taxonomy } from "../taxonomy/snapshot.js";
 
 /**
@@ -16,7 +23,8 @@ export type FieldType =
   | "enum"
   | "status"
   | "id"
-  | "tags";
+  | "tags"
+  | "list";
 
 /** Where a field's value is read from. @internal */
 export type FieldSource = "self" | "account" | "team";
@@ -51,7 +59,7 @@ const common: Record<string, [FieldType, string?]> = {
   updatedAt: ["instant", "updatedAt"],
 };
 
-const builtIn: Record<PartyKind, Record<string, [FieldType, string?]>> = {
+const builtIn: Record<QueryTarget, Record<string, [FieldType, string?]>> = {
   contact: {
     ...common,
     firstName: ["string"],
@@ -62,6 +70,39 @@ const builtIn: Record<PartyKind, Record<string, [FieldType, string?]>> = {
     role: ["string"],
   },
   account: { ...common, name: ["string"], domain: ["string", "domain"] },
+  deal: {
+    title: ["string"],
+    pipelineId: ["id"],
+    stageId: ["id"],
+    state: ["enum"],
+    lostReason: ["string"],
+    ownerId: ["id"],
+    contactId: ["id"],
+    accountId: ["id"],
+    value: ["number"],
+    currency: ["string"],
+    products: ["list"],
+    source: ["string"],
+    territory: ["string"],
+    expectedCloseDate: ["date"],
+    stageEnteredAt: ["instant"],
+    createdAt: ["instant"],
+    updatedAt: ["instant"],
+  },
+  user: {
+    name: ["string"],
+    email: ["string"],
+    role: ["enum"],
+    teamId: ["id"],
+    territory: ["string"],
+    timezone: ["string"],
+    active: ["boolean"],
+  },
+};
+
+const enumOptions: Record<string, readonly string[]> = {
+  "deal.state": ["open", "won", "lost"],
+  "user.role": ["inside", "field", "manager", "admin"],
 };
 
 /**
@@ -71,22 +112,35 @@ const builtIn: Record<PartyKind, Record<string, [FieldType, string?]>> = {
  */
 export function resolveField(
   name: string,
-  target: PartyKind,
+  target: QueryTarget,
   taxonomy: Taxonomy,
   source: "self" | "account" = "self",
 ): FieldInfo | undefined {
   const dot = name.indexOf(".");
   if (dot === -1) {
-    if (name === "teamId") return { name, type: "id", source: "team", path: ["teamId"] };
+    if (name === "teamId" && target !== "user")
+      return { name, type: "id", source: "team", path: ["teamId"] };
     const known = builtIn[target][name];
     if (known === undefined) return undefined;
     const [type, index] = known;
-    return index === undefined || source === "account"
-      ? { name, type, source, path: [name] }
-      : { name, type, source, path: [name], index };
+    const options = enumOptions[`${target}.${name}`];
+    const base: FieldInfo =
+      index === undefined || source === "account"
+        ? { name, type, source, path: [name] }
+        : { name, type, source, path: [name], index };
+    return options === undefined ? base : { ...base, options };
   }
   const head = name.slice(0, dot);
   const rest = name.slice(dot + 1);
+  if (target === "user") return undefined;
+  if (target === "deal") {
+    // A deal's condition reads a view that embeds its contact and account (see the pipelines).
+    if (head !== "contact" && head !== "account") return undefined;
+    const inner = resolveField(rest, head, taxonomy);
+    if (inner === undefined || inner.source !== "self") return undefined;
+    const { index: _index, ...unindexed } = inner;
+    return { ...unindexed, name, path: [head, ...inner.path] };
+  }
   if (head === "account" && target === "contact" && source === "self") {
     const inner = resolveField(rest, "account", taxonomy, "account");
     if (inner === undefined || inner.source === "team") return undefined;

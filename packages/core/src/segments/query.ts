@@ -15,8 +15,11 @@ export type TextOperator = "contains" | "startsWith" | "endsWith";
 /** Relative-date operators, evaluated against the injected clock. */
 export type RelativeOperator = "withinLast" | "olderThan" | "withinNext";
 
-/** Tags of the record itself, or (from a contact) of its account. */
-export type TagOwner = "self" | "account";
+/**
+ * Whose tags a tag clause tests: the record itself, (from a contact or a deal) its account, or (from
+ * a deal) its contact.
+ */
+export type TagOwner = "self" | "account" | "contact";
 
 /** All of the clauses. */
 export interface AndQuery {
@@ -195,6 +198,21 @@ export interface InSegmentQuery {
 }
 
 /**
+ * A fact about a deal's activities (deal conditions only): at least `atLeast` activities of the
+ * given types marked done since the deal entered its current stage (or since it was created).
+ */
+export interface ActivityFactQuery {
+  /** The operator. */
+  readonly op: "activities";
+  /** The action types that count; any type when omitted. */
+  readonly types?: readonly string[] | undefined;
+  /** From when done activities count. @defaultValue "stageEntry" */
+  readonly since?: "stageEntry" | "dealCreation" | undefined;
+  /** How many are needed. @defaultValue 1 */
+  readonly atLeast?: number | undefined;
+}
+
+/**
  * A segment query: a JSON-serialisable tree that selects contacts or accounts. Fields are named by
  * their path in the record (`status`, `country`, `custom.industry`, `scores.global`), `teamId` (the
  * owner's team), or, from a contact, `account.<field>` for its account's fields.
@@ -219,7 +237,8 @@ export type SegmentQuery =
   | CategoryIsQuery
   | RelativeDateQuery
   | PeriodQuery
-  | InSegmentQuery;
+  | InSegmentQuery
+  | ActivityFactQuery;
 
 /** The `op` of every query node. */
 export type QueryOperator = SegmentQuery["op"];
@@ -243,7 +262,7 @@ const orderValue = z.union([
   z.number().refine(Number.isFinite, "use a finite number"),
 ]);
 const unit = z.enum(["day", "week", "month", "quarter", "year"]);
-const tagOwner = z.enum(["self", "account"]).optional();
+const tagOwner = z.enum(["self", "account", "contact"]).optional();
 const timezone = z.string().min(1).max(100).optional();
 
 const querySchema: z.ZodType<SegmentQuery> = z.lazy(() =>
@@ -300,6 +319,12 @@ const querySchema: z.ZodType<SegmentQuery> = z.lazy(() =>
       timezone,
     }),
     z.strictObject({ op: z.literal("inSegment"), segment: id }),
+    z.strictObject({
+      op: z.literal("activities"),
+      types: z.array(id).min(1).max(100).optional(),
+      since: z.enum(["stageEntry", "dealCreation"]).optional(),
+      atLeast: z.number().int().min(1).max(10_000).optional(),
+    }),
   ]),
 );
 

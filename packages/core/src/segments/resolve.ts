@@ -3,7 +3,7 @@ import type { PathSegment, ValidationIssue } from "../errors.js";
 import type { PartyKind } from "../records/types.js";
 import type { Taxonomy } from "../taxonomy/snapshot.js";
 import { isValidTimezone } from "../time/zoned.js";
-import { type FieldInfo, type FieldSource, resolveField } from "./fields.js";
+import { type FieldInfo, type FieldSource, type QueryTarget, resolveField } from "./fields.js";
 import type { Scalar, SegmentQuery } from "./query.js";
 import { compileSafeRegex } from "./regex-safety.js";
 import { isCalendarDate, parseQueryInstant, relativeDateSpan, relativeSpan } from "./values.js";
@@ -21,7 +21,7 @@ export interface SegmentDefinitionLike {
 /** Everything a query is checked and evaluated against. @internal */
 export interface QueryEnvironment {
   /** The kind of records queried. */
-  readonly target: PartyKind;
+  readonly target: QueryTarget;
   /** The workspace's statuses, tags and custom fields. */
   readonly taxonomy: Taxonomy;
   /** Saved segments by id, for `inSegment`. */
@@ -78,6 +78,13 @@ export type ResolvedQuery =
       readonly get: Getter;
       readonly mode: "any" | "all";
       readonly tags: readonly string[];
+    }
+  | {
+      readonly k: "activities";
+      /** The counted action types; `undefined` counts every type. */
+      readonly types: readonly string[] | undefined;
+      readonly since: "stageEntry" | "dealCreation";
+      readonly atLeast: number;
     };
 
 /** The outcome of resolving a query. @internal */
@@ -171,6 +178,8 @@ export function resolveQuery(query: SegmentQuery, env: QueryEnvironment): Resolu
         return env.taxonomy.statuses.has(raw) ? raw : fail(`unknown status "${raw}"`);
       case "tags":
         return fail(`use the tag operators (hasTag, hasAnyTag…) for "${info.name}"`);
+      case "list":
+        return fail(`"${info.name}" is a list; test it with exists or empty`);
       default:
         return typeof raw === "string"
           ? raw
@@ -179,9 +188,23 @@ export function resolveQuery(query: SegmentQuery, env: QueryEnvironment): Resolu
   };
 
   const tagGetter = (
-    of: "self" | "account" | undefined,
+    of: "self" | "account" | "contact" | undefined,
     path: readonly PathSegment[],
   ): Getter | undefined => {
+    if (env.target === "user") {
+      problem([...path, "op"], "users have no tags");
+      return undefined;
+    }
+    if (env.target === "deal") {
+      // A deal's view embeds its contact and account; deals themselves carry no tags.
+      if (of === "contact" || of === "account") return { source: "self", path: [of, "tags"] };
+      problem([...path, "of"], 'deals have no tags: test of "contact" or of "account"');
+      return undefined;
+    }
+    if (of === "contact") {
+      problem([...path, "of"], 'only deal conditions can test "contact" tags');
+      return undefined;
+    }
     if (of === "account") {
       if (env.target !== "contact") {
         problem([...path, "of"], "only contact queries can test their account's tags");
@@ -424,6 +447,18 @@ export function resolveQuery(query: SegmentQuery, env: QueryEnvironment): Resolu
           kind: "string",
           ...bounds(iso(span.from), span.fromInclusive, iso(span.to), span.toInclusive),
           relative: true,
+        };
+      }
+      case "activities": {
+        if (env.target !== "deal") {
+          problem([...path, "op"], "activity facts only apply to deal conditions");
+          return undefined;
+        }
+        return {
+          k: "activities",
+          types: node.types === undefined ? undefined : [...new Set(node.types)],
+          since: node.since ?? "stageEntry",
+          atLeast: node.atLeast ?? 1,
         };
       }
       case "inSegment": {

@@ -175,7 +175,7 @@ export interface SegmentServiceDeps {
   /** Clock and ids. */
   readonly environment: Environment;
   /** Where membership events go. */
-  readonly events: EventBus<SegmentEvents>;
+  readonly events: Pick<EventBus<SegmentEvents>, "emit">;
   /** The workspace timezone for relative dates. */
   readonly timezone: string;
 }

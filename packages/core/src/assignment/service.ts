@@ -1,0 +1,606 @@
+import { type Environment, toIsoInstant } from "../environment.js";
+import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
+import { readAll } from "../records/read-all.js";
+import { collections } from "../records/schema.js";
+import type { Absence, User } from "../records/types.js";
+import { type ConditionScope, compileCondition } from "../segments/condition.js";
+import { readPath } from "../segments/fields.js";
+import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
+import { loadTaxonomy } from "../taxonomy/snapshot.js";
+import { parseInput } from "../validation.js";
+import { capacityPeriod, unavailability } from "./availability.js";
+import { assignmentRulesSchema, type PoolInput, poolInputSchema } from "./input.js";
+import { type Contender, choose, type RotationState } from "./strategy.js";
+import type {
+  AssignmentDecision,
+  AssignmentRules,
+  AssignmentTarget,
+  Pool,
+  RuleTrace,
+  SkippedCandidate,
+} from "./types.js";
+
+/** What the assignment service is built on. @internal */
+export interface AssignmentDeps {
+  /** The store. */
+  readonly storage: StorageAdapter;
+  /** Clock and ids. */
+  readonly environment: Environment;
+  /** The workspace timezone. */
+  readonly timezone: string;
+}
+
+/** What to assign a deal by: the stored rules, or one target (a stage's hand-off). @internal */
+export type AssignmentSource =
+  | { readonly rules: true }
+  | { readonly target: AssignmentTarget; readonly label: string };
+
+/** A decision and the writes that record it, to be written with the deal. @internal */
+export interface AssignmentPlan {
+  /** The decision record (its revision is set on write). */
+  readonly decision: Omit<AssignmentDecision, "revision">;
+  /** Rotation state, capacity counters and the decision, each with its revision check. */
+  readonly writes: WriteOperation[];
+}
+
+const rulesId = "assignment";
+
+/** Collects the candidates of one decision. */
+interface CandidateLog {
+  /** Capacity counters read so far, by record id. */
+  readonly counters: Map<string, StoredRecord | null>;
+  /** Records a candidate and checks it is active, present and on duty. */
+  consider(user: User | undefined, userId: string, respectHours: boolean): boolean;
+  /** Records a candidate passed over for another reason. */
+  skip(entry: SkippedCandidate): void;
+}
+const noRules: AssignmentRules = { rules: [] };
+
+/** Everything a decision reads, loaded once. @internal */
+export interface AssignmentSnapshot {
+  readonly rules: AssignmentRules;
+  readonly pools: ReadonlyMap<string, Pool>;
+  readonly users: ReadonlyMap<string, User>;
+  readonly absences: ReadonlyMap<string, Absence[]>;
+  readonly scope: ConditionScope;
+}
+
+/**
+ * Assignment rules and pools, and the engine that decides who gets a deal. Decisions are
+ * deterministic: rotation cursors and capacity counters are records written with revision checks in
+ * the same batch as the deal, so two servers assigning at once never exceed a capacity or skew a
+ * rotation — one of them retries.
+ */
+export class AssignmentService {
+  readonly #deps: AssignmentDeps;
+
+  /** @internal */
+  constructor(deps: AssignmentDeps) {
+    this.#deps = deps;
+  }
+
+  /** The stored rules (none until set). */
+  async rules(): Promise<AssignmentRules> {
+    const record = await this.#deps.storage.get(collections.meta, rulesId);
+    return record === null ? noRules : (record.value as unknown as AssignmentRules);
+  }
+
+  /**
+   * Replaces the ordered assignment rules.
+   * @throws CrmkitError `VALIDATION_FAILED` for a bad shape, an invalid condition, or a rule naming
+   * a user or pool that does not exist (the path names the rule)
+   */
+  async setRules(rules: AssignmentRules): Promise<AssignmentRules> {
+    const parsed = parseInput(assignmentRulesSchema, rules, "assignment rules") as AssignmentRules;
+    const snapshot = await this.snapshot(this.#deps.environment.now());
+    const issues: ValidationIssue[] = [];
+    for (const [index, rule] of parsed.rules.entries()) {
+      if (rule.when !== undefined) {
+        const compiled = compileCondition(rule.when, "deal", snapshot.scope, [
+          "rules",
+          index,
+          "when",
+        ]);
+        if (!compiled.ok) issues.push(...compiled.issues);
+      }
+      issues.push(...this.#checkTarget(rule.target, snapshot, ["rules", index, "target"]));
+    }
+    if (parsed.fallbackPoolId !== undefined && !snapshot.pools.has(parsed.fallbackPoolId)) {
+      issues.push({
+        path: ["fallbackPoolId"],
+        message: `unknown pool "${parsed.fallbackPoolId}"`,
+        code: "unknown_pool",
+      });
+    }
+    if (issues.length > 0) throw validationError("assignment rules", issues);
+    const current = await this.#deps.storage.get(collections.meta, rulesId);
+    await this.#deps.storage.write([
+      {
+        type: "put",
+        collection: collections.meta,
+        record: { id: rulesId, value: parsed as never },
+        expectedRevision: current?.revision ?? 0,
+      },
+    ]);
+    return parsed;
+  }
+
+  /** @internal Checks that a target names existing users and pools. */
+  checkTarget(target: AssignmentTarget, snapshot: AssignmentSnapshot, path: (string | number)[]) {
+    return this.#checkTarget(target, snapshot, path);
+  }
+
+  #checkTarget(
+    target: AssignmentTarget,
+    snapshot: AssignmentSnapshot,
+    path: (string | number)[],
+  ): ValidationIssue[] {
+    if (target.kind === "user" && !snapshot.users.has(target.userId))
+      return [
+        {
+          path: [...path, "userId"],
+          message: `unknown user "${target.userId}"`,
+          code: "unknown_user",
+        },
+      ];
+    if (target.kind === "pool" && !snapshot.pools.has(target.poolId))
+      return [
+        {
+          path: [...path, "poolId"],
+          message: `unknown pool "${target.poolId}"`,
+          code: "unknown_pool",
+        },
+      ];
+    if (target.kind === "field") {
+      const probe = compileCondition(
+        { op: "exists", field: target.field },
+        "deal",
+        snapshot.scope,
+        path,
+      );
+      if (!probe.ok) return probe.issues.map((issue) => ({ ...issue, path: [...path, "field"] }));
+    }
+    return [];
+  }
+
+  /** Lists the pools. */
+  async pools(): Promise<Pool[]> {
+    return readAll<Pool>(this.#deps.storage, collections.pools);
+  }
+
+  /** Reads a pool, or `null`. */
+  async pool(id: string): Promise<Pool | null> {
+    return (await this.#deps.storage.get(collections.pools, id)) as Pool | null;
+  }
+
+  /**
+   * Creates a pool.
+   * @throws CrmkitError `VALIDATION_FAILED` (unknown team, user or fallback pool; invalid user query),
+   * `UNIQUE_VIOLATION` for a taken id
+   */
+  async createPool(input: PoolInput): Promise<Pool> {
+    const parsed = await this.#checkPool(input, undefined);
+    const record = { ...parsed, id: parsed.id ?? this.#deps.environment.newId() };
+    const [outcome] = await this.#deps.storage.write([
+      { type: "put", collection: collections.pools, record: record as never, expectedRevision: 0 },
+    ]);
+    return { ...record, revision: outcome!.revision } as Pool;
+  }
+
+  /**
+   * Replaces a pool's definition (its rotation state is kept).
+   * @throws CrmkitError `NOT_FOUND`, `VALIDATION_FAILED`, `REVISION_CONFLICT`
+   */
+  async updatePool(id: string, input: Omit<PoolInput, "id">): Promise<Pool> {
+    const current = await this.pool(id);
+    if (current === null)
+      throw new CrmkitError("NOT_FOUND", `There is no pool "${id}".`, { details: { id } });
+    const parsed = await this.#checkPool({ ...input, id }, id);
+    const [outcome] = await this.#deps.storage.write([
+      {
+        type: "put",
+        collection: collections.pools,
+        record: parsed as never,
+        expectedRevision: current.revision,
+      },
+    ]);
+    return { ...parsed, revision: outcome!.revision } as Pool;
+  }
+
+  /**
+   * Removes a pool.
+   * @throws CrmkitError `IN_USE` while a rule, another pool's fallback or a pipeline stage names it
+   */
+  async removePool(id: string): Promise<void> {
+    const rules = await this.rules();
+    const usedByRules =
+      rules.rules.filter((rule) => rule.target.kind === "pool" && rule.target.poolId === id)
+        .length + (rules.fallbackPoolId === id ? 1 : 0);
+    const usedByPools = (await this.pools()).filter((pool) => pool.fallbackPoolId === id).length;
+    let usedByStages = 0;
+    for (const pipeline of await readAll(this.#deps.storage, collections.pipelines)) {
+      for (const stage of pipeline.stages as { assignOnEntry?: AssignmentTarget }[]) {
+        if (stage.assignOnEntry?.kind === "pool" && stage.assignOnEntry.poolId === id)
+          usedByStages++;
+      }
+    }
+    const count = usedByRules + usedByPools + usedByStages;
+    if (count > 0) {
+      throw new CrmkitError(
+        "IN_USE",
+        `Pool "${id}" is named by ${usedByRules} rule(s), ${usedByPools} pool(s) and ${usedByStages} stage(s).`,
+        {
+          details: {
+            id,
+            count,
+            usedBy: { rules: usedByRules, pools: usedByPools, stages: usedByStages },
+          },
+        },
+      );
+    }
+    await this.#deps.storage.write([
+      { type: "delete", collection: collections.pools, id },
+      { type: "delete", collection: collections.assignmentState, id: `pool:${id}` },
+    ]);
+  }
+
+  async #checkPool(input: PoolInput, self: string | undefined): Promise<PoolInput> {
+    const parsed = parseInput(poolInputSchema, input, "pool") as PoolInput;
+    const snapshot = await this.snapshot(this.#deps.environment.now());
+    const issues: ValidationIssue[] = [];
+    const members = parsed.members;
+    if (
+      "teamId" in members &&
+      (await this.#deps.storage.get(collections.teams, members.teamId)) === null
+    )
+      issues.push({
+        path: ["members", "teamId"],
+        message: `unknown team "${members.teamId}"`,
+        code: "unknown_team",
+      });
+    if ("userIds" in members) {
+      for (const [index, userId] of members.userIds.entries())
+        if (!snapshot.users.has(userId))
+          issues.push({
+            path: ["members", "userIds", index],
+            message: `unknown user "${userId}"`,
+            code: "unknown_user",
+          });
+    }
+    if ("query" in members) {
+      const compiled = compileCondition(members.query, "user", snapshot.scope, [
+        "members",
+        "query",
+      ]);
+      if (!compiled.ok) issues.push(...compiled.issues);
+    }
+    // A fallback chain must end: follow it and refuse a loop back to this pool.
+    let fallback = parsed.fallbackPoolId;
+    const seen = new Set<string>(self === undefined ? [] : [self]);
+    while (fallback !== undefined) {
+      const next = snapshot.pools.get(fallback);
+      if (next === undefined) {
+        issues.push({
+          path: ["fallbackPoolId"],
+          message: `unknown pool "${fallback}"`,
+          code: "unknown_pool",
+        });
+        break;
+      }
+      if (seen.has(fallback)) {
+        issues.push({
+          path: ["fallbackPoolId"],
+          message: "the fallback chain loops",
+          code: "fallback_cycle",
+        });
+        break;
+      }
+      seen.add(fallback);
+      fallback = next.fallbackPoolId;
+    }
+    if (issues.length > 0) throw validationError("pool", issues);
+    return parsed;
+  }
+
+  /** The decisions recorded for a deal, oldest first. */
+  async decisions(dealId: string): Promise<AssignmentDecision[]> {
+    const page = await this.#deps.storage.query({
+      collection: collections.assignmentDecisions,
+      index: "dealId",
+      where: { eq: dealId },
+    });
+    return (page.records as unknown as AssignmentDecision[]).sort((a, b) =>
+      a.at === b.at ? a.id.localeCompare(b.id) : a.at.localeCompare(b.at),
+    );
+  }
+
+  /** @internal Loads what decisions read: rules, pools, users, absences, the condition scope. */
+  async snapshot(at: number): Promise<AssignmentSnapshot> {
+    const storage = this.#deps.storage;
+    const [rules, pools, users, absences, taxonomy] = await Promise.all([
+      this.rules(),
+      this.pools(),
+      readAll<User>(storage, collections.users),
+      readAll<Absence>(storage, collections.absences),
+      loadTaxonomy(storage),
+    ]);
+    const byUser = new Map<string, Absence[]>();
+    for (const absence of absences) {
+      const list = byUser.get(absence.userId) ?? [];
+      list.push(absence);
+      byUser.set(absence.userId, list);
+    }
+    const userMap = new Map(users.map((user) => [user.id, user]));
+    return {
+      rules,
+      pools: new Map(pools.map((pool) => [pool.id, pool])),
+      users: userMap,
+      absences: byUser,
+      scope: {
+        taxonomy,
+        at,
+        timezone: this.#deps.timezone,
+        teamOf: (userId) => userMap.get(userId)?.teamId,
+      },
+    };
+  }
+
+  /**
+   * Decides who gets a deal (given as its view: the deal with its contact and account embedded)
+   * and returns the decision with the writes that record it.
+   *
+   * @internal
+   */
+  async plan(
+    view: StoredRecord,
+    source: AssignmentSource,
+    trigger: AssignmentDecision["trigger"],
+    snapshot: AssignmentSnapshot,
+  ): Promise<AssignmentPlan> {
+    const at = snapshot.scope.at;
+    const traces: RuleTrace[] = [];
+    const skipped: SkippedCandidate[] = [];
+    const candidates: string[] = [];
+    const poolsTried: string[] = [];
+    const writes: WriteOperation[] = [];
+    const steps: string[] = [];
+    let target: AssignmentTarget | undefined;
+    let ruleId: string | undefined;
+
+    if ("rules" in source) {
+      for (const rule of snapshot.rules.rules) {
+        const broken = this.#checkTarget(rule.target, snapshot, []);
+        if (broken.length > 0) {
+          traces.push({ ruleId: rule.id, outcome: "skipped", reason: broken[0]!.message });
+          steps.push(`rule "${rule.id}" skipped: ${broken[0]!.message}`);
+          continue;
+        }
+        if (rule.when !== undefined) {
+          const compiled = compileCondition(rule.when, "deal", snapshot.scope);
+          if (!compiled.ok) {
+            const reason = `invalid condition: ${compiled.issues[0]!.message}`;
+            traces.push({ ruleId: rule.id, outcome: "skipped", reason });
+            steps.push(`rule "${rule.id}" skipped: ${reason}`);
+            continue;
+          }
+          if (!compiled.condition.test(view)) {
+            traces.push({ ruleId: rule.id, outcome: "notMatched" });
+            continue;
+          }
+        }
+        traces.push({ ruleId: rule.id, outcome: "matched" });
+        steps.push(`rule "${rule.id}" matched`);
+        target = rule.target;
+        ruleId = rule.id;
+        break;
+      }
+      if (target === undefined) steps.push("no rule matched");
+    } else {
+      target = source.target;
+      steps.push(source.label);
+    }
+
+    let chosen: { userId: string; why: string } | undefined;
+    const log: CandidateLog = {
+      counters: new Map(),
+      skip: (entry) => skipped.push(entry),
+      consider: (user, userId, respectHours) => {
+        candidates.push(userId);
+        if (user === undefined) {
+          skipped.push({ userId, reason: "deleted", detail: `user "${userId}" no longer exists` });
+          return false;
+        }
+        const away = unavailability(user, snapshot.absences.get(userId) ?? [], at, respectHours);
+        if (away !== undefined) {
+          skipped.push({ userId, ...away });
+          return false;
+        }
+        return true;
+      },
+    };
+
+    if (target !== undefined && target.kind !== "pool") {
+      let userId: string | undefined;
+      let why = "named by the rule";
+      if (target.kind === "user") userId = target.userId;
+      else if (target.kind === "accountOwner") {
+        const owner = readPath(view, ["account", "ownerId"]);
+        userId = typeof owner === "string" ? owner : undefined;
+        why = "owns the account";
+        if (userId === undefined) steps.push("the account has no owner");
+      } else {
+        const value = readPath(view, target.field.split("."));
+        userId = typeof value === "string" ? value : undefined;
+        why = `named by ${target.field}`;
+        if (userId === undefined) steps.push(`${target.field} is empty`);
+      }
+      if (userId !== undefined && log.consider(snapshot.users.get(userId), userId, true))
+        chosen = { userId, why };
+    }
+
+    // Pools: the rule's, then the fallbacks, each tried once.
+    let poolId: string | undefined =
+      target?.kind === "pool"
+        ? target.poolId
+        : chosen === undefined
+          ? snapshot.rules.fallbackPoolId
+          : undefined;
+    while (chosen === undefined && poolId !== undefined && !poolsTried.includes(poolId)) {
+      poolsTried.push(poolId);
+      const pool = snapshot.pools.get(poolId);
+      if (pool === undefined) {
+        steps.push(`pool "${poolId}" no longer exists`);
+        break;
+      }
+      const result = await this.#choose(pool, snapshot, log, writes);
+      if (result !== undefined) chosen = result;
+      else steps.push(`nobody eligible in pool "${pool.name}"`);
+      poolId = pool.fallbackPoolId ?? snapshot.rules.fallbackPoolId;
+    }
+
+    const name = (userId: string) => snapshot.users.get(userId)?.name ?? userId;
+    for (const skip of skipped) steps.push(`${name(skip.userId)} skipped: ${skip.reason}`);
+    if (chosen !== undefined) {
+      steps.push(`${name(chosen.userId)} chosen: ${chosen.why}`);
+      writes.push(...(await this.#countAssignment(chosen.userId, snapshot, at, log.counters)));
+    } else steps.push("left in the unassigned queue");
+
+    const decision: Omit<AssignmentDecision, "revision"> = {
+      id: this.#deps.environment.newId(),
+      dealId: view.id,
+      at: toIsoInstant(at),
+      trigger,
+      rules: traces,
+      ...(ruleId === undefined ? {} : { ruleId }),
+      pools: poolsTried,
+      candidates,
+      skipped,
+      ...(chosen === undefined ? {} : { chosenId: chosen.userId }),
+      outcome: chosen === undefined ? "unassigned" : "assigned",
+      why: steps.join("; "),
+    };
+    writes.push({
+      type: "put",
+      collection: collections.assignmentDecisions,
+      record: decision as never,
+      expectedRevision: 0,
+    });
+    return { decision, writes };
+  }
+
+  /** The members of a pool, by id. */
+  #members(pool: Pool, snapshot: AssignmentSnapshot): string[] {
+    const members = pool.members;
+    let ids: string[];
+    if ("userIds" in members) ids = [...members.userIds];
+    else if ("teamId" in members)
+      ids = [...snapshot.users.values()]
+        .filter((u) => u.teamId === members.teamId)
+        .map((u) => u.id);
+    else {
+      const compiled = compileCondition(members.query, "user", snapshot.scope);
+      ids = compiled.ok
+        ? [...snapshot.users.values()]
+            .filter((user) => compiled.condition.test(user as unknown as StoredRecord))
+            .map((user) => user.id)
+        : [];
+    }
+    return [...new Set(ids)].sort();
+  }
+
+  async #choose(
+    pool: Pool,
+    snapshot: AssignmentSnapshot,
+    log: CandidateLog,
+    writes: WriteOperation[],
+  ): Promise<{ userId: string; why: string } | undefined> {
+    const storage = this.#deps.storage;
+    const at = snapshot.scope.at;
+    const stateId = `pool:${pool.id}`;
+    const stateRecord = await storage.get(collections.assignmentState, stateId);
+    const { id: _id, revision: _revision, ...stored } = stateRecord ?? {};
+    const state = stored as RotationState;
+    const open: string[] = [];
+    for (const userId of this.#members(pool, snapshot)) {
+      if (!log.consider(snapshot.users.get(userId), userId, pool.respectWorkingHours ?? true))
+        continue;
+      const full = await this.#overCapacity(userId, pool, snapshot, at, log.counters);
+      if (full === undefined) open.push(userId);
+      else log.skip({ userId, reason: "overCapacity", detail: full });
+    }
+    const loadName = pool.load === "openTasks" ? "open tasks" : "open deals";
+    const contenders: Contender[] = [];
+    for (const userId of open) {
+      const load =
+        pool.strategy === "leastLoaded"
+          ? await storage.count(
+              pool.load === "openTasks"
+                ? { collection: collections.tasks, index: "openAssigneeId", where: { eq: userId } }
+                : { collection: collections.deals, index: "openOwnerId", where: { eq: userId } },
+            )
+          : 0;
+      contenders.push({ userId, weight: pool.weights?.[userId] ?? 1, load });
+    }
+    const choice = choose(pool.strategy, contenders, state, loadName);
+    // Written even when nobody was chosen: checking its revision serialises every decision made in
+    // the pool, so concurrent writers never both take the same turn of the rotation.
+    writes.push({
+      type: "put",
+      collection: collections.assignmentState,
+      record: { id: stateId, ...(choice?.state ?? state) } as never,
+      expectedRevision: stateRecord?.revision ?? 0,
+    });
+    return choice === undefined
+      ? undefined
+      : { userId: choice.userId, why: `${choice.why} in pool "${pool.name}"` };
+  }
+
+  async #overCapacity(
+    userId: string,
+    pool: Pool,
+    snapshot: AssignmentSnapshot,
+    at: number,
+    counters: Map<string, StoredRecord | null>,
+  ): Promise<string | undefined> {
+    const user = snapshot.users.get(userId)!;
+    for (const unit of ["day", "week"] as const) {
+      const limit = unit === "day" ? pool.capacity?.perDay : pool.capacity?.perWeek;
+      if (limit === undefined) continue;
+      const id = `cap:${userId}:${unit}:${capacityPeriod(at, unit, user.timezone)}`;
+      if (!counters.has(id))
+        counters.set(id, await this.#deps.storage.get(collections.assignmentState, id));
+      const counter = counters.get(id) ?? null;
+      const count = typeof counter?.count === "number" ? counter.count : 0;
+      if (count >= limit) return `${user.name} has ${count} of ${limit} new deals this ${unit}`;
+    }
+    return undefined;
+  }
+
+  /** Increments the chosen rep's day and week counters, with revision checks. */
+  async #countAssignment(
+    userId: string,
+    snapshot: AssignmentSnapshot,
+    at: number,
+    known: Map<string, StoredRecord | null>,
+  ): Promise<WriteOperation[]> {
+    const timezone = snapshot.users.get(userId)?.timezone ?? this.#deps.timezone;
+    const ids = (["day", "week"] as const).map(
+      (unit) => `cap:${userId}:${unit}:${capacityPeriod(at, unit, timezone)}`,
+    );
+    // A counter the capacity check read is written at that revision: if another writer counted in
+    // between, this write conflicts and the decision is made again, so a capacity is never exceeded.
+    const missing = ids.filter((id) => !known.has(id));
+    const read = await this.#deps.storage.getMany(collections.assignmentState, missing);
+    for (const [index, id] of missing.entries()) known.set(id, read[index] ?? null);
+    return ids.map((id) => {
+      const counter = known.get(id) ?? null;
+      const count = typeof counter?.count === "number" ? counter.count : 0;
+      return {
+        type: "put" as const,
+        collection: collections.assignmentState,
+        record: { id, userId, count: count + 1 },
+        expectedRevision: counter?.revision ?? 0,
+      };
+    });
+  }
+}

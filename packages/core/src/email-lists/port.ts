@@ -1,0 +1,39 @@
+/** A change of one contact's membership of one list, as the outbox hands it to a provider. */
+export interface ListMembershipRequest {
+  /** The list's id at the provider (a Mailchimp audience id). */
+  readonly listId: string;
+  /** The contact's e-mail address. */
+  readonly email: string;
+  /** The membership wanted. */
+  readonly status: "subscribed" | "unsubscribed";
+  /** The contact's first and last name, for providers that keep them. */
+  readonly firstName?: string;
+  /** The contact's last name. */
+  readonly lastName?: string;
+}
+
+/** What a provider call gave. Failures are ordinary answers, not exceptions. */
+export type ListCallResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** Whether trying again later may succeed (rate limit, server error, timeout, network). */
+      readonly retryable: boolean;
+      /** How long the provider asked to wait (`Retry-After`), in milliseconds. */
+      readonly retryAfterMs?: number;
+      /** The HTTP status, or 0 for a timeout or network failure. */
+      readonly status: number;
+      /** The provider's own words. */
+      readonly message: string;
+    };
+
+/**
+ * The port to an e-mailing tool's lists. Implementations must be idempotent: setting the same
+ * membership twice has the effect of setting it once, which is what lets the outbox retry safely.
+ */
+export interface EmailListProvider {
+  /** The provider's name, for the outbox's records. */
+  readonly name: string;
+  /** Sets a contact's membership of a list. Never throws for a failed call. */
+  setMembership(request: ListMembershipRequest): Promise<ListCallResult>;
+}

@@ -1,0 +1,675 @@
+import type { AssignmentService, AssignmentSnapshot } from "../assignment/service.js";
+import type { AssignmentDecision, AssignmentTarget } from "../assignment/types.js";
+import { type Environment, toIsoInstant } from "../environment.js";
+import { CrmkitError, validationError } from "../errors.js";
+import type { EventBus } from "../events/event-bus.js";
+import { collections } from "../records/schema.js";
+import { compileCondition } from "../segments/condition.js";
+import type { StorageAdapter, StoredRecord } from "../storage/types.js";
+import { parseInput } from "../validation.js";
+import { type DealInput, type DealPatch, dealInputSchema, dealPatchSchema } from "./deal-input.js";
+import { type MissingField, type MissingPart, unmetParts } from "./goals.js";
+import type { PipelineService, RoutingDecision } from "./pipeline-service.js";
+import {
+  type DealAssignedEvent,
+  type DealDraft,
+  type StageChangedEvent,
+  type TaskEvent,
+  Transition,
+} from "./transition.js";
+import type { Deal, Pipeline, StageStay, Task } from "./types.js";
+
+/** The events of deals and their tasks. */
+export interface PipelineEvents {
+  /** A deal was created (after routing and assignment). */
+  "deal.created": { readonly deal: Deal; readonly routing: RoutingDecision };
+  /** A deal changed stage. */
+  "deal.stageChanged": StageChangedEvent;
+  /** A deal got an owner, or was left in the unassigned queue. */
+  "deal.assigned": DealAssignedEvent;
+  /** A stage created a task. */
+  "task.created": TaskEvent;
+  /** A met goal skipped an open task. */
+  "task.skipped": TaskEvent;
+}
+
+/** What the deal service is built on. @internal */
+export interface DealDeps {
+  readonly storage: StorageAdapter;
+  readonly environment: Environment;
+  readonly timezone: string;
+  readonly pipelines: PipelineService;
+  readonly assignment: AssignmentService;
+  readonly events: Pick<EventBus<PipelineEvents>, "emit">;
+}
+
+/** Options of deal writes. */
+export interface DealWriteOptions {
+  /** The user acting, recorded in the stage history. */
+  readonly by?: string;
+  /** The revision the deal must be at; the one just read when omitted. */
+  readonly expectedRevision?: number;
+}
+
+/** Options of a move. */
+export interface MoveOptions extends DealWriteOptions {
+  /** Why the deal was lost: required to enter a lost stage. */
+  readonly lostReason?: string;
+}
+
+/** The outcome of a move: done, or refused with the fields the target stage needs. */
+export type MoveResult =
+  | {
+      readonly ok: true;
+      /** The deal after the move (and any advances its goals caused). */
+      readonly deal: Deal;
+      /** Stages passed through by met goals after the move, in order. */
+      readonly advancedThrough: readonly string[];
+    }
+  | {
+      readonly ok: false;
+      /** The stage that was refused. */
+      readonly stageId: string;
+      /** The fields to fill first. */
+      readonly missing: readonly MissingField[];
+    };
+
+/** Where a deal stands against its current stage's goal. */
+export interface GoalStatus {
+  /** The deal. */
+  readonly dealId: string;
+  /** Its current stage. */
+  readonly stageId: string;
+  /** Whether the stage has a goal. */
+  readonly hasGoal: boolean;
+  /** Whether the goal holds. */
+  readonly met: boolean;
+  /** The unmet parts, in words. Empty when met or without a goal. */
+  readonly missing: readonly MissingPart[];
+  /** When the goal holds but the next stage's entry requirements do not: what they lack. */
+  readonly blockedBy: readonly MissingField[];
+}
+
+/** Which deals to list. */
+export interface DealFilter {
+  /** Deals of a pipeline. */
+  readonly pipelineId?: string;
+  /** Deals in a stage. */
+  readonly stageId?: string;
+  /** Deals of an owner. */
+  readonly ownerId?: string;
+  /** Open, won or lost deals. */
+  readonly state?: Deal["state"];
+  /** Only deals waiting in the unassigned queue. */
+  readonly unassigned?: boolean;
+}
+
+/** A rotting deal and by how much. */
+export interface RottenDeal {
+  /** The deal. */
+  readonly deal: Deal;
+  /** Days since it entered its stage or was last updated, whichever is later. */
+  readonly idleDays: number;
+  /** The stage's threshold. */
+  readonly rottingDays: number;
+}
+
+const day = 86_400_000;
+const maxAttempts = 25;
+
+/**
+ * Deals: creation (routing, assignment, entry into the first stage), updates, moves, goals that
+ * advance deals by themselves, stage history, rotting, and hand-offs.
+ */
+export class DealService {
+  readonly #deps: DealDeps;
+
+  /** @internal */
+  constructor(deps: DealDeps) {
+    this.#deps = deps;
+  }
+
+  /** Reads a deal, or `null`. */
+  async get(id: string): Promise<Deal | null> {
+    return (await this.#deps.storage.get(collections.deals, id)) as Deal | null;
+  }
+
+  /** Reads a deal. @throws CrmkitError `NOT_FOUND` */
+  async require(id: string): Promise<Deal> {
+    const deal = await this.get(id);
+    if (deal === null)
+      throw new CrmkitError("NOT_FOUND", `There is no deal "${id}".`, { details: { id } });
+    return deal;
+  }
+
+  /** Lists deals by pipeline, stage, owner, state or the unassigned queue. */
+  async list(filter: DealFilter = {}): Promise<Deal[]> {
+    const selection =
+      filter.unassigned === true
+        ? { index: "queue", where: { eq: "unassigned" } }
+        : filter.stageId !== undefined
+          ? { index: "stageId", where: { eq: filter.stageId } }
+          : filter.ownerId !== undefined
+            ? { index: "ownerId", where: { eq: filter.ownerId } }
+            : filter.pipelineId !== undefined
+              ? { index: "pipelineId", where: { eq: filter.pipelineId } }
+              : filter.state !== undefined
+                ? { index: "state", where: { eq: filter.state } }
+                : {};
+    const out: Deal[] = [];
+    for await (const batch of this.#deps.storage.scan({
+      collection: collections.deals,
+      ...selection,
+    })) {
+      for (const record of batch) {
+        const deal = record as unknown as Deal;
+        if (filter.pipelineId !== undefined && deal.pipelineId !== filter.pipelineId) continue;
+        if (filter.stageId !== undefined && deal.stageId !== filter.stageId) continue;
+        if (filter.ownerId !== undefined && deal.ownerId !== filter.ownerId) continue;
+        if (filter.state !== undefined && deal.state !== filter.state) continue;
+        out.push(deal);
+      }
+    }
+    return out;
+  }
+
+  /** A deal's stage history, oldest stay first. */
+  async history(dealId: string): Promise<StageStay[]> {
+    const page = await this.#deps.storage.query({
+      collection: collections.dealStages,
+      index: "dealId",
+      where: { eq: dealId },
+    });
+    return (page.records as unknown as StageStay[]).sort((a, b) => a.sequence - b.sequence);
+  }
+
+  /**
+   * Creates a deal: routes it to a pipeline (unless given), assigns it (unless an owner is given),
+   * enters its first stage (tasks, lists, hand-off) and advances it while goals already hold.
+   * @throws CrmkitError `VALIDATION_FAILED` (bad field, unknown contact/account/owner/pipeline,
+   * currency other than the pipeline's, unmet entry requirements), `UNIQUE_VIOLATION`
+   * @example
+   * ```ts
+   * const deal = await crm.deals.create({ title: "ACME renewal", contactId, value: 1_200_000 });
+   * ```
+   */
+  async create(input: DealInput, options: { readonly by?: string } = {}): Promise<Deal> {
+    const parsed = parseInput(dealInputSchema, input, "deal");
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#create(parsed, options.by);
+      } catch (error) {
+        if (!this.#retryable(error, attempt)) throw error;
+      }
+    }
+  }
+
+  async #create(
+    parsed: ReturnType<typeof dealInputSchema.parse>,
+    by: string | undefined,
+  ): Promise<Deal> {
+    const storage = this.#deps.storage;
+    const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
+    const { contact, account } = await this.#parties(parsed.contactId, parsed.accountId);
+    if (parsed.ownerId !== undefined && !snapshot.users.has(parsed.ownerId))
+      throw validationError("deal", [
+        { path: ["ownerId"], message: `unknown user "${parsed.ownerId}"`, code: "unknown_user" },
+      ]);
+    const now = toIsoInstant(snapshot.scope.at);
+    const { pipelineId: _p, stageId: _s, ...fields } = parsed;
+    const draft: DealDraft = {
+      ...fields,
+      id: parsed.id ?? this.#deps.environment.newId(),
+      products: parsed.products ?? [],
+      ...(parsed.accountId === undefined && account !== null ? { accountId: account.id } : {}),
+      state: "open",
+      createdAt: now,
+      updatedAt: now,
+      stageEnteredAt: now,
+    };
+    const pipelines = await this.#deps.pipelines.list();
+    const preview = { ...draft, contact, account, activities: [] } as unknown as StoredRecord;
+    let routing: RoutingDecision;
+    if (parsed.pipelineId !== undefined) {
+      if (!pipelines.some((pipeline) => pipeline.id === parsed.pipelineId))
+        throw validationError("deal", [
+          {
+            path: ["pipelineId"],
+            message: `unknown pipeline "${parsed.pipelineId}"`,
+            code: "unknown_pipeline",
+          },
+        ]);
+      routing = { pipelineId: parsed.pipelineId, skipped: [] };
+    } else {
+      routing = this.#deps.pipelines.route(
+        preview,
+        await this.#deps.pipelines.routing(),
+        pipelines,
+        snapshot.scope,
+      );
+    }
+    const pipeline = pipelines.find((p) => p.id === routing.pipelineId)!;
+    const currency = parsed.currency ?? pipeline.currency;
+    if (currency !== pipeline.currency)
+      throw validationError("deal", [
+        {
+          path: ["currency"],
+          message: `pipeline "${pipeline.id}" values deals in ${pipeline.currency}, not ${currency}`,
+          code: "currency_mismatch",
+        },
+      ]);
+    const stage =
+      parsed.stageId === undefined
+        ? pipeline.stages[0]!
+        : pipeline.stages.find((s) => s.id === parsed.stageId);
+    if (stage === undefined || stage.kind !== "open")
+      throw validationError("deal", [
+        {
+          path: ["stageId"],
+          message: `"${parsed.stageId}" is not an open stage of pipeline "${pipeline.id}"`,
+          code: "unknown_stage",
+        },
+      ]);
+    Object.assign(draft, { pipelineId: pipeline.id, stageId: stage.id, currency });
+    const transition = new Transition(
+      this.#context(snapshot, pipeline, contact, account, []),
+      draft,
+      { stay: undefined, openTasks: [], sequence: 0 },
+    );
+    const missing = transition.missingFor(stage);
+    if (missing.length > 0)
+      throw validationError(
+        "deal",
+        missing.map((m) => ({
+          path: m.field.split("."),
+          message: `${m.label} is required to enter stage "${stage.name}"`,
+          code: "entry_requirement",
+        })),
+      );
+    if (parsed.ownerId === undefined) {
+      await transition.assign(
+        stage.assignOnEntry === undefined
+          ? { rules: true }
+          : { target: stage.assignOnEntry, label: `stage "${stage.name}" hands off` },
+        "created",
+      );
+    }
+    await transition.enter(stage, "created", by, undefined, { skipHandOff: true });
+    await transition.cascade();
+    await storage.write(transition.operations(0));
+    const deal = { ...transition.deal, revision: 1 } as unknown as Deal;
+    this.#deps.events.emit("deal.created", { deal, routing });
+    this.#emit(transition);
+    return (await this.get(deal.id)) ?? deal;
+  }
+
+  /**
+   * Updates a deal's fields, then advances it while its goals hold.
+   * @throws CrmkitError `NOT_FOUND`, `VALIDATION_FAILED` (including a currency other than the
+   * pipeline's), `REVISION_CONFLICT`
+   */
+  async update(id: string, patch: DealPatch, options: DealWriteOptions = {}): Promise<Deal> {
+    const parsed = parseInput(dealPatchSchema, patch, "deal update");
+    return this.#change(
+      id,
+      options,
+      async (transition, _deal, pipeline) => {
+        if (parsed.currency !== undefined && parsed.currency !== pipeline.currency)
+          throw validationError("deal update", [
+            {
+              path: ["currency"],
+              message: `pipeline "${pipeline.id}" values deals in ${pipeline.currency}, not ${parsed.currency}`,
+              code: "currency_mismatch",
+            },
+          ]);
+        for (const [key, value] of Object.entries(parsed)) {
+          if (value === null) delete transition.deal[key];
+          else if (value !== undefined) transition.deal[key] = value;
+        }
+        transition.deal.updatedAt = transition.at;
+        await transition.cascade();
+        return undefined;
+      },
+      parsed.contactId !== undefined || parsed.accountId !== undefined
+        ? { contactId: parsed.contactId, accountId: parsed.accountId }
+        : undefined,
+    );
+  }
+
+  /**
+   * Moves a deal to a stage of its pipeline, forward or back (a won or lost deal is reopened by a
+   * move to an open stage). A stage whose entry requirements are unmet is refused with the missing
+   * fields; a lost stage needs `lostReason`.
+   * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` for a stage of another pipeline,
+   * `REVISION_CONFLICT`
+   */
+  async move(id: string, stageId: string, options: MoveOptions = {}): Promise<MoveResult> {
+    let refused: MoveResult | undefined;
+    let advanced: string[] = [];
+    const deal = await this.#change(id, options, async (transition, current, pipeline) => {
+      const stage = pipeline.stages.find((s) => s.id === stageId);
+      if (stage === undefined) {
+        throw new CrmkitError(
+          "INVALID_TRANSITION",
+          `Stage "${stageId}" is not a stage of pipeline "${pipeline.id}", where deal "${id}" is.`,
+          { details: { id, path: ["stageId"] } },
+        );
+      }
+      if (stage.id === current.stageId) return "unchanged";
+      const missing = transition.missingFor(stage);
+      if (stage.kind === "lost" && (options.lostReason ?? "").trim() === "")
+        missing.push({ field: "lostReason", label: "Lost reason" });
+      if (missing.length > 0) {
+        refused = { ok: false, stageId, missing };
+        return "unchanged";
+      }
+      transition.leave("manual", options.by);
+      await transition.enter(stage, "manual", options.by, current.stageId);
+      if (stage.kind === "lost") transition.deal.lostReason = options.lostReason!.trim();
+      advanced = await transition.cascade();
+      return undefined;
+    });
+    return refused ?? { ok: true, deal, advancedThrough: advanced };
+  }
+
+  /** Moves a deal to its pipeline's (first) won stage. @throws as {@link DealService.move} */
+  async win(id: string, options: DealWriteOptions = {}): Promise<MoveResult> {
+    const pipeline = await this.#deps.pipelines.require((await this.require(id)).pipelineId);
+    return this.move(id, pipeline.stages.find((stage) => stage.kind === "won")!.id, options);
+  }
+
+  /** Moves a deal to its pipeline's (first) lost stage, with the reason. @throws as {@link DealService.move} */
+  async lose(id: string, reason: string, options: DealWriteOptions = {}): Promise<MoveResult> {
+    const pipeline = await this.#deps.pipelines.require((await this.require(id)).pipelineId);
+    return this.move(id, pipeline.stages.find((stage) => stage.kind === "lost")!.id, {
+      ...options,
+      lostReason: reason,
+    });
+  }
+
+  /**
+   * Assigns a deal again: by the assignment rules, or to a target (a user, a pool…). The decision
+   * is recorded like any other.
+   * @throws CrmkitError `NOT_FOUND`, `VALIDATION_FAILED` for a target naming nobody, `REVISION_CONFLICT`
+   */
+  async assign(
+    id: string,
+    target?: AssignmentTarget,
+    options: DealWriteOptions = {},
+  ): Promise<AssignmentDecision> {
+    let decision: AssignmentDecision | undefined;
+    await this.#change(id, options, async (transition, _deal, _pipeline, snapshot) => {
+      if (target !== undefined) {
+        const issues = this.#deps.assignment.checkTarget(target, snapshot, ["target"]);
+        if (issues.length > 0) throw validationError("assignment target", issues);
+      }
+      await transition.assign(
+        target === undefined ? { rules: true } : { target, label: "assigned by hand" },
+        "manual",
+      );
+      const assigned = transition.events.find((e) => e.type === "deal.assigned");
+      decision = { ...(assigned!.event as DealAssignedEvent).decision, revision: 1 };
+      return undefined;
+    });
+    return decision!;
+  }
+
+  /**
+   * Re-checks a deal's goal (after a change crmkit cannot see, or a clock-dependent goal) and
+   * advances it while goals hold. Returns the stages passed through.
+   * @throws CrmkitError `NOT_FOUND`
+   */
+  async reevaluate(id: string): Promise<string[]> {
+    let passed: string[] = [];
+    await this.#change(id, {}, async (transition) => {
+      passed = await transition.cascade();
+      return passed.length === 0 ? "unchanged" : undefined;
+    });
+    return passed;
+  }
+
+  /** Re-checks the open deals of a contact or account after it changed. @internal */
+  async reevaluateFor(index: "contactId" | "accountId", ids: readonly string[]): Promise<void> {
+    for (const partyId of ids) {
+      const page = await this.#deps.storage.query({
+        collection: collections.deals,
+        index,
+        where: { eq: partyId },
+      });
+      for (const deal of page.records) if (deal.state === "open") await this.reevaluate(deal.id);
+    }
+  }
+
+  /**
+   * What the deal's current stage goal still lacks, in words a UI can show; and, when the goal
+   * holds but the deal cannot advance, the next stage's missing entry fields.
+   * @throws CrmkitError `NOT_FOUND`
+   */
+  async whatIsMissing(id: string): Promise<GoalStatus> {
+    const deal = await this.require(id);
+    const pipeline = await this.#deps.pipelines.require(deal.pipelineId);
+    const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
+    const transition = await this.#transition(deal, pipeline, snapshot);
+    const stage = transition.stage();
+    const base = { dealId: id, stageId: stage.id, hasGoal: stage.goal !== undefined };
+    if (stage.goal === undefined || deal.state !== "open")
+      return { ...base, met: false, missing: [], blockedBy: [] };
+    const compiled = compileCondition(stage.goal, "deal", snapshot.scope);
+    if (!compiled.ok) return { ...base, met: false, missing: [], blockedBy: [] };
+    const explanation = compiled.condition.explain(transition.view());
+    const next = transition.nextStage();
+    return {
+      ...base,
+      met: explanation.matched,
+      missing: unmetParts(stage.goal, explanation, snapshot.scope.taxonomy),
+      blockedBy: explanation.matched && next !== undefined ? transition.missingFor(next) : [],
+    };
+  }
+
+  /**
+   * The open deals rotting at an instant: idle (no update, counted from stage entry or the last
+   * update, never from creation) for more days than their stage allows.
+   */
+  async rotten(
+    options: { readonly pipelineId?: string; readonly at?: number } = {},
+  ): Promise<RottenDeal[]> {
+    const at = options.at ?? this.#deps.environment.now();
+    const out: RottenDeal[] = [];
+    const pipelines = (await this.#deps.pipelines.list()).filter(
+      (p) => options.pipelineId === undefined || p.id === options.pipelineId,
+    );
+    for (const pipeline of pipelines) {
+      for (const stage of pipeline.stages) {
+        if (stage.rottingDays === undefined || stage.kind !== "open") continue;
+        for await (const batch of this.#deps.storage.scan({
+          collection: collections.deals,
+          index: "stageId",
+          where: { eq: stage.id },
+        })) {
+          for (const record of batch) {
+            const deal = record as unknown as Deal;
+            if (deal.pipelineId !== pipeline.id || deal.state !== "open") continue;
+            const since = Math.max(Date.parse(deal.stageEnteredAt), Date.parse(deal.updatedAt));
+            const idle = (at - since) / day;
+            if (idle > stage.rottingDays)
+              out.push({ deal, idleDays: Math.floor(idle), rottingDays: stage.rottingDays });
+          }
+        }
+      }
+    }
+    return out.sort((a, b) => b.idleDays - a.idleDays || a.deal.id.localeCompare(b.deal.id));
+  }
+
+  /** Reads what a change needs, applies it, writes it in one batch, emits its events; retries races. */
+  async #change(
+    id: string,
+    options: DealWriteOptions,
+    apply: (
+      transition: Transition,
+      deal: Deal,
+      pipeline: Pipeline,
+      snapshot: AssignmentSnapshot,
+    ) => Promise<"unchanged" | undefined>,
+    parties?: { contactId?: string | null | undefined; accountId?: string | null | undefined },
+  ): Promise<Deal> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const deal = await this.require(id);
+        if (options.expectedRevision !== undefined && deal.revision !== options.expectedRevision) {
+          throw new CrmkitError(
+            "REVISION_CONFLICT",
+            `Deal "${id}" is at revision ${deal.revision}, not ${options.expectedRevision}; nothing was written.`,
+            {
+              details: {
+                collection: collections.deals,
+                id,
+                expectedRevision: options.expectedRevision,
+              },
+            },
+          );
+        }
+        const pipeline = await this.#deps.pipelines.require(deal.pipelineId);
+        const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
+        if (parties !== undefined) {
+          const contactId =
+            parties.contactId === undefined ? deal.contactId : (parties.contactId ?? undefined);
+          const accountId =
+            parties.accountId === undefined ? deal.accountId : (parties.accountId ?? undefined);
+          await this.#parties(contactId, accountId);
+        }
+        const transition = await this.#transition(
+          {
+            ...deal,
+            ...(parties?.contactId !== undefined
+              ? { contactId: parties.contactId ?? undefined }
+              : {}),
+            ...(parties?.accountId !== undefined
+              ? { accountId: parties.accountId ?? undefined }
+              : {}),
+          } as Deal,
+          pipeline,
+          snapshot,
+        );
+        const outcome = await apply(transition, deal, pipeline, snapshot);
+        if (outcome === "unchanged") return deal;
+        const { revision: _revision, ...body } = transition.deal;
+        const ops = transition.operations(deal.revision);
+        ops[0] = {
+          type: "put",
+          collection: collections.deals,
+          record: body as never,
+          expectedRevision: deal.revision,
+        };
+        const [written] = await this.#deps.storage.write(ops);
+        this.#emit(transition);
+        return { ...body, revision: written!.revision } as unknown as Deal;
+      } catch (error) {
+        if (
+          options.expectedRevision !== undefined &&
+          CrmkitError.is(error, "REVISION_CONFLICT") &&
+          error.details.collection === collections.deals
+        )
+          throw error;
+        if (!this.#retryable(error, attempt)) throw error;
+      }
+    }
+  }
+
+  /** Whether a failed attempt lost a race on assignment state (or the deal) and may run again. */
+  #retryable(error: unknown, attempt: number): boolean {
+    return (
+      CrmkitError.is(error, "REVISION_CONFLICT") &&
+      attempt < maxAttempts &&
+      error.details.collection !== collections.dealStages
+    );
+  }
+
+  /** Loads a deal's stage stay, open tasks, contact, account and activities into a transition. */
+  async #transition(
+    deal: Deal,
+    pipeline: Pipeline,
+    snapshot: AssignmentSnapshot,
+  ): Promise<Transition> {
+    const storage = this.#deps.storage;
+    const [history, tasks, activities] = await Promise.all([
+      this.history(deal.id),
+      storage.query({ collection: collections.tasks, index: "dealId", where: { eq: deal.id } }),
+      storage.query({
+        collection: collections.activities,
+        index: "dealId",
+        where: { eq: deal.id },
+      }),
+    ]);
+    const contact =
+      deal.contactId === undefined ? null : await storage.get(collections.contacts, deal.contactId);
+    const accountId =
+      deal.accountId ?? (typeof contact?.accountId === "string" ? contact.accountId : undefined);
+    const account =
+      accountId === undefined ? null : await storage.get(collections.accounts, accountId);
+    const last = history[history.length - 1];
+    return new Transition(
+      this.#context(snapshot, pipeline, contact, account, activities.records),
+      { ...(deal as unknown as DealDraft) },
+      {
+        stay: last !== undefined && last.leftAt === undefined ? last : undefined,
+        openTasks: (tasks.records as unknown as Task[]).filter((task) => task.status === "open"),
+        sequence: (last?.sequence ?? -1) + 1,
+      },
+    );
+  }
+
+  #context(
+    snapshot: AssignmentSnapshot,
+    pipeline: Pipeline,
+    contact: StoredRecord | null,
+    account: StoredRecord | null,
+    activities: readonly StoredRecord[],
+  ) {
+    return {
+      environment: this.#deps.environment,
+      assignment: this.#deps.assignment,
+      snapshot,
+      timezone: this.#deps.timezone,
+      pipeline,
+      contact,
+      account,
+      activities: activities.map(
+        (a) =>
+          ({
+            id: a.id,
+            revision: a.revision,
+            type: a.type ?? "",
+            status: a.status ?? "",
+            ...(typeof a.doneAt === "string" ? { doneAt: a.doneAt } : {}),
+          }) as StoredRecord,
+      ),
+    };
+  }
+
+  /** Checks the contact and account exist; returns them (the contact's account when none given). */
+  async #parties(contactId: string | undefined, accountId: string | undefined) {
+    const storage = this.#deps.storage;
+    const contact =
+      contactId === undefined ? null : await storage.get(collections.contacts, contactId);
+    if (contactId !== undefined && contact === null)
+      throw validationError("deal", [
+        { path: ["contactId"], message: `unknown contact "${contactId}"`, code: "unknown_contact" },
+      ]);
+    const effective =
+      accountId ?? (typeof contact?.accountId === "string" ? contact.accountId : undefined);
+    const account =
+      effective === undefined ? null : await storage.get(collections.accounts, effective);
+    if (accountId !== undefined && account === null)
+      throw validationError("deal", [
+        { path: ["accountId"], message: `unknown account "${accountId}"`, code: "unknown_account" },
+      ]);
+    return { contact, account };
+  }
+
+  #emit(transition: Transition): void {
+    for (const pending of transition.events) {
+      // The union keeps each type with its payload; the bus is typed per event.
+      this.#deps.events.emit(pending.type, pending.event as never);
+    }
+  }
+}

@@ -1,0 +1,429 @@
+import type { AssignmentService, AssignmentSnapshot } from "../assignment/service.js";
+import type { AssignmentDecision, AssignmentTarget } from "../assignment/types.js";
+import { outboxEntry } from "../email-lists/outbox.js";
+import type { Environment } from "../environment.js";
+import { toIsoInstant } from "../environment.js";
+import { collections } from "../records/schema.js";
+import { compileCondition } from "../segments/condition.js";
+import type { StoredRecord, WriteOperation } from "../storage/types.js";
+import { fieldLabel, type MissingField } from "./goals.js";
+import { closeTask, taskDueAt } from "./tasks.js";
+import type { Pipeline, Stage, StageCause, StageStay, Task } from "./types.js";
+
+/** A deal record being changed, as a mutable bag of fields. @internal */
+export type DealDraft = Record<string, unknown> & { id: string };
+
+/** Events to emit once the transition is written. @internal */
+export type PendingEvent =
+  | { readonly type: "deal.stageChanged"; readonly event: StageChangedEvent }
+  | { readonly type: "deal.assigned"; readonly event: DealAssignedEvent }
+  | { readonly type: "task.created"; readonly event: TaskEvent }
+  | { readonly type: "task.skipped"; readonly event: TaskEvent };
+
+/** A deal moved from one stage to another. */
+export interface StageChangedEvent {
+  /** The deal. */
+  readonly dealId: string;
+  /** Its pipeline. */
+  readonly pipelineId: string;
+  /** The stage it left; absent for a new deal. */
+  readonly from?: string;
+  /** The stage it entered. */
+  readonly to: string;
+  /** Why: created, a manual move, or the goal of `from` was met. */
+  readonly cause: StageCause;
+  /** Who moved it (manual moves). */
+  readonly by?: string;
+  /** When. */
+  readonly at: string;
+}
+
+/** A deal was given an owner (or left in the unassigned queue). */
+export interface DealAssignedEvent {
+  /** The deal. */
+  readonly dealId: string;
+  /** The new owner; absent when nobody was eligible. */
+  readonly ownerId?: string;
+  /** The owner before. */
+  readonly previousOwnerId?: string;
+  /** The decision's record, with its explanation. */
+  readonly decision: Omit<AssignmentDecision, "revision">;
+}
+
+/** A task was created or skipped. */
+export interface TaskEvent {
+  /** The task. */
+  readonly task: Omit<Task, "revision">;
+}
+
+/** What a transition needs. @internal */
+export interface TransitionContext {
+  readonly environment: Environment;
+  readonly assignment: AssignmentService;
+  readonly snapshot: AssignmentSnapshot;
+  readonly timezone: string;
+  readonly pipeline: Pipeline;
+  /** The deal's contact and account records. */
+  readonly contact: StoredRecord | null;
+  readonly account: StoredRecord | null;
+  /** The deal's activities (type, status, doneAt). */
+  readonly activities: readonly StoredRecord[];
+}
+
+/**
+ * The changes of one deal operation, gathered in memory and written in one batch: the deal, its
+ * stage stays, tasks, outbox entries and assignment records. Nothing is written until `operations`
+ * is handed to the store, so a failed operation writes nothing.
+ *
+ * @internal
+ */
+export class Transition {
+  readonly deal: DealDraft;
+  readonly events: PendingEvent[] = [];
+  readonly #ctx: TransitionContext;
+  readonly #now: number;
+  readonly #at: string;
+  #stay: (Record<string, unknown> & { revision?: number }) | undefined;
+  readonly #stays: Record<string, unknown>[] = [];
+  readonly #tasks = new Map<string, Record<string, unknown>>();
+  readonly #openTasks: Task[];
+  readonly #extra: WriteOperation[] = [];
+  #sequence: number;
+  #outboxCount = 0;
+
+  constructor(
+    ctx: TransitionContext,
+    deal: DealDraft,
+    current: { stay: StageStay | undefined; openTasks: readonly Task[]; sequence: number },
+  ) {
+    this.#ctx = ctx;
+    this.deal = deal;
+    this.#now = ctx.snapshot.scope.at;
+    this.#at = toIsoInstant(this.#now);
+    this.#stay = current.stay === undefined ? undefined : { ...current.stay };
+    this.#openTasks = [...current.openTasks];
+    this.#sequence = current.sequence;
+  }
+
+  get at(): string {
+    return this.#at;
+  }
+
+  /** The deal as conditions see it: its fields with `contact`, `account` and `activities`. */
+  view(): StoredRecord {
+    return {
+      ...(this.deal as StoredRecord),
+      contact: this.#ctx.contact,
+      account: this.#ctx.account,
+      activities: this.#ctx.activities,
+    } as unknown as StoredRecord;
+  }
+
+  stage(): Stage {
+    const stage = this.#ctx.pipeline.stages.find((s) => s.id === this.deal.stageId);
+    if (stage === undefined) throw new Error(`stage ${String(this.deal.stageId)} vanished`);
+    return stage;
+  }
+
+  /** The entry requirements of a stage this deal does not meet. */
+  missingFor(stage: Stage): MissingField[] {
+    const view = this.view();
+    const missing: MissingField[] = [];
+    for (const field of stage.entryRequirements ?? []) {
+      const probe = compileCondition({ op: "exists", field }, "deal", this.#ctx.snapshot.scope);
+      if (probe.ok && !probe.condition.test(view))
+        missing.push({ field, label: fieldLabel(field, this.#ctx.snapshot.scope.taxonomy) });
+    }
+    return missing;
+  }
+
+  /** Whether the current stage's goal holds. */
+  goalMet(): boolean {
+    const goal = this.stage().goal;
+    if (goal === undefined || this.deal.state !== "open") return false;
+    const compiled = compileCondition(goal, "deal", this.#ctx.snapshot.scope);
+    return compiled.ok && compiled.condition.test(this.view());
+  }
+
+  /** The stage after the current one that a met goal leads to (never a lost stage). */
+  nextStage(): Stage | undefined {
+    const stages = this.#ctx.pipeline.stages;
+    const index = stages.findIndex((stage) => stage.id === this.deal.stageId);
+    return stages.slice(index + 1).find((stage) => stage.kind !== "lost");
+  }
+
+  /** Leaves the current stage. */
+  leave(cause: StageCause, by: string | undefined): void {
+    const stage = this.stage();
+    if (this.#stay !== undefined) {
+      this.#stay = {
+        ...this.#stay,
+        leftAt: this.#at,
+        leftCause: cause,
+        ...(by === undefined ? {} : { leftBy: by }),
+      };
+      this.#stays.push(this.#stay);
+      this.#stay = undefined;
+    }
+    if (cause === "goalMet") {
+      for (const task of this.#openTasks.filter((t) => t.stageId === stage.id))
+        this.#closeTask(task, "skipped");
+    }
+    for (const hook of stage.lists ?? []) {
+      if ((hook.unsubscribe ?? "onExit") === "onExit") this.#listCall(hook.listId, "unsubscribed");
+    }
+  }
+
+  /**
+   * Enters a stage: records the stay, applies its hand-off, creates its tasks, subscribes the contact
+   * to its lists and unsubscribes from the lists of earlier stages that end here.
+   */
+  async enter(
+    stage: Stage,
+    cause: StageCause,
+    by: string | undefined,
+    from: string | undefined,
+    options: { skipHandOff?: boolean } = {},
+  ): Promise<void> {
+    const deal = this.deal;
+    deal.stageId = stage.id;
+    deal.stageEnteredAt = this.#at;
+    deal.updatedAt = this.#at;
+    if (stage.kind === "open") {
+      deal.state = "open";
+      delete deal.closedAt;
+      delete deal.lostReason;
+    } else {
+      deal.state = stage.kind;
+      deal.closedAt = this.#at;
+      // A closed deal's remaining tasks no longer need doing.
+      for (const task of [...this.#openTasks]) this.#closeTask(task, "cancelled");
+    }
+    this.#syncOwnerIndex();
+    this.#stay = {
+      id: this.#ctx.environment.newId(),
+      dealId: deal.id,
+      pipelineId: deal.pipelineId,
+      stageId: stage.id,
+      enteredAt: this.#at,
+      enteredCause: cause,
+      ...(by === undefined ? {} : { enteredBy: by }),
+      sequence: this.#sequence++,
+    };
+    this.events.push({
+      type: "deal.stageChanged",
+      event: {
+        dealId: deal.id,
+        pipelineId: deal.pipelineId as string,
+        ...(from === undefined ? {} : { from }),
+        to: stage.id,
+        cause,
+        ...(by === undefined ? {} : { by }),
+        at: this.#at,
+      },
+    });
+    if (stage.assignOnEntry !== undefined && !options.skipHandOff && stage.kind === "open")
+      await this.assign(
+        { target: stage.assignOnEntry, label: `stage "${stage.name}" hands off` },
+        "stageEntry",
+      );
+    if (stage.kind === "open")
+      for (const template of stage.tasks ?? []) this.#createTask(stage, template);
+    for (const hook of stage.lists ?? []) this.#listCall(hook.listId, "subscribed");
+    for (const earlier of this.#ctx.pipeline.stages) {
+      for (const hook of earlier.lists ?? []) {
+        const until = hook.unsubscribe;
+        if (typeof until === "object" && until.atStage === stage.id)
+          this.#listCall(hook.listId, "unsubscribed");
+      }
+    }
+  }
+
+  /** Assigns the deal by the rules or a target, recording the decision. */
+  async assign(
+    source: { rules: true } | { target: AssignmentTarget; label: string },
+    trigger: AssignmentDecision["trigger"],
+  ): Promise<void> {
+    const plan = await this.#ctx.assignment.plan(this.view(), source, trigger, this.#ctx.snapshot);
+    this.#extra.push(...plan.writes);
+    const previous = this.deal.ownerId as string | undefined;
+    if (plan.decision.chosenId !== undefined) {
+      this.deal.ownerId = plan.decision.chosenId;
+      delete this.deal.queue;
+    } else {
+      delete this.deal.ownerId;
+      this.deal.queue = "unassigned";
+    }
+    this.deal.updatedAt = this.#at;
+    this.#syncOwnerIndex();
+    this.events.push({
+      type: "deal.assigned",
+      event: {
+        dealId: this.deal.id,
+        ...(plan.decision.chosenId === undefined ? {} : { ownerId: plan.decision.chosenId }),
+        ...(previous === undefined ? {} : { previousOwnerId: previous }),
+        decision: plan.decision,
+      },
+    });
+    // Open tasks that followed the old owner follow the new one.
+    for (const task of this.#openTasks) {
+      if (task.assigneeId === previous && task.assigneeTeamId === undefined) {
+        const moved = this.#taskRecord(task);
+        if (plan.decision.chosenId === undefined) delete moved.assigneeId;
+        else moved.assigneeId = plan.decision.chosenId;
+        this.#syncTaskIndex(moved);
+      }
+    }
+    for (const [, task] of this.#tasks) {
+      if (task.status === "open" && task.followsOwner === true) {
+        if (plan.decision.chosenId === undefined) delete task.assigneeId;
+        else task.assigneeId = plan.decision.chosenId;
+        this.#syncTaskIndex(task);
+      }
+    }
+  }
+
+  /** Advances while the current goal holds and the next stage's requirements are met. */
+  async cascade(): Promise<string[]> {
+    const passed: string[] = [];
+    for (let guard = 0; guard < this.#ctx.pipeline.stages.length; guard++) {
+      if (!this.goalMet()) break;
+      const next = this.nextStage();
+      if (next === undefined || this.missingFor(next).length > 0) break;
+      const from = this.deal.stageId as string;
+      this.leave("goalMet", undefined);
+      await this.enter(next, "goalMet", undefined, from);
+      passed.push(next.id);
+    }
+    return passed;
+  }
+
+  /** Every write of the transition, the deal's first. */
+  operations(expectedRevision: number): WriteOperation[] {
+    const ops: WriteOperation[] = [
+      { type: "put", collection: collections.deals, record: this.deal as never, expectedRevision },
+    ];
+    for (const stay of [...this.#stays, ...(this.#stay === undefined ? [] : [this.#stay])]) {
+      const { revision, ...record } = stay as Record<string, unknown> & { revision?: number };
+      ops.push({
+        type: "put",
+        collection: collections.dealStages,
+        record: record as never,
+        expectedRevision: revision ?? 0,
+      });
+    }
+    for (const [, task] of this.#tasks) {
+      const {
+        revision,
+        followsOwner: _follows,
+        ...record
+      } = task as Record<string, unknown> & {
+        revision?: number;
+      };
+      ops.push({
+        type: "put",
+        collection: collections.tasks,
+        record: record as never,
+        expectedRevision: revision ?? 0,
+      });
+    }
+    ops.push(...this.#extra);
+    return ops;
+  }
+
+  #syncOwnerIndex(): void {
+    if (this.deal.state === "open" && typeof this.deal.ownerId === "string")
+      this.deal.openOwnerId = this.deal.ownerId;
+    else delete this.deal.openOwnerId;
+  }
+
+  #syncTaskIndex(task: Record<string, unknown>): void {
+    if (task.status === "open" && typeof task.assigneeId === "string")
+      task.openAssigneeId = task.assigneeId;
+    else delete task.openAssigneeId;
+  }
+
+  /** The pending version of an existing task, created on first change. */
+  #taskRecord(task: Task): Record<string, unknown> {
+    let record = this.#tasks.get(task.id);
+    if (record === undefined) {
+      record = { ...task };
+      this.#tasks.set(task.id, record);
+    }
+    return record;
+  }
+
+  #closeTask(task: Task, status: "skipped" | "cancelled"): void {
+    const pending = this.#tasks.get(task.id);
+    const closed = {
+      ...closeTask({ ...(pending ?? task) } as Task, status, this.#at),
+      revision: (pending ?? task).revision,
+    };
+    this.#tasks.set(task.id, closed);
+    this.#openTasks.splice(this.#openTasks.indexOf(task), 1);
+    if (status === "skipped") {
+      const { revision: _r, followsOwner: _f, ...event } = closed as Record<string, unknown>;
+      this.events.push({ type: "task.skipped", event: { task: event as Omit<Task, "revision"> } });
+    }
+  }
+
+  #createTask(stage: Stage, template: NonNullable<Stage["tasks"]>[number]): void {
+    const assignee = template.assignee ?? { kind: "owner" as const };
+    const users = this.#ctx.snapshot.users;
+    const assigneeId =
+      assignee.kind === "user"
+        ? assignee.userId
+        : assignee.kind === "owner"
+          ? (this.deal.ownerId as string | undefined)
+          : undefined;
+    const timezone =
+      (assigneeId === undefined ? undefined : users.get(assigneeId)?.timezone) ??
+      this.#ctx.timezone;
+    const task: Record<string, unknown> = {
+      id: this.#ctx.environment.newId(),
+      dealId: this.deal.id,
+      stageId: stage.id,
+      templateId: template.id,
+      title: template.title,
+      actionType: template.actionType,
+      ...(assigneeId === undefined ? {} : { assigneeId }),
+      ...(assignee.kind === "team" ? { assigneeTeamId: assignee.teamId } : {}),
+      status: "open",
+      dueAt: toIsoInstant(taskDueAt(this.#now, template.due, timezone)),
+      createdAt: this.#at,
+      updatedAt: this.#at,
+      followsOwner: assignee.kind === "owner",
+    };
+    this.#syncTaskIndex(task);
+    this.#tasks.set(task.id as string, task);
+    const asTask = { ...task, revision: 0 } as unknown as Task;
+    this.#openTasks.push(asTask);
+    const { followsOwner: _f, ...event } = task;
+    this.events.push({ type: "task.created", event: { task: event as Omit<Task, "revision"> } });
+  }
+
+  #listCall(listId: string, status: "subscribed" | "unsubscribed"): void {
+    const contact = this.#ctx.contact;
+    if (contact === null || typeof contact.email !== "string") return;
+    const order = `${this.#at}#${String(this.deal.revision ?? 0).padStart(10, "0")}#${String(this.#outboxCount++).padStart(4, "0")}`;
+    const entry = outboxEntry(
+      this.#ctx.environment,
+      {
+        listId,
+        email: contact.email,
+        status,
+        ...(typeof contact.firstName === "string" ? { firstName: contact.firstName } : {}),
+        ...(typeof contact.lastName === "string" ? { lastName: contact.lastName } : {}),
+      },
+      { dealId: this.deal.id, contactId: contact.id },
+      this.#at,
+      order,
+    );
+    this.#extra.push({
+      type: "put",
+      collection: collections.outbox,
+      record: entry as never,
+      expectedRevision: 0,
+    });
+  }
+}

@@ -1,0 +1,207 @@
+import type { AssignmentTarget } from "../assignment/types.js";
+import type { SegmentQuery } from "../segments/query.js";
+
+/** What a stage is: a step of the process, or a terminal outcome. */
+export type StageKind = "open" | "won" | "lost";
+
+/** When a stage task falls due, counted from the deal's entry into the stage. */
+export interface TaskDue {
+  /** How many units after stage entry. */
+  readonly amount: number;
+  /** Days (calendar days in the assignee's timezone) or hours. */
+  readonly unit: "days" | "hours";
+  /** Whether Saturdays and Sundays (in the assignee's timezone) are not counted. @defaultValue false */
+  readonly skipWeekends?: boolean;
+}
+
+/** Who a stage task goes to. */
+export type TaskAssignee =
+  | { readonly kind: "owner" }
+  | { readonly kind: "user"; readonly userId: string }
+  | { readonly kind: "team"; readonly teamId: string };
+
+/** A task a stage creates when a deal enters it. */
+export interface TaskTemplate {
+  /** The template's id, unique within the stage. */
+  readonly id: string;
+  /** The task's title. */
+  readonly title: string;
+  /** The action type ("call", "email", "meeting", "demo"…). */
+  readonly actionType: string;
+  /** When it falls due. */
+  readonly due: TaskDue;
+  /** Who does it. @defaultValue the deal's owner */
+  readonly assignee?: TaskAssignee;
+}
+
+/** Subscribes a deal's contact to an e-mail list when the deal enters the stage. */
+export interface ListHook {
+  /** The list's id at the e-mail provider (a Mailchimp audience id). */
+  readonly listId: string;
+  /**
+   * When the contact is unsubscribed again: when the deal leaves this stage, when it enters another
+   * stage, or never. @defaultValue "onExit"
+   */
+  readonly unsubscribe?: "onExit" | "never" | { readonly atStage: string };
+}
+
+/** One step of a pipeline. */
+export interface Stage {
+  /** The stage id, unique within the pipeline. */
+  readonly id: string;
+  /** The stage's name. */
+  readonly name: string;
+  /** A step of the process (`open`) or a terminal outcome. @defaultValue "open" */
+  readonly kind: StageKind;
+  /** The manager's own words on what is expected in this stage. */
+  readonly guidance?: string;
+  /** The win probability of a deal in this stage, 0–100 (won is 100, lost 0). */
+  readonly probability: number;
+  /** Days without an update after which a deal in this stage is rotting; none when omitted. */
+  readonly rottingDays?: number;
+  /** What must be true before the stage counts as done; the deal then advances by itself. */
+  readonly goal?: SegmentQuery;
+  /** Fields of the deal (or `contact.…`, `account.…`) that must be filled to enter the stage. */
+  readonly entryRequirements?: readonly string[];
+  /** Tasks created on entry. */
+  readonly tasks?: readonly TaskTemplate[];
+  /** E-mail lists the contact joins on entry. */
+  readonly lists?: readonly ListHook[];
+  /** Hands the deal to someone else on entry ("field reps take over from qualified"). */
+  readonly assignOnEntry?: AssignmentTarget;
+}
+
+/** An ordered list of stages that deals move through. */
+export interface Pipeline {
+  /** The pipeline id. */
+  readonly id: string;
+  /** The storage revision. */
+  readonly revision: number;
+  /** The pipeline's name. */
+  readonly name: string;
+  /** Its place in the list of pipelines; the first is the default for new deals. */
+  readonly position: number;
+  /** The ISO 4217 currency of its deals' values. */
+  readonly currency: string;
+  /** The stages, in order: open stages first, then the terminal ones. */
+  readonly stages: readonly Stage[];
+  /** When it was created. */
+  readonly createdAt: string;
+  /** When it was last written. */
+  readonly updatedAt: string;
+}
+
+/** Where a deal is: in progress, or closed. */
+export type DealState = "open" | "won" | "lost";
+
+/** A lead or opportunity moving through a pipeline. */
+export interface Deal {
+  /** The deal id. */
+  readonly id: string;
+  /** The storage revision. */
+  readonly revision: number;
+  /** A short title. */
+  readonly title: string;
+  /** The pipeline it is in. */
+  readonly pipelineId: string;
+  /** Its current stage. */
+  readonly stageId: string;
+  /** Open, won or lost (from the kind of its stage). */
+  readonly state: DealState;
+  /** Why it was lost. */
+  readonly lostReason?: string;
+  /** The contact. */
+  readonly contactId?: string;
+  /** The account. */
+  readonly accountId?: string;
+  /** The owning rep; none while the deal waits in the unassigned queue. */
+  readonly ownerId?: string;
+  /** `"unassigned"` while nobody was eligible to take the deal. */
+  readonly queue?: "unassigned";
+  /** The value in integer minor units of `currency` (cents for EUR). */
+  readonly value?: number;
+  /** The currency of `value`: the pipeline's. */
+  readonly currency: string;
+  /** Product ids or names. */
+  readonly products: readonly string[];
+  /** Where the lead came from ("web", "referral"…). */
+  readonly source?: string;
+  /** The sales territory. */
+  readonly territory?: string;
+  /** The expected close date, `YYYY-MM-DD`. */
+  readonly expectedCloseDate?: string;
+  /** When it entered its current stage. */
+  readonly stageEnteredAt: string;
+  /** When it was closed (won or lost). */
+  readonly closedAt?: string;
+  /** When it was created. */
+  readonly createdAt: string;
+  /** When it was last written. */
+  readonly updatedAt: string;
+}
+
+/** What moved a deal into or out of a stage. */
+export type StageCause = "created" | "manual" | "goalMet";
+
+/** One stay of a deal in a stage: its stage history is the list of these. */
+export interface StageStay {
+  /** The record id. */
+  readonly id: string;
+  /** The storage revision. */
+  readonly revision: number;
+  /** The deal. */
+  readonly dealId: string;
+  /** The pipeline. */
+  readonly pipelineId: string;
+  /** The stage. */
+  readonly stageId: string;
+  /** When the deal entered. */
+  readonly enteredAt: string;
+  /** Why it entered. */
+  readonly enteredCause: StageCause;
+  /** Who moved it in (manual moves), when known. */
+  readonly enteredBy?: string;
+  /** When it left; absent while it is still there. */
+  readonly leftAt?: string;
+  /** Why it left. */
+  readonly leftCause?: StageCause;
+  /** Who moved it out (manual moves), when known. */
+  readonly leftBy?: string;
+  /** Its position in the deal's history, from 0. */
+  readonly sequence: number;
+}
+
+/** The life of a task. */
+export type TaskStatus = "open" | "done" | "skipped" | "cancelled";
+
+/** A task created by a stage. */
+export interface Task {
+  /** The task id. */
+  readonly id: string;
+  /** The storage revision. */
+  readonly revision: number;
+  /** The deal. */
+  readonly dealId: string;
+  /** The stage that created it. */
+  readonly stageId: string;
+  /** The stage's template. */
+  readonly templateId: string;
+  /** The title. */
+  readonly title: string;
+  /** The action type. */
+  readonly actionType: string;
+  /** The user doing it; absent when it went to a team or the deal has no owner. */
+  readonly assigneeId?: string;
+  /** The team doing it, for team tasks. */
+  readonly assigneeTeamId?: string;
+  /** Open, done, skipped (its stage's goal was met first) or cancelled. */
+  readonly status: TaskStatus;
+  /** When it falls due. */
+  readonly dueAt: string;
+  /** When it was closed. */
+  readonly closedAt?: string;
+  /** When it was created. */
+  readonly createdAt: string;
+  /** When it was last written. */
+  readonly updatedAt: string;
+}

@@ -1,0 +1,75 @@
+import type { PathSegment, ValidationIssue } from "../errors.js";
+import type { StoredRecord } from "../storage/types.js";
+import type { Taxonomy } from "../taxonomy/snapshot.js";
+import { compileQuery, type EvaluationContext, type Predicate } from "./compile.js";
+import { type ExplainNode, explainQuery } from "./explain.js";
+import type { QueryTarget } from "./fields.js";
+import type { SegmentQuery } from "./query.js";
+import { type QueryEnvironment, resolveQuery } from "./resolve.js";
+
+/**
+ * A condition of the query language checked against the workspace and compiled: used by stage
+ * goals, routing and assignment rules (over deal views) and pools (over users).
+ *
+ * @internal
+ */
+export interface Condition {
+  /** The query. */
+  readonly query: SegmentQuery;
+  /** Whether a record satisfies it. */
+  test(record: StoredRecord): boolean;
+  /** How each node fared on a record. */
+  explain(record: StoredRecord): ExplainNode;
+}
+
+/** What conditions are resolved against. @internal */
+export interface ConditionScope {
+  /** The workspace's definitions. */
+  readonly taxonomy: Taxonomy;
+  /** The instant relative dates stand for. */
+  readonly at: number;
+  /** The workspace timezone. */
+  readonly timezone: string;
+  /** The team of each user, for `teamId`. */
+  readonly teamOf: (userId: string) => string | undefined;
+}
+
+/**
+ * Resolves a condition on `target` records; returns its issues (paths prefixed with `path`) when
+ * it is invalid.
+ *
+ * @internal
+ */
+export function compileCondition(
+  query: SegmentQuery,
+  target: QueryTarget,
+  scope: ConditionScope,
+  path: readonly PathSegment[] = [],
+): { ok: true; condition: Condition } | { ok: false; issues: ValidationIssue[] } {
+  const env: QueryEnvironment = {
+    target,
+    taxonomy: scope.taxonomy,
+    segments: new Map(),
+    at: scope.at,
+    timezone: scope.timezone,
+  };
+  const resolution = resolveQuery(query, env);
+  if (resolution.query === undefined) {
+    return {
+      ok: false,
+      issues: resolution.issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] })),
+    };
+  }
+  // Views embed what they need (a deal view carries its contact and account), so only `teamId`
+  // reaches outside the record.
+  const context: EvaluationContext = { account: () => null, teamOf: scope.teamOf };
+  const predicate: Predicate = compileQuery(resolution.query);
+  return {
+    ok: true,
+    condition: {
+      query,
+      test: (record) => predicate(record, context),
+      explain: (record) => explainQuery(query, record, env, context),
+    },
+  };
+}
