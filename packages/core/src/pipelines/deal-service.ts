@@ -115,7 +115,8 @@ export interface RottenDeal {
 }
 
 const day = 86_400_000;
-const maxAttempts = 25;
+// Each round of a race lets one writer through, so n concurrent writers need at most n attempts.
+const maxAttempts = 64;
 
 /**
  * Deals: creation (routing, assignment, entry into the first stage), updates, moves, goals that

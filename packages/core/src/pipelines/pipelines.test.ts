@@ -97,11 +97,18 @@ describe("stage goals", () => {
     await crm.pipelines.update("new-business", {
       name: "New business",
       stages: (await crm.pipelines.require("new-business")).stages.map((stage) =>
-        stage.id === "qualified" ? { ...stage, entryRequirements: ["value", "expectedCloseDate"] } : stage,
+        stage.id === "qualified"
+          ? { ...stage, entryRequirements: ["value", "expectedCloseDate"] }
+          : stage,
       ),
     });
     const contact = await crm.contacts.create({ email: "di@example.com", phone: "+33 7" });
-    const deal = await crm.deals.create({ title: "Di", contactId: contact.id, ownerId: owner, value: 1 });
+    const deal = await crm.deals.create({
+      title: "Di",
+      contactId: contact.id,
+      ownerId: owner,
+      value: 1,
+    });
     expect(deal.stageId).toBe("lead");
     const status = await crm.deals.whatIsMissing(deal.id);
     expect(status.met).toBe(true);
@@ -194,7 +201,12 @@ describe("manual moves", () => {
     const creating = crm.pipelines.create({
       name: "Bad",
       stages: [
-        { id: "a", name: "A", probability: 5, goal: q.and(q.field("value").exists(), q.field("nope").eq(1)) },
+        {
+          id: "a",
+          name: "A",
+          probability: 5,
+          goal: q.and(q.field("value").exists(), { op: "eq", field: "nope", value: 1 }),
+        },
         { id: "w", name: "W", kind: "won" },
         { id: "l", name: "L", kind: "lost" },
       ],
@@ -268,20 +280,22 @@ describe("taskDueAt", () => {
   const friday = Date.parse("2026-05-15T16:00:00Z"); // 18:00 in Paris
   it("adds calendar days at the same wall-clock time, across a DST change", () => {
     const march = Date.parse("2026-03-28T08:00:00Z"); // Saturday 09:00 in Paris, before the change
-    expect(new Date(taskDueAt(march, { amount: 1, unit: "days" }, "Europe/Paris")).toISOString()).toBe(
-      "2026-03-29T07:00:00.000Z",
-    );
+    expect(
+      new Date(taskDueAt(march, { amount: 1, unit: "days" }, "Europe/Paris")).toISOString(),
+    ).toBe("2026-03-29T07:00:00.000Z");
   });
   it("skips weekends for days and hours", () => {
     const due = (amount: number, unit: "days" | "hours") =>
-      new Date(taskDueAt(friday, { amount, unit, skipWeekends: true }, "Europe/Paris")).toISOString();
+      new Date(
+        taskDueAt(friday, { amount, unit, skipWeekends: true }, "Europe/Paris"),
+      ).toISOString();
     expect(due(1, "days")).toBe("2026-05-18T16:00:00.000Z"); // Monday 18:00
     expect(due(0, "days")).toBe("2026-05-15T16:00:00.000Z");
     expect(due(8, "hours")).toBe("2026-05-18T00:00:00.000Z"); // 6 h Friday, 2 h Monday (02:00)
     // Friday 24:00 is Saturday: a task never falls due on a weekend, so Monday 00:00.
     expect(due(6, "hours")).toBe("2026-05-17T22:00:00.000Z");
-    expect(new Date(taskDueAt(friday, { amount: 8, unit: "hours" }, "Europe/Paris")).toISOString()).toBe(
-      "2026-05-16T00:00:00.000Z",
-    );
+    expect(
+      new Date(taskDueAt(friday, { amount: 8, unit: "hours" }, "Europe/Paris")).toISOString(),
+    ).toBe("2026-05-16T00:00:00.000Z");
   });
 });

@@ -202,10 +202,6 @@ export const q = {
    * deal entered its stage (or, with `since: "dealCreation"`, since it was created).
    */
   activities: (
-    options: {
-      types?: string[];
-      since?: "stageEntry" | "dealCreation";
-      atLeast?: number;
-    } = {},
+    options: { types?: string[]; since?: "stageEntry" | "dealCreation"; atLeast?: number } = {},
   ): SegmentQuery => ({ op: "activities", ...options }),
 };

@@ -47,7 +47,12 @@ export async function addNewBusinessPipeline(crm: Crm): Promise<void> {
           q.field("contact.phone").exists(),
         ),
         tasks: [
-          { id: "call", title: "Call the lead", actionType: "call", due: { amount: 1, unit: "days" } },
+          {
+            id: "call",
+            title: "Call the lead",
+            actionType: "call",
+            due: { amount: 1, unit: "days" },
+          },
           {
             id: "research",
             title: "Research the account",
