@@ -60,7 +60,9 @@ export function createMailchimpProvider(options: MailchimpOptions): EmailListPro
     );
   }
   const base = (options.baseUrl ?? `https://${dc}.api.mailchimp.com/3.0`).replace(/\/$/, "");
-  const fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
+  // Looked up per call, so a fetch installed later (a polyfill, a test interceptor) is used.
+  const fetcher: typeof globalThis.fetch =
+    options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const authorization = `Basic ${btoa(`crmkit:${options.apiKey}`)}`;
 
@@ -106,7 +108,8 @@ export function createMailchimpProvider(options: MailchimpOptions): EmailListPro
         clearTimeout(timer);
       }
       if (response.ok) {
-        await response.body?.cancel();
+        // Drain the (small) member body so the connection can be reused.
+        await response.text().catch(() => "");
         return { ok: true };
       }
       // Errors are application/problem+json: { type, title, status, detail, instance }.
