@@ -4,7 +4,10 @@
  * @packageDocumentation
  */
 
+export * from "./activities/index.js";
+export * from "./assignment/index.js";
 export { type Crm, type CrmEvents, type CrmOptions, createCrm } from "./crm.js";
+export * from "./email-lists/index.js";
 export {
   createEnvironment,
   createTestEnvironment,
@@ -31,7 +34,10 @@ export {
   type EventBusOptions,
   type EventHandler,
 } from "./events/index.js";
+export * from "./pipelines/index.js";
 export {
+  type AbsenceInput,
+  defaultWorkingHours,
   type TeamInput,
   type TeamPatch,
   TeamRepository,
@@ -56,6 +62,7 @@ export {
 } from "./records/party-repository.js";
 export { collections, crmStorageSchema } from "./records/schema.js";
 export type {
+  Absence,
   Account,
   Contact,
   CustomFieldDefinition,
@@ -69,6 +76,7 @@ export type {
   Team,
   User,
   UserRole,
+  WorkingHours,
 } from "./records/types.js";
 export { contactRoles } from "./records/types.js";
 export * from "./segments/index.js";

@@ -2,12 +2,28 @@ import type { SegmentQuery } from "../segments/query.js";
 
 /** Who an assignment rule gives a deal to. */
 export type AssignmentTarget =
-  | { readonly kind: "user"; readonly userId: string }
-  | { readonly kind: "pool"; readonly poolId: string }
-  /** The owner of the deal's account (sticky ownership). */
-  | { readonly kind: "accountOwner" }
-  /** The user named by a field of the deal's view, e.g. `contact.ownerId`. */
-  | { readonly kind: "field"; readonly field: string };
+  | {
+      /** One named user. */
+      readonly kind: "user";
+      /** The user's id. */
+      readonly userId: string;
+    }
+  | {
+      /** A pool, spread by its strategy. */
+      readonly kind: "pool";
+      /** The pool's id. */
+      readonly poolId: string;
+    }
+  | {
+      /** The owner of the deal's account (sticky ownership). */
+      readonly kind: "accountOwner";
+    }
+  | {
+      /** The user named by a field of the deal's view. */
+      readonly kind: "field";
+      /** The field, e.g. `contact.ownerId`. */
+      readonly field: string;
+    };
 
 /** One assignment rule: the first rule whose condition matches decides. */
 export interface AssignmentRule {
@@ -34,10 +50,18 @@ export type PoolStrategy = "roundRobin" | "weightedRoundRobin" | "leastLoaded";
 
 /** Who belongs to a pool. */
 export type PoolMembers =
-  | { readonly teamId: string }
-  | { readonly userIds: readonly string[] }
-  /** A query over users: `{ op: "and", of: [role eq "field", territory eq "South"] }`. */
-  | { readonly query: SegmentQuery };
+  | {
+      /** The members of this team. */
+      readonly teamId: string;
+    }
+  | {
+      /** These users. */
+      readonly userIds: readonly string[];
+    }
+  | {
+      /** The users matching a query over users ("field reps of territory South"). */
+      readonly query: SegmentQuery;
+    };
 
 /** How many new deals a rep of a pool may receive per period (in the rep's timezone). */
 export interface PoolCapacity {

@@ -14,8 +14,12 @@ export interface ListMembershipRequest {
 
 /** What a provider call gave. Failures are ordinary answers, not exceptions. */
 export type ListCallResult =
-  | { readonly ok: true }
   | {
+      /** The membership is set. */
+      readonly ok: true;
+    }
+  | {
+      /** The call failed. */
       readonly ok: false;
       /** Whether trying again later may succeed (rate limit, server error, timeout, network). */
       readonly retryable: boolean;

@@ -19,10 +19,18 @@ import {
 } from "./transition.js";
 import type { Deal, Pipeline, StageStay, Task } from "./types.js";
 
+/** A deal was created. */
+export interface DealCreatedEvent {
+  /** The deal, after routing, assignment and any goals already met. */
+  readonly deal: Deal;
+  /** How its pipeline was chosen. */
+  readonly routing: RoutingDecision;
+}
+
 /** The events of deals and their tasks. */
 export interface PipelineEvents {
   /** A deal was created (after routing and assignment). */
-  "deal.created": { readonly deal: Deal; readonly routing: RoutingDecision };
+  "deal.created": DealCreatedEvent;
   /** A deal changed stage. */
   "deal.stageChanged": StageChangedEvent;
   /** A deal got an owner, or was left in the unassigned queue. */
@@ -60,6 +68,7 @@ export interface MoveOptions extends DealWriteOptions {
 /** The outcome of a move: done, or refused with the fields the target stage needs. */
 export type MoveResult =
   | {
+      /** The deal moved. */
       readonly ok: true;
       /** The deal after the move (and any advances its goals caused). */
       readonly deal: Deal;
@@ -67,6 +76,7 @@ export type MoveResult =
       readonly advancedThrough: readonly string[];
     }
   | {
+      /** The move was refused; nothing was written. */
       readonly ok: false;
       /** The stage that was refused. */
       readonly stageId: string;

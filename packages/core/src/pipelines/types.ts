@@ -16,9 +16,22 @@ export interface TaskDue {
 
 /** Who a stage task goes to. */
 export type TaskAssignee =
-  | { readonly kind: "owner" }
-  | { readonly kind: "user"; readonly userId: string }
-  | { readonly kind: "team"; readonly teamId: string };
+  | {
+      /** The deal's owner (and whoever owns it later, while the task is open). */
+      readonly kind: "owner";
+    }
+  | {
+      /** A named user. */
+      readonly kind: "user";
+      /** The user's id. */
+      readonly userId: string;
+    }
+  | {
+      /** A team: the task is the team's until someone takes it. */
+      readonly kind: "team";
+      /** The team's id. */
+      readonly teamId: string;
+    };
 
 /** A task a stage creates when a deal enters it. */
 export interface TaskTemplate {
@@ -42,7 +55,13 @@ export interface ListHook {
    * When the contact is unsubscribed again: when the deal leaves this stage, when it enters another
    * stage, or never. @defaultValue "onExit"
    */
-  readonly unsubscribe?: "onExit" | "never" | { readonly atStage: string };
+  readonly unsubscribe?:
+    | "onExit"
+    | "never"
+    | {
+        /** The stage whose entry unsubscribes the contact. */
+        readonly atStage: string;
+      };
 }
 
 /** One step of a pipeline. */

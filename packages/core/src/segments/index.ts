@@ -7,9 +7,11 @@ export {
   type FieldInfo,
   type FieldSource,
   type FieldType,
+  type QueryTarget,
   resolveField,
 } from "./fields.js";
 export {
+  type ActivityFactQuery,
   type AndQuery,
   type BetweenQuery,
   type CategoryIsQuery,

@@ -1,0 +1,6 @@
+export {
+  type Activity,
+  type ActivityInput,
+  ActivityService,
+  type ActivityStatus,
+} from "./service.js";

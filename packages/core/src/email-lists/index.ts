@@ -1,0 +1,9 @@
+export { createMailchimpProvider, type MailchimpOptions, subscriberHash } from "./mailchimp.js";
+export {
+  type DeliverOptions,
+  type DeliveryReport,
+  type OutboxEntry,
+  OutboxService,
+  type OutboxStatus,
+} from "./outbox.js";
+export type { EmailListProvider, ListCallResult, ListMembershipRequest } from "./port.js";

@@ -1,0 +1,32 @@
+export type { DealInput, DealPatch } from "./deal-input.js";
+export {
+  type DealCreatedEvent,
+  type DealFilter,
+  DealService,
+  type DealWriteOptions,
+  type GoalStatus,
+  type MoveOptions,
+  type MoveResult,
+  type PipelineEvents,
+  type RottenDeal,
+} from "./deal-service.js";
+export type { MissingField, MissingPart } from "./goals.js";
+export type { PipelineInput, RoutingRule, StageInput } from "./input.js";
+export { PipelineService, type RoutingDecision } from "./pipeline-service.js";
+export { type TaskFilter, TaskService, taskDueAt } from "./tasks.js";
+export type { DealAssignedEvent, StageChangedEvent, TaskEvent } from "./transition.js";
+export type {
+  Deal,
+  DealState,
+  ListHook,
+  Pipeline,
+  Stage,
+  StageCause,
+  StageKind,
+  StageStay,
+  Task,
+  TaskAssignee,
+  TaskDue,
+  TaskStatus,
+  TaskTemplate,
+} from "./types.js";
