@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { chromiumVersion, runInChromium } from "./chromium.js";
 import type { BenchResult } from "./harness.js";
 import { memoryBenchmarks } from "./memory.bench.js";
+import { pipelineBenchmarks } from "./pipelines.bench.js";
 import { segmentBenchmarks } from "./segments.bench.js";
 
 const only = process.argv[2];
@@ -29,6 +30,8 @@ if (!only || only === "segments") {
     )),
   );
 }
+
+if (!only || only === "pipelines") results.push(...(await pipelineBenchmarks()));
 
 const machine = {
   cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,

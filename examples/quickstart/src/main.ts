@@ -254,3 +254,147 @@ const problems = await crm.segments.validate(
 );
 if (!problems.ok)
   console.log(`${JSON.stringify(problems.problems[0]!.path)}: ${problems.problems[0]!.message}`);
+
+heading("Pipelines: two processes, goals that advance deals, stage tasks, routing");
+await crm.teams.create({ id: "inside", name: "Inside sales" });
+await crm.teams.create({ id: "field", name: "Field sales" });
+const people = [
+  ["anna", "Anna", "inside", "inside", "Europe/Paris"],
+  ["marc", "Marc", "inside", "inside", "Europe/Paris"],
+  ["chloe", "Chloé", "inside", "inside", "Europe/Paris"],
+  ["sam", "Sam", "inside", "inside", "America/New_York"], // 04:00 there: off duty
+  ["lea", "Léa", "field", "field", "Europe/Paris"],
+  ["hugo", "Hugo", "field", "field", "Europe/Paris"],
+] as const;
+for (const [id, name, role, teamId, timezone] of people)
+  await crm.users.create({ id, name, role, teamId, timezone });
+await crm.users.addAbsence("chloe", { from: "2026-11-20", to: "2026-11-27", reason: "holiday" });
+await crm.assignment.createPool({
+  id: "field",
+  name: "Field reps",
+  members: { query: q.field("role").eq("field") },
+  strategy: "leastLoaded",
+});
+await crm.assignment.createPool({
+  id: "inside",
+  name: "Inside sales",
+  members: { teamId: "inside" },
+  strategy: "roundRobin",
+  capacity: { perDay: 40 },
+  fallbackPoolId: "field",
+});
+await crm.assignment.setRules({
+  rules: [
+    {
+      id: "gold-to-field",
+      when: q.hasTag("gold", "contact"),
+      target: { kind: "pool", poolId: "field" },
+    },
+    { id: "inside-first", target: { kind: "pool", poolId: "inside" } },
+  ],
+});
+
+const leadGoal = q.and(q.field("value").exists(), q.field("contact.phone").exists());
+await crm.pipelines.create({
+  id: "new-business",
+  name: "New business",
+  stages: [
+    {
+      id: "lead",
+      name: "New lead",
+      probability: 10,
+      guidance: "Call within a day: budget and a direct phone number.",
+      goal: leadGoal,
+      tasks: [
+        {
+          id: "call",
+          title: "Call the lead",
+          actionType: "call",
+          due: { amount: 1, unit: "days" },
+        },
+      ],
+      lists: [{ listId: "nurture" }],
+    },
+    {
+      id: "qualified",
+      name: "Qualified",
+      probability: 40,
+      entryRequirements: ["value"],
+      assignOnEntry: { kind: "pool", poolId: "field" },
+      goal: q.activities({ types: ["meeting"] }),
+      tasks: [
+        {
+          id: "meet",
+          title: "Meet the decision maker",
+          actionType: "meeting",
+          due: { amount: 3, unit: "days", skipWeekends: true },
+        },
+      ],
+    },
+    { id: "proposal", name: "Proposal", probability: 70, rottingDays: 14 },
+    { id: "won", name: "Won", kind: "won" },
+    { id: "lost", name: "Lost", kind: "lost" },
+  ],
+});
+await crm.pipelines.create({
+  id: "renewals",
+  name: "Renewals",
+  stages: [
+    { id: "due", name: "Renewal due", probability: 80, rottingDays: 30 },
+    { id: "renewed", name: "Renewed", kind: "won" },
+    { id: "churned", name: "Churned", kind: "lost" },
+  ],
+});
+await crm.pipelines.setRouting([
+  { id: "customers", when: q.field("contact.status").eq("customer"), pipelineId: "renewals" },
+]);
+heading("Routing and assignment: 120 leads from the imported contacts");
+const leadContacts = (
+  await crm.segments.members({ query: q.field("email").exists() }, { limit: 120 })
+).records;
+const leads = [];
+for (const contact of leadContacts)
+  leads.push(
+    await crm.deals.create({ title: `Lead ${String(contact.email)}`, contactId: contact.id }),
+  );
+const tally = (values: (string | undefined)[]) => {
+  const counts = new Map<string, number>();
+  for (const value of values)
+    counts.set(value ?? "(unassigned)", (counts.get(value ?? "(unassigned)") ?? 0) + 1);
+  return [...counts].map(([key, count]) => `${key} ${count}`).join(", ");
+};
+console.log(`pipelines: ${tally(leads.map((deal) => deal.pipelineId))}`);
+console.log(`owners:    ${tally(leads.map((deal) => deal.ownerId))}`);
+const explained = (await crm.assignment.decisions(leads.find((d) => d.ownerId === "anna")!.id))[0]!;
+console.log(`why: ${explained.why}`);
+for (const skip of explained.skipped) console.log(`  skipped ${skip.userId}: ${skip.detail}`);
+
+heading("One deal's life: what is missing, goals met, hand-off, history");
+const lead = leads.find((deal) => deal.pipelineId === "new-business")!;
+const goalStatus = await crm.deals.whatIsMissing(lead.id);
+console.log(
+  `missing in "${goalStatus.stageId}": ${goalStatus.missing.map((part) => part.text).join("; ")}`,
+);
+env.advance(3 * 3_600_000);
+await crm.deals.update(lead.id, { value: 4_500_000 }); // €45,000.00, in cents
+await crm.contacts.update(lead.contactId!, { phone: "+33 1 23 45 67 89" });
+const afterGoal = await crm.deals.require(lead.id);
+console.log(
+  `after value and phone: stage "${afterGoal.stageId}", owner ${afterGoal.ownerId} (handed to field sales)`,
+);
+env.advance(2 * 86_400_000);
+const meeting = await crm.activities.create({ type: "meeting", dealId: lead.id });
+await crm.activities.complete(meeting.id, { outcome: "Budget confirmed" });
+for (const stay of await crm.deals.history(lead.id)) {
+  console.log(
+    `  ${stay.stageId.padEnd(10)} entered ${stay.enteredAt} (${stay.enteredCause})${stay.leftCause ? `, left (${stay.leftCause})` : ""}`,
+  );
+}
+for (const task of await crm.tasks.list({ dealId: lead.id }))
+  console.log(`  task "${task.title}" for ${task.assigneeId}: ${task.status}`);
+const lostMove = await crm.deals.move(lead.id, "lost");
+if (!lostMove.ok)
+  console.log(`move to lost refused, missing: ${lostMove.missing.map((m) => m.label).join(", ")}`);
+console.log(
+  `outbox: ${(await crm.outbox.list()).length} e-mail list calls queued (delivered by a worker)`,
+);
