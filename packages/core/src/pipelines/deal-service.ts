@@ -55,7 +55,11 @@ export interface DealDeps {
 export interface DealWriteOptions {
   /** The user acting, recorded in the stage history. */
   readonly by?: string;
-  /** The revision the deal must be at; the one just read when omitted. */
+  /**
+   * The revision the deal must be at, or `REVISION_CONFLICT`. When omitted, a race with another
+   * write (another server advancing the same deal) is resolved by reading the deal again and
+   * applying the change to the fresh record.
+   */
   readonly expectedRevision?: number;
 }
 
