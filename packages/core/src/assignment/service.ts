@@ -341,6 +341,7 @@ export class AssignmentService {
         at,
         timezone: this.#deps.timezone,
         teamOf: (userId) => userMap.get(userId)?.teamId,
+        compiled: new WeakMap(),
       },
     };
   }

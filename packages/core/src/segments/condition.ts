@@ -32,7 +32,16 @@ export interface ConditionScope {
   readonly timezone: string;
   /** The team of each user, for `teamId`. */
   readonly teamOf: (userId: string) => string | undefined;
+  /**
+   * Conditions already compiled against this scope, by query object and target: a scope lives for
+   * one operation, in which a goal or rule is otherwise compiled again at every check.
+   */
+  readonly compiled?: WeakMap<SegmentQuery, Map<QueryTarget, CompiledCondition>>;
 }
+
+type CompiledCondition =
+  | { ok: true; condition: Condition }
+  | { ok: false; issues: ValidationIssue[] };
 
 /**
  * Resolves a condition on `target` records; returns its issues (paths prefixed with `path`) when
@@ -45,7 +54,28 @@ export function compileCondition(
   target: QueryTarget,
   scope: ConditionScope,
   path: readonly PathSegment[] = [],
-): { ok: true; condition: Condition } | { ok: false; issues: ValidationIssue[] } {
+): CompiledCondition {
+  // Issues carry the caller's path, so only path-less (evaluation) compilations are shared.
+  if (path.length > 0 || scope.compiled === undefined) return compile(query, target, scope, path);
+  let byTarget = scope.compiled.get(query);
+  if (byTarget === undefined) {
+    byTarget = new Map();
+    scope.compiled.set(query, byTarget);
+  }
+  let result = byTarget.get(target);
+  if (result === undefined) {
+    result = compile(query, target, scope, path);
+    byTarget.set(target, result);
+  }
+  return result;
+}
+
+function compile(
+  query: SegmentQuery,
+  target: QueryTarget,
+  scope: ConditionScope,
+  path: readonly PathSegment[],
+): CompiledCondition {
   const env: QueryEnvironment = {
     target,
     taxonomy: scope.taxonomy,
