@@ -45,6 +45,11 @@ export interface AssignmentPlan {
 
 const rulesId = "assignment";
 
+/** The record counting a rep's new deals in the day or ISO week (in their timezone) of `at`. */
+function counterId(userId: string, unit: "day" | "week", at: number, timezone: string): string {
+  return `cap:${userId}:${unit}:${capacityPeriod(at, unit, timezone)}`;
+}
+
 /** Collects the candidates of one decision. */
 interface CandidateLog {
   /** Capacity counters read so far, by record id. */
@@ -567,7 +572,7 @@ export class AssignmentService {
     for (const unit of ["day", "week"] as const) {
       const limit = unit === "day" ? pool.capacity?.perDay : pool.capacity?.perWeek;
       if (limit === undefined) continue;
-      const id = `cap:${userId}:${unit}:${capacityPeriod(at, unit, user.timezone)}`;
+      const id = counterId(userId, unit, at, user.timezone);
       if (!counters.has(id))
         counters.set(id, await this.#deps.storage.get(collections.assignmentState, id));
       const counter = counters.get(id) ?? null;
@@ -585,9 +590,7 @@ export class AssignmentService {
     known: Map<string, StoredRecord | null>,
   ): Promise<WriteOperation[]> {
     const timezone = snapshot.users.get(userId)?.timezone ?? this.#deps.timezone;
-    const ids = (["day", "week"] as const).map(
-      (unit) => `cap:${userId}:${unit}:${capacityPeriod(at, unit, timezone)}`,
-    );
+    const ids = (["day", "week"] as const).map((unit) => counterId(userId, unit, at, timezone));
     // A counter the capacity check read is written at that revision: if another writer counted in
     // between, this write conflicts and the decision is made again, so a capacity is never exceeded.
     const missing = ids.filter((id) => !known.has(id));

@@ -311,11 +311,11 @@ export class DealService {
     }
     await transition.enter(stage, "created", by, undefined, { skipHandOff: true });
     await transition.cascade();
-    await storage.write(transition.operations(0));
-    const deal = { ...transition.deal, revision: 1 } as unknown as Deal;
+    const [written] = await storage.write(transition.operations(0));
+    const deal = { ...transition.record(), revision: written!.revision } as unknown as Deal;
     this.#deps.events.emit("deal.created", { deal, routing });
     this.#emit(transition);
-    return (await this.get(deal.id)) ?? deal;
+    return deal;
   }
 
   /**
@@ -545,39 +545,22 @@ export class DealService {
         }
         const pipeline = await this.#deps.pipelines.require(deal.pipelineId);
         const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
-        if (parties !== undefined) {
-          const contactId =
-            parties.contactId === undefined ? deal.contactId : (parties.contactId ?? undefined);
-          const accountId =
-            parties.accountId === undefined ? deal.accountId : (parties.accountId ?? undefined);
-          await this.#parties(contactId, accountId);
-        }
+        // A patch naming another contact or account is checked, and the goal sees the new ones.
+        const contactId =
+          parties?.contactId === undefined ? deal.contactId : (parties.contactId ?? undefined);
+        const accountId =
+          parties?.accountId === undefined ? deal.accountId : (parties.accountId ?? undefined);
         const transition = await this.#transition(
-          {
-            ...deal,
-            ...(parties?.contactId !== undefined
-              ? { contactId: parties.contactId ?? undefined }
-              : {}),
-            ...(parties?.accountId !== undefined
-              ? { accountId: parties.accountId ?? undefined }
-              : {}),
-          } as Deal,
+          deal,
           pipeline,
           snapshot,
+          parties === undefined ? undefined : await this.#parties(contactId, accountId),
         );
         const outcome = await apply(transition, deal, pipeline, snapshot);
         if (outcome === "unchanged") return deal;
-        const { revision: _revision, ...body } = transition.deal;
-        const ops = transition.operations(deal.revision);
-        ops[0] = {
-          type: "put",
-          collection: collections.deals,
-          record: body as never,
-          expectedRevision: deal.revision,
-        };
-        const [written] = await this.#deps.storage.write(ops);
+        const [written] = await this.#deps.storage.write(transition.operations(deal.revision));
         this.#emit(transition);
-        return { ...body, revision: written!.revision } as unknown as Deal;
+        return { ...transition.record(), revision: written!.revision } as unknown as Deal;
       } catch (error) {
         if (
           options.expectedRevision !== undefined &&
@@ -590,13 +573,9 @@ export class DealService {
     }
   }
 
-  /** Whether a failed attempt lost a race on assignment state (or the deal) and may run again. */
+  /** Whether a failed attempt lost a race (on the deal or assignment state) and may run again. */
   #retryable(error: unknown, attempt: number): boolean {
-    return (
-      CrmkitError.is(error, "REVISION_CONFLICT") &&
-      attempt < maxAttempts &&
-      error.details.collection !== collections.dealStages
-    );
+    return CrmkitError.is(error, "REVISION_CONFLICT") && attempt < maxAttempts;
   }
 
   /** Loads a deal's stage stay, open tasks, contact, account and activities into a transition. */
@@ -604,6 +583,7 @@ export class DealService {
     deal: Deal,
     pipeline: Pipeline,
     snapshot: AssignmentSnapshot,
+    parties?: { contact: StoredRecord | null; account: StoredRecord | null },
   ): Promise<Transition> {
     const storage = this.#deps.storage;
     const [history, tasks, activities] = await Promise.all([
@@ -615,12 +595,9 @@ export class DealService {
         where: { eq: deal.id },
       }),
     ]);
-    const contact =
-      deal.contactId === undefined ? null : await storage.get(collections.contacts, deal.contactId);
-    const accountId =
-      deal.accountId ?? (typeof contact?.accountId === "string" ? contact.accountId : undefined);
-    const account =
-      accountId === undefined ? null : await storage.get(collections.accounts, accountId);
+    // A deal whose contact was removed since still loads (as without one); writes check ids.
+    const { contact, account } =
+      parties ?? (await this.#loadParties(deal.contactId, deal.accountId));
     const last = history[history.length - 1];
     return new Transition(
       this.#context(snapshot, pipeline, contact, account, activities.records),
@@ -661,24 +638,30 @@ export class DealService {
     };
   }
 
-  /** Checks the contact and account exist; returns them (the contact's account when none given). */
-  async #parties(contactId: string | undefined, accountId: string | undefined) {
+  /** Reads a deal's contact and account (the contact's account when none is named). */
+  async #loadParties(contactId: string | undefined, accountId: string | undefined) {
     const storage = this.#deps.storage;
     const contact =
       contactId === undefined ? null : await storage.get(collections.contacts, contactId);
-    if (contactId !== undefined && contact === null)
-      throw validationError("deal", [
-        { path: ["contactId"], message: `unknown contact "${contactId}"`, code: "unknown_contact" },
-      ]);
     const effective =
       accountId ?? (typeof contact?.accountId === "string" ? contact.accountId : undefined);
     const account =
       effective === undefined ? null : await storage.get(collections.accounts, effective);
-    if (accountId !== undefined && account === null)
+    return { contact, account };
+  }
+
+  /** Reads the contact and account a write names, refusing ids that do not exist. */
+  async #parties(contactId: string | undefined, accountId: string | undefined) {
+    const parties = await this.#loadParties(contactId, accountId);
+    if (contactId !== undefined && parties.contact === null)
+      throw validationError("deal", [
+        { path: ["contactId"], message: `unknown contact "${contactId}"`, code: "unknown_contact" },
+      ]);
+    if (accountId !== undefined && parties.account === null)
       throw validationError("deal", [
         { path: ["accountId"], message: `unknown account "${accountId}"`, code: "unknown_account" },
       ]);
-    return { contact, account };
+    return parties;
   }
 
   #emit(transition: Transition): void {

@@ -3,7 +3,7 @@ import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
-import { compileCondition } from "../segments/condition.js";
+import { type ConditionScope, compileCondition } from "../segments/condition.js";
 import type { StorageAdapter, StoredRecord } from "../storage/types.js";
 import { parseInput } from "../validation.js";
 import {
@@ -240,7 +240,7 @@ export class PipelineService {
     view: StoredRecord,
     rules: readonly RoutingRule[],
     pipelines: readonly Pipeline[],
-    scope: Parameters<typeof compileCondition>[2],
+    scope: ConditionScope,
   ): RoutingDecision {
     const skipped: string[] = [];
     for (const rule of rules) {

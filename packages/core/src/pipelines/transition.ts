@@ -265,21 +265,19 @@ export class Transition {
         decision: plan.decision,
       },
     });
-    // Open tasks that followed the old owner follow the new one.
+    // Open tasks that follow the owner move with the deal: those created for the owner, and stored
+    // ones (which no longer carry the flag) still assigned to the previous owner alone.
     for (const task of this.#openTasks) {
-      if (task.assigneeId === previous && task.assigneeTeamId === undefined) {
-        const moved = this.#taskRecord(task);
-        if (plan.decision.chosenId === undefined) delete moved.assigneeId;
-        else moved.assigneeId = plan.decision.chosenId;
-        this.#syncTaskIndex(moved);
-      }
-    }
-    for (const [, task] of this.#tasks) {
-      if (task.status === "open" && task.followsOwner === true) {
-        if (plan.decision.chosenId === undefined) delete task.assigneeId;
-        else task.assigneeId = plan.decision.chosenId;
-        this.#syncTaskIndex(task);
-      }
+      const current = (this.#tasks.get(task.id) ?? task) as Record<string, unknown>;
+      const follows =
+        current.followsOwner === undefined
+          ? current.assigneeId === previous && current.assigneeTeamId === undefined
+          : current.followsOwner === true;
+      if (!follows) continue;
+      const moved = this.#taskRecord(task);
+      if (plan.decision.chosenId === undefined) delete moved.assigneeId;
+      else moved.assigneeId = plan.decision.chosenId;
+      this.#syncTaskIndex(moved);
     }
   }
 
@@ -298,10 +296,21 @@ export class Transition {
     return passed;
   }
 
+  /** The deal as it is written: its fields without the storage revision. */
+  record(): DealDraft {
+    const { revision: _revision, ...record } = this.deal;
+    return record as DealDraft;
+  }
+
   /** Every write of the transition, the deal's first. */
   operations(expectedRevision: number): WriteOperation[] {
     const ops: WriteOperation[] = [
-      { type: "put", collection: collections.deals, record: this.deal as never, expectedRevision },
+      {
+        type: "put",
+        collection: collections.deals,
+        record: this.record() as never,
+        expectedRevision,
+      },
     ];
     for (const stay of [...this.#stays, ...(this.#stay === undefined ? [] : [this.#stay])]) {
       const { revision, ...record } = stay as Record<string, unknown> & { revision?: number };
