@@ -21,6 +21,8 @@ import {
 import { PartyRepository } from "./records/party-repository.js";
 import { collections, crmStorageSchema } from "./records/schema.js";
 import type { Account, Contact } from "./records/types.js";
+import { ScoringService } from "./scoring/service.js";
+import type { ScoringEvents } from "./scoring/types.js";
 import { type SegmentEvents, SegmentService } from "./segments/service.js";
 import { sameIndexDefinition } from "./storage/schema.js";
 import type { StorageAdapter, StorageSchema } from "./storage/types.js";
@@ -33,7 +35,7 @@ import {
 import { isValidTimezone } from "./time/zoned.js";
 
 /** Every event crmkit emits, by type. Later capabilities add theirs. */
-export interface CrmEvents extends SegmentEvents, PipelineEvents {}
+export interface CrmEvents extends SegmentEvents, PipelineEvents, ScoringEvents {}
 
 /** Options of {@link createCrm}. */
 export interface CrmOptions {
@@ -97,7 +99,9 @@ export interface Crm {
   readonly assignment: AssignmentService;
   /** The durable outbox of e-mail list calls. */
   readonly outbox: OutboxService;
-  /** Where segment, deal and task events are emitted. */
+  /** Lead scoring: the model, hits, the ledger, explanations and hand-offs. */
+  readonly scoring: ScoringService;
+  /** Where segment, deal, task and scoring events are emitted. */
   readonly events: EventBus<CrmEvents>;
   /** The environment in use. */
   readonly environment: Environment;
@@ -160,13 +164,30 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
   const assignment = new AssignmentService({ storage, environment, timezone });
   const pipelines = new PipelineService({ storage, environment, currency, assignment });
   const deals = new DealService({ storage, environment, timezone, pipelines, assignment, events });
+  const scoring = new ScoringService({
+    storage,
+    environment,
+    timezone,
+    events,
+    deals,
+    afterScores: async (before, after) => {
+      await segments.applyChanges("contact", [{ before, after }], environment.now());
+      await deals.reevaluateFor("contactId", [after.id]);
+    },
+  });
   const deps = {
     storage,
     environment,
     segments,
     defaultStatus: options.defaultStatus ?? "prospect",
-    afterUpdate: (kind: "contact" | "account", ids: readonly string[]) =>
-      deals.reevaluateFor(kind === "contact" ? "contactId" : "accountId", ids),
+    afterUpdate: async (kind: "contact" | "account", ids: readonly string[]) => {
+      await deals.reevaluateFor(kind === "contact" ? "contactId" : "accountId", ids);
+      if (kind === "contact") await scoring.contactsChanged(ids);
+    },
+    afterCreate: async (kind: "contact" | "account", ids: readonly string[]) => {
+      if (kind === "contact") await scoring.contactsChanged(ids);
+    },
+    scoreGroups: () => scoring.managedGroups(),
   };
   await seedDefaults(storage, environment);
   return {
@@ -202,6 +223,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     }),
     assignment,
     outbox: new OutboxService({ storage, environment }),
+    scoring,
     events,
     environment,
   };

@@ -28,6 +28,10 @@ export interface RepositoryDeps {
   readonly defaultStatus: string;
   /** Called after existing records changed (deals re-check their goals). */
   readonly afterUpdate?: (kind: PartyKind, ids: readonly string[]) => Promise<void>;
+  /** Called after records were created (lead scoring checks its fit rules). */
+  readonly afterCreate?: (kind: PartyKind, ids: readonly string[]) => Promise<void>;
+  /** The score groups lead scoring maintains: input may not set them. */
+  readonly scoreGroups?: () => Promise<ReadonlySet<string>>;
 }
 
 /** How a repository differs between contacts and accounts. */
@@ -180,6 +184,12 @@ export class PartyRepository<Entity, Input, Patch> {
     return out;
   }
 
+  /** Rejects input setting a score lead scoring maintains (it is a cache of the ledger). */
+  async #checkScores(parsed: Row, what: string): Promise<void> {
+    const issues = scoreIssues(parsed, await this.#deps.scoreGroups?.());
+    if (issues.length > 0) throw validationError(what, issues);
+  }
+
   async #validate(record: Row, taxonomy: Taxonomy): Promise<void> {
     const issues = [
       ...checkParty(record as never, this.#spec.kind, taxonomy),
@@ -206,6 +216,7 @@ export class PartyRepository<Entity, Input, Patch> {
       taxonomy,
     );
     if (before !== null) await this.#deps.afterUpdate?.(this.#spec.kind, [after.id]);
+    else await this.#deps.afterCreate?.(this.#spec.kind, [after.id]);
     return after as Entity;
   }
 
@@ -265,6 +276,7 @@ export class PartyRepository<Entity, Input, Patch> {
    */
   async create(input: Input): Promise<Entity> {
     const parsed = parseInput(this.#spec.createSchema, input, this.#spec.kind);
+    await this.#checkScores(parsed, this.#spec.kind);
     const taxonomy = await loadTaxonomy(this.#deps.storage);
     const record = this.#fresh(parsed, this.#now());
     await this.#validate(record, taxonomy);
@@ -279,6 +291,7 @@ export class PartyRepository<Entity, Input, Patch> {
    */
   async update(id: string, patch: Patch, options: WriteOptions = {}): Promise<Entity> {
     const parsed = parseInput(this.#spec.patchSchema, patch, `${this.#spec.kind} update`);
+    await this.#checkScores(parsed, `${this.#spec.kind} update`);
     const [current, taxonomy] = await Promise.all([
       this.#require(id),
       loadTaxonomy(this.#deps.storage),
@@ -376,6 +389,7 @@ export class PartyRepository<Entity, Input, Patch> {
     }
     const batchSize = options.batchSize ?? 1_000;
     const taxonomy = await loadTaxonomy(this.#deps.storage);
+    const scoreGroups = await this.#deps.scoreGroups?.();
     const failures: ImportFailure[] = [];
     const ids: (string | null)[] = new Array(rows.length).fill(null);
     const counts = { created: 0, updated: 0, unchanged: 0 };
@@ -401,7 +415,7 @@ export class PartyRepository<Entity, Input, Patch> {
         if (result.success) parsedRows.push([row, result.data]);
         else fail(row, "VALIDATION_FAILED", toValidationIssues(result.error.issues));
       }
-      await this.#importChunk(parsedRows, upsertBy, taxonomy, { fail, ids, counts });
+      await this.#importChunk(parsedRows, upsertBy, taxonomy, scoreGroups, { fail, ids, counts });
     }
     failures.sort((a, b) => a.row - b.row);
     return { ...counts, failures, ids };
@@ -411,6 +425,7 @@ export class PartyRepository<Entity, Input, Patch> {
     parsedRows: readonly [number, Row][],
     upsertBy: string | undefined,
     taxonomy: Taxonomy,
+    scoreGroups: ReadonlySet<string> | undefined,
     out: {
       fail: (
         row: number,
@@ -472,7 +487,10 @@ export class PartyRepository<Entity, Input, Patch> {
         base === null
           ? this.#fresh(parsed, now)
           : this.#patchedForImport(base, parsed, taxonomy, now);
-      const issues = checkParty(record as never, this.#spec.kind, taxonomy);
+      const issues = [
+        ...scoreIssues(parsed, scoreGroups),
+        ...checkParty(record as never, this.#spec.kind, taxonomy),
+      ];
       if (issues.length > 0) {
         // A rejected row leaves no trace: a later row with the same key builds on the last good state.
         out.fail(row, "VALIDATION_FAILED", issues);
@@ -553,6 +571,10 @@ export class PartyRepository<Entity, Input, Patch> {
       change.before !== null && change.after !== null ? [change.after.id] : [],
     );
     if (updated.length > 0) await this.#deps.afterUpdate?.(this.#spec.kind, updated);
+    const created = written.flatMap((change) =>
+      change.before === null && change.after !== null ? [change.after.id] : [],
+    );
+    if (created.length > 0) await this.#deps.afterCreate?.(this.#spec.kind, created);
   }
 
   #patchedForImport(base: Row, parsed: Row, taxonomy: Taxonomy, now: string): Row {
@@ -562,4 +584,16 @@ export class PartyRepository<Entity, Input, Patch> {
       record.tags = addTagsTo(base.tags as string[], tags as string[], taxonomy);
     return record;
   }
+}
+
+function scoreIssues(parsed: Row, groups: ReadonlySet<string> | undefined): ValidationIssue[] {
+  const scores = parsed.scores as Record<string, unknown> | undefined;
+  if (groups === undefined || scores === undefined) return [];
+  return Object.keys(scores)
+    .filter((group) => groups.has(group))
+    .map((group) => ({
+      path: ["scores", group],
+      message: `the "${group}" score is maintained by lead scoring`,
+      code: "managed_score",
+    }));
 }

@@ -1,12 +1,16 @@
-import type { StorageAdapter, StoredRecord } from "../storage/types.js";
+import type { KeyRange, StorageAdapter, StoredRecord } from "../storage/types.js";
 
-/** Reads a whole (small) collection: definitions such as statuses, tags or saved segments. */
+/**
+ * Reads a whole (small) collection, such as statuses, tags or saved segments, or every record of
+ * one index key (a contact's hits).
+ */
 export async function readAll<T = StoredRecord>(
   storage: StorageAdapter,
   collection: string,
+  selection?: { readonly index: string; readonly where: KeyRange },
 ): Promise<T[]> {
   const out: T[] = [];
-  for await (const batch of storage.scan({ collection, batchSize: 1_000 })) {
+  for await (const batch of storage.scan({ collection, batchSize: 1_000, ...selection })) {
     for (const record of batch) out.push(record as unknown as T);
   }
   return out;

@@ -44,6 +44,16 @@ export const collections = {
   assignmentDecisions: "assignment_decisions",
   /** Calls to external services waiting to be delivered (e-mail list hooks). */
   outbox: "outbox",
+  /** Stored web hits (page visits, engagement, events), the source of every score. */
+  hits: "hits",
+  /** Anonymous visitors linked to a contact by a signed identification. */
+  visitors: "visitors",
+  /** The append-only scoring ledger. */
+  scoreEntries: "score_entries",
+  /** Per contact: cached scores and threshold states. */
+  scoreCards: "score_cards",
+  /** Hand-offs to sales, with the history attached to their deal. */
+  scoreHandoffs: "score_handoffs",
 } as const;
 
 /** The storage collection of a record kind. */
@@ -73,7 +83,7 @@ const partyIndexes = [
  * ```
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
-  version: 2,
+  version: 3,
   collections: [
     {
       name: collections.contacts,
@@ -159,6 +169,24 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
         { name: "status", path: "status" },
         { name: "dueAt", path: "dueAt" },
         { name: "key", path: "key" },
+      ],
+    },
+    {
+      name: collections.hits,
+      indexes: [
+        { name: "contactId", path: "contactId" },
+        { name: "visitorKey", path: "visitorKey" },
+        { name: "at", path: "at" },
+      ],
+    },
+    { name: collections.visitors, indexes: [{ name: "contactId", path: "contactId" }] },
+    { name: collections.scoreEntries, indexes: [{ name: "contactId", path: "contactId" }] },
+    { name: collections.scoreCards },
+    {
+      name: collections.scoreHandoffs,
+      indexes: [
+        { name: "dealId", path: "dealId" },
+        { name: "contactId", path: "contactId" },
       ],
     },
   ],

@@ -32,6 +32,8 @@ export interface ConditionScope {
   readonly timezone: string;
   /** The team of each user, for `teamId`. */
   readonly teamOf: (userId: string) => string | undefined;
+  /** The account of a contact, for `account.*` fields of contact conditions. @defaultValue none */
+  readonly account?: (record: StoredRecord) => StoredRecord | null;
   /**
    * Conditions already compiled against this scope, by query object and target: a scope lives for
    * one operation, in which a goal or rule is otherwise compiled again at every check.
@@ -92,7 +94,10 @@ function compile(
   }
   // Views embed what they need (a deal view carries its contact and account), so only `teamId`
   // reaches outside the record.
-  const context: EvaluationContext = { account: () => null, teamOf: scope.teamOf };
+  const context: EvaluationContext = {
+    account: scope.account ?? (() => null),
+    teamOf: scope.teamOf,
+  };
   const predicate: Predicate = compileQuery(resolution.query);
   return {
     ok: true,

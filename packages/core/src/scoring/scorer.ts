@@ -1,0 +1,295 @@
+import { outboxEntry } from "../email-lists/outbox.js";
+import { type Environment, toIsoInstant } from "../environment.js";
+import { CrmkitError } from "../errors.js";
+import type { EventBus } from "../events/event-bus.js";
+import { readAll } from "../records/read-all.js";
+import { collections } from "../records/schema.js";
+import { type ConditionScope, compileCondition } from "../segments/condition.js";
+import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
+import { type CompiledModel, type DesiredEntry, deriveHitEntries } from "./derive.js";
+import { liveEntries, type NewEntry, reconcile, scoresAt } from "./ledger.js";
+import type { Hit, ScoreCard, ScoreEntry, ScoringEvents } from "./types.js";
+
+/** What one scoring run of a contact stores and re-derives. @internal */
+export interface ScoreRun {
+  /** New hits of the contact, written with the run (a hit already stored is a duplicate). */
+  readonly newHits?: readonly Hit[];
+  /** Stored anonymous hits the run links to the contact. */
+  readonly relink?: readonly Hit[];
+  /** Other records written in the same batch (the visitor link). */
+  readonly extra?: readonly WriteOperation[];
+  /** Re-derive the entries of hits. */
+  readonly hits: boolean;
+  /** Re-evaluate fit rules (they are also evaluated the first time a contact is scored). */
+  readonly fit: boolean;
+  /** What the entries are recorded as caused by. */
+  readonly cause: ScoreEntry["cause"];
+}
+
+/** What a run did. @internal */
+export interface RunOutcome {
+  /** Ids of the new hits stored (the others were duplicates). */
+  readonly stored: readonly string[];
+  /** Entries appended. */
+  readonly appended: number;
+  /** Groups left waiting for a hand-off. */
+  readonly pending: readonly string[];
+  /** The scores written. */
+  readonly scores: Readonly<Record<string, number>>;
+}
+
+/** What the scorer is built on. @internal */
+export interface ScorerDeps {
+  readonly storage: StorageAdapter;
+  readonly environment: Environment;
+  readonly timezone: string;
+  readonly events: Pick<EventBus<ScoringEvents>, "emit">;
+  /** Called after a contact was rewritten with new scores (segments and deal goals read them). */
+  readonly afterScores: (before: StoredRecord, after: StoredRecord) => Promise<void>;
+}
+
+const maxAttempts = 64;
+
+/**
+ * Scores one contact: reads its hits and ledger, derives what the rules say they are worth,
+ * appends the difference, and writes hits, entries, the score card and the contact's cached
+ * scores in one revision-checked batch (retried from fresh reads when another writer got there
+ * first).
+ * @internal
+ */
+export async function scoreContact(
+  deps: ScorerDeps,
+  model: CompiledModel,
+  contactId: string,
+  prepare: () => Promise<ScoreRun>,
+  fitScope: (contact: StoredRecord) => Promise<ConditionScope>,
+): Promise<RunOutcome> {
+  const { storage, environment } = deps;
+  for (let attempt = 1; ; attempt++) {
+    const run = await prepare();
+    const now = environment.now();
+    const at = toIsoInstant(now);
+    const [contact, card] = await Promise.all([
+      storage.get(collections.contacts, contactId),
+      storage.get(collections.scoreCards, contactId) as Promise<(StoredRecord & ScoreCard) | null>,
+    ]);
+    const candidates = run.newHits ?? [];
+    const known = new Set(
+      (
+        await storage.getMany(
+          collections.hits,
+          candidates.map((hit) => hit.id),
+        )
+      ).flatMap((hit) => (hit === null ? [] : [hit.id])),
+    );
+    const newHits = candidates.filter((hit) => !known.has(hit.id));
+    const hitOps: WriteOperation[] = [
+      ...newHits.map((hit) => ({
+        type: "put" as const,
+        collection: collections.hits,
+        record: hit as never,
+        expectedRevision: 0,
+      })),
+      ...(run.relink ?? []).map((hit) => ({
+        type: "put" as const,
+        collection: collections.hits,
+        record: { ...hit, contactId } as never,
+        expectedRevision: hit.revision,
+      })),
+      ...(run.extra ?? []),
+    ];
+    if (contact === null) {
+      // The contact is gone: keep what was sent, score nothing.
+      if (hitOps.length > 0 && !(await tryWrite(storage, hitOps, attempt))) continue;
+      return { stored: newHits.map((hit) => hit.id), appended: 0, pending: [], scores: {} };
+    }
+    const entries = await readAll<NewEntry>(storage, collections.scoreEntries, {
+      index: "contactId",
+      where: { eq: contactId },
+    });
+    const desired: DesiredEntry[] = [];
+    const families = { hits: run.hits, fit: run.fit || card === null };
+    if (families.hits) {
+      const stored = await readAll<Hit>(storage, collections.hits, {
+        index: "contactId",
+        where: { eq: contactId },
+      });
+      const relinked = (run.relink ?? []).map((hit) => ({ ...hit, contactId }));
+      desired.push(...deriveHitEntries(model, [...stored, ...relinked, ...newHits], deps.timezone));
+    }
+    if (families.fit && model.fitRules.length > 0)
+      desired.push(...fitEntries(model, contact, await fitScope(contact), at));
+    const stamp = { contactId, cause: run.cause, recordedAt: at, newId: () => environment.newId() };
+    const { append, live } = reconcile(liveEntries(entries), desired, families, stamp);
+    const scores = scoresAt(model, live, now);
+    if (card === null && live.length === 0 && append.length === 0) {
+      if (hitOps.length > 0 && !(await tryWrite(storage, hitOps, attempt))) continue;
+      return { stored: newHits.map((hit) => hit.id), appended: 0, pending: [], scores: {} };
+    }
+    const next = thresholds(model, card, scores, contact, at, environment);
+    const contactScores = { ...(contact.scores as Record<string, number>) };
+    for (const group of Object.keys(card?.scores ?? {})) delete contactScores[group];
+    Object.assign(contactScores, scores);
+    const scoresChanged = JSON.stringify(contactScores) !== JSON.stringify(contact.scores);
+    const cardChanged =
+      card === null ||
+      append.length > 0 ||
+      JSON.stringify([card.scores, card.qualified, card.nurtured, card.pending]) !==
+        JSON.stringify([
+          next.card.scores,
+          next.card.qualified,
+          next.card.nurtured,
+          next.card.pending,
+        ]);
+    if (hitOps.length === 0 && !cardChanged && !scoresChanged) {
+      return { stored: [], appended: 0, pending: next.card.pending, scores };
+    }
+    const after = { ...contact, scores: contactScores, updatedAt: at } as StoredRecord;
+    const ops: WriteOperation[] = [
+      ...hitOps,
+      ...append.map((entry) => ({
+        type: "put" as const,
+        collection: collections.scoreEntries,
+        record: entry as never,
+        expectedRevision: 0,
+      })),
+      {
+        type: "put",
+        collection: collections.scoreCards,
+        record: { ...next.card, at, scores } as never,
+        expectedRevision: card?.revision ?? 0,
+      },
+      ...(scoresChanged
+        ? [
+            {
+              type: "put" as const,
+              collection: collections.contacts,
+              record: after as never,
+              expectedRevision: contact.revision,
+            },
+          ]
+        : []),
+      ...next.outbox,
+    ];
+    const outcomes = await tryWrite(storage, ops, attempt);
+    if (outcomes === false) continue;
+    if (scoresChanged) {
+      const revision = outcomes.find((o) => o.collection === collections.contacts)?.revision ?? 0;
+      await deps.afterScores(contact, { ...after, revision });
+    }
+    for (const [type, event] of next.events) deps.events.emit(type as never, event as never);
+    return {
+      stored: newHits.map((hit) => hit.id),
+      appended: append.length,
+      pending: next.card.pending,
+      scores,
+    };
+  }
+}
+
+async function tryWrite(storage: StorageAdapter, ops: WriteOperation[], attempt: number) {
+  try {
+    return await storage.write(ops);
+  } catch (error) {
+    if (CrmkitError.is(error, "REVISION_CONFLICT") && attempt < maxAttempts) return false;
+    throw error;
+  }
+}
+
+function fitEntries(
+  model: CompiledModel,
+  contact: StoredRecord,
+  scope: ConditionScope,
+  at: string,
+): DesiredEntry[] {
+  const out: DesiredEntry[] = [];
+  for (const compiled of model.fitRules) {
+    const condition = compileCondition(compiled.trigger.when, "contact", scope);
+    // A rule whose condition no longer resolves (a tag was removed) scores nothing.
+    if (!condition.ok || !condition.condition.test(contact)) continue;
+    out.push({
+      key: `${compiled.rule.id} fit`,
+      group: compiled.group,
+      ruleId: compiled.rule.id,
+      ...(compiled.rule.name === undefined ? {} : { ruleName: compiled.rule.name }),
+      points: compiled.rule.points,
+      at,
+    });
+  }
+  return out;
+}
+
+type Pending = [keyof ScoringEvents, ScoringEvents[keyof ScoringEvents]];
+
+function thresholds(
+  model: CompiledModel,
+  card: ScoreCard | null,
+  scores: Record<string, number>,
+  contact: StoredRecord,
+  at: string,
+  environment: Environment,
+) {
+  const qualified = new Set(card?.qualified ?? []);
+  const nurtured = new Set(card?.nurtured ?? []);
+  const pending = new Set(card?.pending ?? []);
+  const crossings: Record<string, number> = { ...(card?.crossings ?? {}) };
+  const events: Pending[] = [];
+  const outbox: WriteOperation[] = [];
+  const contactId = contact.id;
+  const list = (listId: string | undefined, status: "subscribed" | "unsubscribed") => {
+    if (listId === undefined || typeof contact.email !== "string") return;
+    const order = `${at}#${String(card?.revision ?? 0).padStart(10, "0")}#${String(outbox.length).padStart(4, "0")}`;
+    const request = {
+      listId,
+      email: contact.email,
+      status,
+      ...(typeof contact.firstName === "string" ? { firstName: contact.firstName } : {}),
+      ...(typeof contact.lastName === "string" ? { lastName: contact.lastName } : {}),
+    };
+    outbox.push({
+      type: "put",
+      collection: collections.outbox,
+      record: outboxEntry(environment, request, { contactId }, at, order) as never,
+      expectedRevision: 0,
+    });
+  };
+  for (const [group, threshold] of model.thresholds) {
+    const score = scores[group] ?? 0;
+    const enterNurture = () => {
+      nurtured.add(group);
+      events.push(["score.nurture", { contactId, group, action: "entered", score }]);
+      list(threshold.nurtureListId, "subscribed");
+    };
+    if (!qualified.has(group) && score >= threshold.qualifyAt) {
+      qualified.add(group);
+      crossings[group] = (crossings[group] ?? 0) + 1;
+      events.push(["score.thresholdCrossed", { contactId, group, direction: "up", score, at }]);
+      if (nurtured.delete(group)) {
+        events.push(["score.nurture", { contactId, group, action: "left", score }]);
+        list(threshold.nurtureListId, "unsubscribed");
+      }
+      if (threshold.handoff !== false) pending.add(group);
+    } else if (qualified.has(group) && score < (threshold.unqualifyBelow ?? threshold.qualifyAt)) {
+      qualified.delete(group);
+      pending.delete(group);
+      events.push(["score.thresholdCrossed", { contactId, group, direction: "down", score, at }]);
+      enterNurture();
+    } else if (!qualified.has(group) && !nurtured.has(group)) {
+      enterNurture();
+    }
+  }
+  return {
+    card: {
+      id: contactId,
+      scores,
+      at,
+      qualified: [...qualified].sort(),
+      nurtured: [...nurtured].sort(),
+      pending: [...pending].sort(),
+      crossings,
+      handoffs: { ...(card?.handoffs ?? {}) },
+    },
+    events,
+    outbox,
+  };
+}
