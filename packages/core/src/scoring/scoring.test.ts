@@ -336,7 +336,7 @@ describe("lead scoring", () => {
     const fit = await crm.scoring
       .setModel({
         ...model,
-        rules: [{ id: "f", points: 1, when: { type: "fit", when: q.field("nope").eq(1) } }],
+        rules: [{ id: "f", points: 1, when: { type: "fit", when: q.field("custom.nope").eq(1) } }],
       })
       .catch((e) => e);
     expect(fit.details.path.slice(0, 4)).toEqual(["rules", 0, "when", "when"]);

@@ -1,0 +1,13 @@
+export { clickIdKeys } from "./attribution.js";
+export {
+  type CollectorContext,
+  type CollectorErrorCode,
+  type CollectorHandler,
+  type CollectorOptions,
+  type CollectorSite,
+  createCollector,
+  maxBodyBytes,
+} from "./collector.js";
+export { signIdentity, verifyIdentity } from "./identity.js";
+export type { RateLimit } from "./limits.js";
+export { type NodeRequestLike, type NodeResponseLike, toNodeListener } from "./node.js";

@@ -1,0 +1,69 @@
+import type { CollectorHandler } from "./collector.js";
+
+/** The parts of Node's `IncomingMessage` the adapter reads (structural, so core needs no Node types). */
+export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly socket?: { readonly remoteAddress?: string | undefined } | null;
+}
+
+/** The parts of Node's `ServerResponse` the adapter writes. */
+export interface NodeResponseLike {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  end(body?: Uint8Array | string): unknown;
+}
+
+/**
+ * Adapts a collector to Node's `http` server: `http.createServer(toNodeListener(collect))`. The body
+ * is kept up to the collector's limit (a larger one is drained, not buffered, and refused), and the
+ * client IP is the socket's.
+ */
+export function toNodeListener(
+  handler: CollectorHandler,
+): (request: NodeRequestLike, response: NodeResponseLike) => Promise<void> {
+  return async (req, res) => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+    }
+    const method = req.method ?? "GET";
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    if (method !== "GET" && method !== "HEAD") {
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        const bytes: Uint8Array =
+          typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
+        // Past the limit the rest is drained, not kept: enough is known to refuse it, and breaking
+        // off would destroy the socket before the answer is written.
+        if (size > 8_192) continue;
+        size += bytes.byteLength;
+        chunks.push(bytes);
+      }
+      body = new Uint8Array(size);
+      let offset = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, offset);
+        offset += chunk.byteLength;
+      }
+    }
+    const request = new Request(`http://${headers.get("host") ?? "localhost"}${req.url ?? "/"}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const remoteAddress = req.socket?.remoteAddress;
+    const response = await handler(
+      request,
+      remoteAddress === undefined ? {} : { ip: remoteAddress },
+    );
+    const out: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      out[name] = value;
+    });
+    res.writeHead(response.status, out);
+    res.end(new Uint8Array(await response.arrayBuffer()));
+  };
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+const primitive = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+const eventId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "use letters, digits, _ and -");
+
+/** One hit as the snippet sends it. @internal */
+export const wireHitSchema = z
+  .strictObject({
+    id: eventId,
+    type: z.enum(["pageview", "engagement", "event", "identify"]),
+    url: z
+      .string()
+      .max(2_000, "a URL has at most 2,000 characters")
+      .refine(
+        (text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol),
+        "use an http(s) URL",
+      ),
+    referrer: z.string().max(2_000, "a referrer has at most 2,000 characters").optional(),
+    ts: z.number().int().min(0).max(8.64e15),
+    name: z
+      .string()
+      .min(1)
+      .max(50, "an event name has at most 50 characters")
+      .refine(
+        (name) => !name.startsWith("email."),
+        "email.* events come from the server, not the page",
+      )
+      .optional(),
+    props: z
+      .record(z.string().min(1).max(50), primitive)
+      .refine((props) => Object.keys(props).length <= 30, "at most 30 properties")
+      .optional(),
+    vid: z
+      .string()
+      .min(8)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional(),
+    seconds: z.number().min(0).max(86_400).optional(),
+    token: z.string().min(1).max(1_000).optional(),
+  })
+  .superRefine((hit, ctx) => {
+    if (hit.type === "event" && hit.name === undefined)
+      ctx.addIssue({ code: "custom", path: ["name"], message: "an event needs a name" });
+    if (hit.type === "engagement" && hit.seconds === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["seconds"],
+        message: "an engagement hit needs seconds",
+      });
+    if (hit.type === "identify" && hit.token === undefined)
+      ctx.addIssue({ code: "custom", path: ["token"], message: "identify needs a signed token" });
+  });
+
+/** A request body, as a batch (a single hit `{site, ...hit}` is read as a batch of one). @internal */
+export const wireBodySchema = z.strictObject({
+  site: z.string().min(1).max(64),
+  hits: z.array(wireHitSchema).min(1).max(25),
+});
+
+/** Reads a single-hit body as a batch of one; the paths of its issues then start at `hits.0`. @internal */
+export function asBatch(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || Array.isArray(body) || "hits" in body)
+    return body;
+  const { site, ...hit } = body as Record<string, unknown>;
+  return { site, hits: [hit] };
+}
+
+/** A hit of the wire format. @internal */
+export type WireHit = z.output<typeof wireHitSchema>;
