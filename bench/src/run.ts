@@ -6,6 +6,7 @@ import { chromiumVersion, runInChromium } from "./chromium.js";
 import type { BenchResult } from "./harness.js";
 import { memoryBenchmarks } from "./memory.bench.js";
 import { pipelineBenchmarks } from "./pipelines.bench.js";
+import { scoringBenchmarks } from "./scoring.bench.js";
 import { segmentBenchmarks } from "./segments.bench.js";
 
 const only = process.argv[2];
@@ -32,6 +33,7 @@ if (!only || only === "segments") {
 }
 
 if (!only || only === "pipelines") results.push(...(await pipelineBenchmarks()));
+if (!only || only === "scoring") results.push(...(await scoringBenchmarks()));
 
 const machine = {
   cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,

@@ -1,0 +1,242 @@
+// Collector and scoring: in-process handler throughput against a bare handler, loopback HTTP with
+// autocannon against the same bare server, and rescoring 1,000,000 stored hits.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import {
+  type Crm,
+  collections,
+  createCollector,
+  createCrm,
+  createTestEnvironment,
+  crmStorageSchema,
+} from "@crmkit/core";
+import { createMemoryStorage } from "@crmkit/storage-memory";
+import autocannon from "autocannon";
+import { type BenchResult, compareDurations, durationResult, throughputResult } from "./harness.js";
+import { benchModel, benchPaths } from "./scoring-model.js";
+
+const chrome =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
+const start = Date.parse("2026-05-18T10:00:00Z");
+
+function bodies(count: number, visitors: number): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      site: "pk_bench",
+      id: `evt_${String(i).padStart(10, "0")}`,
+      type: "pageview",
+      url: `https://example.com${benchPaths[i % benchPaths.length]}`,
+      ts: start - (count - i) * 1_000,
+      vid: `visitor_${String(i % visitors).padStart(6, "0")}`,
+    }),
+  );
+}
+
+async function identifiedWorkspace(visitors: number): Promise<Crm> {
+  const crm = await createCrm({
+    storage: createMemoryStorage({ schema: crmStorageSchema }),
+    environment: createTestEnvironment({ now: start }),
+  });
+  await crm.scoring.setModel(benchModel);
+  const report = await crm.contacts.import(
+    Array.from({ length: visitors }, (_, i) => ({ id: `c${i}`, email: `v${i}@example.com` })),
+  );
+  if (report.failures.length > 0) throw new Error("import failed");
+  for (let i = 0; i < visitors; i++)
+    await crm.scoring.identify({
+      siteId: "pk_bench",
+      visitorId: `visitor_${String(i).padStart(6, "0")}`,
+      contactId: `c${i}`,
+    });
+  return crm;
+}
+
+async function inProcess(): Promise<BenchResult[]> {
+  const hits = 5_000;
+  const visitors = 1_000;
+  const payloads = bodies(hits, visitors);
+  let handler: (request: Request) => Promise<Response> = async () => new Response();
+  const bare = async (request: Request) => {
+    JSON.parse(await request.text());
+    return new Response('{"ok":true}', { status: 202 });
+  };
+  const send = async (handle: (request: Request) => Promise<Response>) => {
+    for (const body of payloads) {
+      const response = await handle(
+        new Request("https://collect.example.com/", {
+          method: "POST",
+          headers: { "content-type": "text/plain", "user-agent": chrome },
+          body,
+        }),
+      );
+      if (response.status !== 202)
+        throw new Error(`status ${response.status}: ${await response.text()}`);
+    }
+  };
+  const measured = await compareDurations(
+    3,
+    () => send(handler),
+    () => send(bare),
+    async (which) => {
+      if (which !== "candidate") return;
+      const crm = await identifiedWorkspace(visitors);
+      const collect = createCollector({
+        scoring: crm.scoring,
+        sites: [{ key: "pk_bench", hostnames: ["example.com"] }],
+        visitorSecret: "bench-visitor-secret-0123456789abcdef",
+        environment: createTestEnvironment({ now: start }),
+        clientRateLimit: { burst: 1e9, perSecond: 1e9 },
+        siteRateLimit: { burst: 1e9, perSecond: 1e9 },
+      });
+      handler = (request) => collect(request, { ip: "203.0.113.7" });
+    },
+  );
+  const share = measured.baseline / measured.candidate;
+  return throughputResult(
+    "scoring.collector-in-process",
+    "scoring.bare-handler-in-process",
+    hits,
+    measured,
+    `${hits.toLocaleString("en-US")} single-hit requests, ${visitors.toLocaleString("en-US")} identified visitors, memory store, 7 rules; scored share of bare throughput ${share.toFixed(3)} (goal ≥ 0.5)`,
+  );
+}
+
+async function loopback(mode: "scoring" | "bare") {
+  const script = fileURLToPath(new URL("./collector-server.ts", import.meta.url));
+  // The server gets one core; autocannon runs on the other.
+  const child = spawn(
+    "taskset",
+    ["-c", "0", process.execPath, "--conditions=@crmkit/source", "--import", "tsx", script, mode],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const [chunk] = (await once(child.stdout!, "data")) as [Buffer];
+  const port = Number(chunk.toString().trim());
+  let n = 0;
+  try {
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}/hits`,
+      connections: 20,
+      duration: 10,
+      method: "POST",
+      headers: { "content-type": "text/plain", "user-agent": chrome },
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (request) => {
+            const i = n++;
+            return {
+              ...request,
+              body: JSON.stringify({
+                site: "pk_bench",
+                id: `evt_${String(i).padStart(10, "0")}`,
+                type: "pageview",
+                url: `https://example.com${benchPaths[i % benchPaths.length]}`,
+                ts: Date.now() - 1_000,
+                vid: `visitor_${String(i % 5_000).padStart(6, "0")}`,
+              }),
+            };
+          },
+        },
+      ],
+    });
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
+    return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total };
+  } finally {
+    child.kill();
+  }
+}
+
+async function overHttp(): Promise<BenchResult[]> {
+  const scoring = await loopback("scoring");
+  const bare = await loopback("bare");
+  const note = (r: { p99: number; total: number }) =>
+    `autocannon, 20 connections, 10 s, server pinned to one core; p99 ${r.p99} ms; ${r.total.toLocaleString("en-US")} requests; anonymous visitors (stored, not scored until identified)`;
+  return [
+    {
+      id: "scoring.collector-http",
+      metric: "throughput",
+      value: Math.round(scoring.rps),
+      unit: "ops/s",
+      baseline: { id: "scoring.bare-http", value: Math.round(bare.rps) },
+      ratio: Number((bare.rps / scoring.rps).toPrecision(3)),
+      note: note(scoring),
+    },
+    {
+      id: "scoring.bare-http",
+      metric: "throughput",
+      value: Math.round(bare.rps),
+      unit: "ops/s",
+      note: note(bare),
+    },
+  ];
+}
+
+async function rescore(): Promise<BenchResult[]> {
+  const contacts = 50_000;
+  const hits = 1_000_000;
+  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const crm = await createCrm({ storage, environment: createTestEnvironment({ now: start }) });
+  await crm.scoring.setModel(benchModel);
+  for (let from = 0; from < contacts; from += 10_000)
+    await crm.contacts.import(
+      Array.from({ length: 10_000 }, (_, i) => ({
+        id: `c${from + i}`,
+        email: `v${from + i}@example.com`,
+      })),
+    );
+  const iso = (ms: number) => new Date(ms).toISOString();
+  for (let from = 0; from < hits; from += 10_000) {
+    await storage.write(
+      Array.from({ length: 10_000 }, (_, k) => {
+        const i = from + k;
+        return {
+          type: "put" as const,
+          collection: collections.hits,
+          record: {
+            id: `pk_bench:evt_${i}`,
+            siteId: "pk_bench",
+            contactId: `c${i % contacts}`,
+            type: "pageview",
+            url: `https://example.com${benchPaths[(i * 7) % benchPaths.length]}`,
+            at: iso(start - 60 * 86_400_000 + i * 5_000),
+            receivedAt: iso(start),
+          },
+        };
+      }),
+    );
+  }
+  await crm.scoring.rescore(); // the first scoring of every contact
+  const changed = {
+    ...benchModel,
+    rules: benchModel.rules.map((rule) => (rule.id === "docs" ? { ...rule, points: 3 } : rule)),
+  };
+  await crm.scoring.setModel(changed);
+  let report = { appended: 0 };
+  const measured = await compareDurations(
+    1,
+    async () => {
+      report = await crm.scoring.rescore();
+    },
+    async () => {
+      let count = 0;
+      for await (const batch of storage.scan({ collection: collections.hits, batchSize: 1_000 }))
+        count += batch.length;
+      if (count !== hits) throw new Error("scan");
+    },
+  );
+  return durationResult(
+    "scoring.rescore-1m-hits",
+    "scoring.scan-1m-hits",
+    measured,
+    `${hits.toLocaleString("en-US")} hits, ${contacts.toLocaleString("en-US")} contacts, memory store, after changing one rule's points: ${report.appended.toLocaleString("en-US")} entries appended (reversals and new entries); baseline: one scan of the hits`,
+  );
+}
+
+/** The scoring area of `pnpm bench`. */
+export async function scoringBenchmarks(): Promise<BenchResult[]> {
+  return [...(await inProcess()), ...(await overHttp()), ...(await rescore())];
+}
