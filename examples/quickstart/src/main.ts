@@ -2,12 +2,14 @@
 // capability crmkit gains. Everything below runs on the in-memory store with real data.
 import {
   CrmkitError,
+  createCollector,
   createCrm,
   createTestEnvironment,
   crmStorageSchema,
   defineStorageSchema,
   q,
   type StoredRecord,
+  signIdentity,
 } from "@crmkit/core";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 
@@ -397,4 +399,119 @@ if (!lostMove.ok)
   console.log(`move to lost refused, missing: ${lostMove.missing.map((m) => m.label).join(", ")}`);
 console.log(
   `outbox: ${(await crm.outbox.list()).length} e-mail list calls queued (delivered by a worker)`,
+);
+
+heading("Lead scoring: a visitor's journey through the collector, explained, then handed to sales");
+await crm.scoring.setModel({
+  groups: [{ id: "global", cap: 200, decay: { kind: "halfLife", halfLife: "30d" } }],
+  rules: [
+    {
+      id: "pricing",
+      name: "Pricing page",
+      points: 20,
+      when: { type: "page", url: "/pricing*" },
+      repeat: "day",
+    },
+    {
+      id: "cases",
+      name: "A case study",
+      points: 10,
+      when: { type: "page", url: "/cases/*" },
+      repeat: "once",
+    },
+    {
+      id: "careers",
+      name: "Careers page",
+      points: -5,
+      when: { type: "page", url: "/careers*" },
+      repeat: "once",
+    },
+    {
+      id: "demo",
+      name: "Demo request",
+      points: 50,
+      when: { type: "event", name: "form.submitted", props: { form: "demo" } },
+    },
+    {
+      id: "france",
+      name: "Based in France",
+      points: 20,
+      when: { type: "fit", when: q.field("country").eq("FR") },
+    },
+  ],
+  thresholds: [{ group: "global", qualifyAt: 100, unqualifyBelow: 80, nurtureListId: "nurture" }],
+});
+const identitySecret = "demo-identity-secret-0123456789abcdef";
+const collect = createCollector({
+  scoring: crm.scoring,
+  sites: [{ key: "pk_demo", hostnames: ["www.example.com"], exclude: ["/admin/*"] }],
+  visitorSecret: "demo-visitor-secret-0123456789abcdef",
+  identitySecret,
+  environment: env,
+});
+const browser = {
+  "content-type": "text/plain",
+  "user-agent": "Mozilla/5.0 (Macintosh) Chrome/130.0 Safari/537.36",
+};
+let hitNo = 0;
+const visit = async (path: string, extra: Record<string, unknown> = {}) => {
+  env.advance(90_000);
+  const response = await collect(
+    new Request("https://collect.example.com/hits", {
+      method: "POST",
+      headers: { ...browser, origin: "https://www.example.com" },
+      body: JSON.stringify({
+        site: "pk_demo",
+        id: `demo_hit_${++hitNo}`,
+        type: "pageview",
+        url: `https://www.example.com${path}`,
+        ts: env.now(),
+        vid: "visitor_demo_1",
+        ...extra,
+      }),
+    }),
+    { ip: "198.51.100.23" },
+  );
+  return `${response.status} ${await response.text()}`;
+};
+console.log(
+  `anonymous /pricing?utm_source=newsletter → ${await visit("/pricing?utm_source=newsletter")}`,
+);
+console.log(`anonymous /cases/acme → ${await visit("/cases/acme")}`);
+console.log(`the same hit again → ${await visit("/cases/acme", { id: `demo_hit_${hitNo}` })}`);
+const forged = await visit("/pricing", { type: "identify", token: "v1.Zm9yZ2Vk.9999999999.AAAA" });
+console.log(`identify with a forged token → ${forged}`);
+const lena = await crm.contacts.create({
+  firstName: "Léna",
+  lastName: "Martin",
+  email: "lena@example.fr",
+  country: "FR",
+});
+const token = await signIdentity(
+  { contactId: lena.id, expiresAt: env.now() + 600_000 },
+  identitySecret,
+);
+console.log(
+  `identify with the host's signed token → ${await visit("/pricing", { type: "identify", token })}`,
+);
+console.log(
+  `Léna after identification: ${(await crm.contacts.get(lena.id))!.scores.global} points (her anonymous visits count)`,
+);
+env.advance(86_400_000);
+await visit("/pricing");
+await visit("/demo", { type: "event", name: "form.submitted", props: { form: "demo" } });
+const [why] = await crm.scoring.explainScore(lena.id, { group: "global" });
+console.log(`score ${why!.score} (total ${why!.total}), as the sum of:`);
+for (const part of why!.contributions)
+  console.log(
+    `  ${String(part.value).padStart(6)}  ${part.ruleName ?? part.ruleId}${part.hit?.url ? ` — ${part.hit.url}` : ""}`,
+  );
+const card = (await crm.scoring.card(lena.id))!;
+const handoff = await crm.scoring.handoff(card.handoffs.global!);
+const handedDeal = await crm.deals.require(handoff!.dealId);
+console.log(
+  `hand-off: deal "${handedDeal.title}" in ${handedDeal.pipelineId}, owner ${handedDeal.ownerId ?? "(queue)"}, with ${handoff!.history.length} visits attached`,
+);
+console.log(
+  `in 60 days, without any job: ${(await crm.scoring.score(lena.id, { at: env.now() + 60 * 86_400_000 })).global} points (half-life 30 days; fit points do not decay)`,
 );

@@ -10,4 +10,9 @@ export {
 } from "./collector.js";
 export { signIdentity, verifyIdentity } from "./identity.js";
 export type { RateLimit } from "./limits.js";
-export { type NodeRequestLike, type NodeResponseLike, toNodeListener } from "./node.js";
+export {
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type NodeSocketLike,
+  toNodeListener,
+} from "./node.js";

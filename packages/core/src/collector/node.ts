@@ -2,15 +2,27 @@ import type { CollectorHandler } from "./collector.js";
 
 /** The parts of Node's `IncomingMessage` the adapter reads (structural, so core needs no Node types). */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
+  /** The HTTP method. */
   readonly method?: string | undefined;
+  /** The path and query. */
   readonly url?: string | undefined;
+  /** The headers, lower-cased. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly socket?: { readonly remoteAddress?: string | undefined } | null;
+  /** The connection, for the client's address. */
+  readonly socket?: NodeSocketLike | null;
+}
+
+/** The part of Node's socket the adapter reads. */
+export interface NodeSocketLike {
+  /** The client's IP address. */
+  readonly remoteAddress?: string | undefined;
 }
 
 /** The parts of Node's `ServerResponse` the adapter writes. */
 export interface NodeResponseLike {
+  /** Writes the status and headers. */
   writeHead(status: number, headers: Record<string, string>): unknown;
+  /** Writes the body and ends the response. */
   end(body?: Uint8Array | string): unknown;
 }
 

@@ -25,5 +25,5 @@ export function decayFactor(decay: EntryDecay | undefined, at: number, now: numb
   if (decay === undefined) return 1;
   const elapsed = Math.max(0, now - at);
   if (decay.kind === "halfLife") return 0.5 ** (elapsed / decay.ms);
-  return Math.max(0, 1 - (decay.percent / 100) * (elapsed / decay.ms));
+  return Math.max(0, 1 - ((decay.percent ?? 0) / 100) * (elapsed / decay.ms));
 }

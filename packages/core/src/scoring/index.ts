@@ -1,19 +1,30 @@
 export { globalGroup } from "./derive.js";
-export { type IngestReport, type RescoreReport, ScoringService } from "./service.js";
+export {
+  type FailedHandoff,
+  type IngestReport,
+  type RescoreReport,
+  ScoringService,
+} from "./service.js";
 export type {
   Attribution,
   BuiltInEvent,
+  ContributionHit,
   Decay,
   Duration,
   EngagementTrigger,
   EntryDecay,
   EventTrigger,
   FitTrigger,
+  HalfLifeDecay,
+  HandedOffEvent,
   Handoff,
+  HandoffOptions,
   Hit,
   HitInput,
   HitSummary,
   HitType,
+  LinearDecay,
+  NurtureEvent,
   PageTrigger,
   RepeatPolicy,
   RuleTrigger,
@@ -27,4 +38,5 @@ export type {
   ScoringModel,
   ScoringRule,
   StoredScoringModel,
+  ThresholdCrossedEvent,
 } from "./types.js";

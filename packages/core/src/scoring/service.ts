@@ -58,7 +58,17 @@ export interface RescoreReport {
   /** Hand-offs made. */
   readonly handedOff: number;
   /** Hand-offs that failed and wait for the next refresh, with the reason. */
-  readonly failedHandoffs: readonly { contactId: string; group: string; code: string }[];
+  readonly failedHandoffs: readonly FailedHandoff[];
+}
+
+/** A hand-off that could not be made. */
+export interface FailedHandoff {
+  /** The contact. */
+  readonly contactId: string;
+  /** The group. */
+  readonly group: string;
+  /** The error code of the deal creation (`NOT_FOUND` when the contact is gone). */
+  readonly code: string;
 }
 
 const hitsSchema = z.array(hitInputSchema).min(1).max(1_000);
@@ -416,7 +426,7 @@ export class ScoringService {
     let contacts = 0;
     let appended = 0;
     let handedOff = 0;
-    const failedHandoffs: { contactId: string; group: string; code: string }[] = [];
+    const failedHandoffs: FailedHandoff[] = [];
     const base = model.fitRules.length > 0 && run.fit ? this.#fitScope() : undefined;
     const score = async (id: string) => {
       contacts++;

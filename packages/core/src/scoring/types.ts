@@ -12,9 +12,25 @@ export type Duration = `${number}${"s" | "m" | "h" | "d" | "w"}`;
  * - `halfLife`: an entry is worth half its points after `halfLife`, a quarter after twice that;
  * - `linear`: an entry loses `percent` of its points per `every`, down to nothing.
  */
-export type Decay =
-  | { readonly kind: "halfLife"; readonly halfLife: Duration }
-  | { readonly kind: "linear"; readonly percent: number; readonly every: Duration };
+export type Decay = HalfLifeDecay | LinearDecay;
+
+/** Points halve every `halfLife`. */
+export interface HalfLifeDecay {
+  /** Half-life decay. */
+  readonly kind: "halfLife";
+  /** The time after which an entry is worth half its points. */
+  readonly halfLife: Duration;
+}
+
+/** Points lose `percent` of their value per `every`, down to nothing. */
+export interface LinearDecay {
+  /** Linear decay. */
+  readonly kind: "linear";
+  /** The share of the points lost per period, in percent. */
+  readonly percent: number;
+  /** The period. */
+  readonly every: Duration;
+}
 
 /** A score a contact accumulates: the global one, or one per product line. */
 export interface ScoreGroup {
@@ -130,9 +146,17 @@ export interface ScoreThreshold {
    * the assignment rules, with the visit history attached. `false` only fires the event.
    * @defaultValue `{}`
    */
-  readonly handoff?: false | { readonly pipelineId?: string; readonly source?: string };
+  readonly handoff?: false | HandoffOptions;
   /** An e-mail list contacts below the threshold belong to (subscribed and unsubscribed through the outbox). */
   readonly nurtureListId?: string;
+}
+
+/** Where a hand-off deal goes. */
+export interface HandoffOptions {
+  /** The pipeline. @defaultValue the one the routing rules choose */
+  readonly pipelineId?: string;
+  /** The deal's source. @defaultValue "website" */
+  readonly source?: string;
 }
 
 /** The whole scoring configuration of a workspace. */
@@ -225,9 +249,14 @@ export interface Hit {
 }
 
 /** A decay as stored on a ledger entry, in milliseconds. */
-export type EntryDecay =
-  | { readonly kind: "halfLife"; readonly ms: number }
-  | { readonly kind: "linear"; readonly percent: number; readonly ms: number };
+export interface EntryDecay {
+  /** Half-life or linear. */
+  readonly kind: "halfLife" | "linear";
+  /** The half-life, or the period of linear decay, in milliseconds. */
+  readonly ms: number;
+  /** For linear decay: the percent lost per period. */
+  readonly percent?: number;
+}
 
 /**
  * One line of the append-only ledger. Entries are never changed: a rule change or a late hit that
@@ -271,18 +300,25 @@ export interface ScoreContribution {
   /** The rule's name. */
   readonly ruleName?: string;
   /** The hit, with its URL or event name. */
-  readonly hit?: {
-    readonly id: string;
-    readonly type: HitType;
-    readonly url?: string;
-    readonly name?: string;
-  };
+  readonly hit?: ContributionHit;
   /** Points before decay. */
   readonly points: number;
   /** What they are worth at the instant asked, rounded to hundredths. */
   readonly value: number;
   /** When they were earned. */
   readonly at: string;
+}
+
+/** The hit behind a contribution. */
+export interface ContributionHit {
+  /** The hit id. */
+  readonly id: string;
+  /** Its type. */
+  readonly type: HitType;
+  /** The page URL. */
+  readonly url?: string;
+  /** The event name. */
+  readonly name?: string;
 }
 
 /** Why a contact has the score it has in one group, as of an instant. */
@@ -361,31 +397,53 @@ export interface HitSummary {
   readonly attribution?: Attribution;
 }
 
+/** A contact's score crossed a group's threshold. */
+export interface ThresholdCrossedEvent {
+  /** The contact. */
+  readonly contactId: string;
+  /** The group. */
+  readonly group: string;
+  /** `up`: qualified; `down`: back under the unqualify line. */
+  readonly direction: "up" | "down";
+  /** The score then. */
+  readonly score: number;
+  /** When. */
+  readonly at: string;
+}
+
+/** A qualified contact was handed to sales. */
+export interface HandedOffEvent {
+  /** The contact. */
+  readonly contactId: string;
+  /** The group. */
+  readonly group: string;
+  /** The deal created (or still open from an earlier hand-off). */
+  readonly dealId: string;
+  /** The score then. */
+  readonly score: number;
+}
+
+/** A contact entered or left a group's nurture. */
+export interface NurtureEvent {
+  /** The contact. */
+  readonly contactId: string;
+  /** The group. */
+  readonly group: string;
+  /** Entered (scored under the threshold, or unqualified) or left (qualified). */
+  readonly action: "entered" | "left";
+  /** The score then. */
+  readonly score: number;
+}
+
 /** Events of lead scoring. */
 export interface ScoringEvents {
   /** A contact's score went over a group's threshold (`up`) or back under it (`down`). Once per crossing. */
-  "score.thresholdCrossed": {
-    readonly contactId: string;
-    readonly group: string;
-    readonly direction: "up" | "down";
-    readonly score: number;
-    readonly at: string;
-  };
+  "score.thresholdCrossed": ThresholdCrossedEvent;
   /** A qualified contact was handed to sales. */
-  "score.handedOff": {
-    readonly contactId: string;
-    readonly group: string;
-    readonly dealId: string;
-    readonly score: number;
-  };
+  "score.handedOff": HandedOffEvent;
   /**
    * A contact entered (or left) a group's nurture: scored but under the threshold. The host's
    * e-mail tool listens to this (or names a `nurtureListId`).
    */
-  "score.nurture": {
-    readonly contactId: string;
-    readonly group: string;
-    readonly action: "entered" | "left";
-    readonly score: number;
-  };
+  "score.nurture": NurtureEvent;
 }

@@ -1,0 +1,93 @@
+// crmkit's collector in a Node server: `pnpm --filter @crmkit/example-collector-server start`.
+// POST hits to http://localhost:8787/hits; GET /sign?contact=<id> returns an identify token (the
+// part of your own backend that knows who is logged in); GET /score?contact=<id> explains a score.
+import { createServer } from "node:http";
+import {
+  createCollector,
+  createCrm,
+  crmStorageSchema,
+  q,
+  signIdentity,
+  toNodeListener,
+} from "@crmkit/core";
+import { createMemoryStorage } from "@crmkit/storage-memory";
+
+const port = Number(process.env.PORT ?? 8787);
+// In production both secrets come from your secret store; never ship them to the browser.
+const identitySecret =
+  process.env.CRMKIT_IDENTITY_SECRET ?? "dev-identity-secret-change-me-0123456789";
+const visitorSecret =
+  process.env.CRMKIT_VISITOR_SECRET ?? "dev-visitor-secret-change-me-0123456789";
+
+const crm = await createCrm({ storage: createMemoryStorage({ schema: crmStorageSchema }) });
+await crm.scoring.setModel({
+  groups: [{ id: "global", cap: 200, decay: { kind: "halfLife", halfLife: "30d" } }],
+  rules: [
+    {
+      id: "pricing",
+      name: "Pricing page",
+      points: 20,
+      when: { type: "page", url: "/pricing*" },
+      repeat: "day",
+    },
+    {
+      id: "cases",
+      name: "Case study",
+      points: 10,
+      when: { type: "page", url: "/cases/*" },
+      repeat: "once",
+    },
+    {
+      id: "demo",
+      name: "Demo request",
+      points: 50,
+      when: { type: "event", name: "form.submitted", props: { form: "demo" } },
+    },
+    {
+      id: "fr",
+      name: "Based in France",
+      points: 20,
+      when: { type: "fit", when: q.field("country").eq("FR") },
+    },
+  ],
+  thresholds: [{ group: "global", qualifyAt: 100, unqualifyBelow: 80, handoff: false }],
+});
+const demo = await crm.contacts.create({
+  firstName: "Ada",
+  email: "ada@example.com",
+  country: "FR",
+});
+crm.events.on("score.thresholdCrossed", (event) => {
+  process.stdout.write(`threshold ${event.direction}: ${event.contactId} at ${event.score}\n`);
+});
+
+const collect = toNodeListener(
+  createCollector({
+    scoring: crm.scoring,
+    sites: [{ key: "pk_local", hostnames: ["localhost", "127.0.0.1"], exclude: ["/admin/*"] }],
+    visitorSecret,
+    identitySecret,
+  }),
+);
+
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  if (url.pathname === "/hits") return collect(req, res);
+  const contact = url.searchParams.get("contact") ?? demo.id;
+  const reply = (body: unknown) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(body, null, 2));
+  };
+  if (url.pathname === "/sign")
+    return reply({
+      token: await signIdentity(
+        { contactId: contact, expiresAt: Date.now() + 600_000 },
+        identitySecret,
+      ),
+    });
+  if (url.pathname === "/score") return reply(await crm.scoring.explainScore(contact));
+  res.writeHead(404).end();
+});
+server.listen(port, () => {
+  process.stdout.write(`collector on http://localhost:${port}/hits; demo contact ${demo.id}\n`);
+});
