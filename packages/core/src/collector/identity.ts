@@ -87,20 +87,28 @@ export async function verifyIdentity(
   return contactId.length > 0 && contactId.length <= 128 ? contactId : null;
 }
 
+let daySalt: { key: string; salt: Promise<CryptoKey> } | undefined;
+
 /** A daily visitor id: HMAC of site, IP and user agent under a salt derived from the secret and the day. @internal */
 export async function dailyVisitorId(
   secret: string,
   day: string,
   parts: readonly string[],
 ): Promise<string> {
-  const salt = await crypto.subtle.sign(
+  // The day's salt key is derived once per day and secret, not per hit.
+  if (daySalt?.key !== `${day}\u0000${secret}`) {
+    const salt = hmacKey(secret).then(async (key) => {
+      const bytes = await crypto.subtle.sign("HMAC", key, encoder.encode(`visitor-salt|${day}`));
+      return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, [
+        "sign",
+      ]);
+    });
+    daySalt = { key: `${day}\u0000${secret}`, salt };
+  }
+  const digest = await crypto.subtle.sign(
     "HMAC",
-    await hmacKey(secret),
-    encoder.encode(`visitor-salt|${day}`),
+    await daySalt.salt,
+    encoder.encode(parts.join("\u0000")),
   );
-  const key = await crypto.subtle.importKey("raw", salt, { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
-  const digest = await crypto.subtle.sign("HMAC", key, encoder.encode(parts.join("\u0000")));
   return `d-${toBase64Url(new Uint8Array(digest).slice(0, 16))}`;
 }
