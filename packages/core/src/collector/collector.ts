@@ -323,13 +323,18 @@ async function readLimited(request: Request): Promise<string> {
     }
     chunks.push(value);
   }
+  return new TextDecoder().decode(joinBytes(chunks, size));
+}
+
+/** Joins chunks of a body into one buffer. @internal */
+export function joinBytes(chunks: readonly Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }
 
 function originHost(origin: string): string {

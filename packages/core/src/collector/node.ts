@@ -1,4 +1,4 @@
-import type { CollectorHandler } from "./collector.js";
+import { type CollectorHandler, joinBytes, maxBodyBytes } from "./collector.js";
 
 /** The parts of Node's `IncomingMessage` the adapter reads (structural, so core needs no Node types). */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
@@ -50,16 +50,11 @@ export function toNodeListener(
           typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
         // Past the limit the rest is drained, not kept: enough is known to refuse it, and breaking
         // off would destroy the socket before the answer is written.
-        if (size > 8_192) continue;
+        if (size > maxBodyBytes) continue;
         size += bytes.byteLength;
         chunks.push(bytes);
       }
-      body = new Uint8Array(size);
-      let offset = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, offset);
-        offset += chunk.byteLength;
-      }
+      body = joinBytes(chunks, size);
     }
     const request = new Request(`http://${headers.get("host") ?? "localhost"}${req.url ?? "/"}`, {
       method,

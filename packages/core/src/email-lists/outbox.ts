@@ -72,6 +72,25 @@ export interface DeliveryReport {
 }
 
 /**
+ * The list-membership call for a contact (`null` when it has no e-mail address): its address and
+ * names, as stage hooks and scoring's nurture lists send them. @internal
+ */
+export function membershipRequest(
+  contact: StoredRecord,
+  listId: string,
+  status: ListMembershipRequest["status"],
+): ListMembershipRequest | null {
+  if (typeof contact.email !== "string") return null;
+  return {
+    listId,
+    email: contact.email,
+    status,
+    ...(typeof contact.firstName === "string" ? { firstName: contact.firstName } : {}),
+    ...(typeof contact.lastName === "string" ? { lastName: contact.lastName } : {}),
+  };
+}
+
+/**
  * Builds the outbox record of a list-membership call, written in the same batch as the stage move
  * that asks for it. @internal
  */

@@ -1,6 +1,6 @@
 import type { AssignmentService, AssignmentSnapshot } from "../assignment/service.js";
 import type { AssignmentDecision, AssignmentTarget } from "../assignment/types.js";
-import { outboxEntry } from "../email-lists/outbox.js";
+import { membershipRequest, outboxEntry } from "../email-lists/outbox.js";
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { collections } from "../records/schema.js";
@@ -413,17 +413,12 @@ export class Transition {
 
   #listCall(listId: string, status: "subscribed" | "unsubscribed"): void {
     const contact = this.#ctx.contact;
-    if (contact === null || typeof contact.email !== "string") return;
+    const request = contact === null ? null : membershipRequest(contact, listId, status);
+    if (contact === null || request === null) return;
     const order = `${this.#at}#${String(this.deal.revision ?? 0).padStart(10, "0")}#${String(this.#outboxCount++).padStart(4, "0")}`;
     const entry = outboxEntry(
       this.#ctx.environment,
-      {
-        listId,
-        email: contact.email,
-        status,
-        ...(typeof contact.firstName === "string" ? { firstName: contact.firstName } : {}),
-        ...(typeof contact.lastName === "string" ? { lastName: contact.lastName } : {}),
-      },
+      request,
       { dealId: this.deal.id, contactId: contact.id },
       this.#at,
       order,

@@ -1,4 +1,4 @@
-import { outboxEntry } from "../email-lists/outbox.js";
+import { membershipRequest, outboxEntry } from "../email-lists/outbox.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
@@ -48,7 +48,8 @@ export interface ScorerDeps {
   readonly afterScores: (before: StoredRecord, after: StoredRecord) => Promise<void>;
 }
 
-const maxAttempts = 64;
+/** Attempts of a revision-checked write before the conflict is thrown. @internal */
+export const maxAttempts = 64;
 
 /**
  * Scores one contact: reads its hits and ledger, derives what the rules say they are worth,
@@ -98,10 +99,11 @@ export async function scoreContact(
       })),
       ...(run.extra ?? []),
     ];
+    const unscored = { stored: newHits.map((hit) => hit.id), appended: 0, pending: [], scores: {} };
     if (contact === null) {
       // The contact is gone: keep what was sent, score nothing.
-      if (hitOps.length > 0 && !(await tryWrite(storage, hitOps, attempt))) continue;
-      return { stored: newHits.map((hit) => hit.id), appended: 0, pending: [], scores: {} };
+      if (hitOps.length > 0 && !(await writeUnlessRaced(storage, hitOps, attempt))) continue;
+      return unscored;
     }
     const entries = await readAll<NewEntry>(storage, collections.scoreEntries, {
       index: "contactId",
@@ -123,8 +125,8 @@ export async function scoreContact(
     const { append, live } = reconcile(liveEntries(entries), desired, families, stamp);
     const scores = scoresAt(model, live, now);
     if (card === null && live.length === 0 && append.length === 0) {
-      if (hitOps.length > 0 && !(await tryWrite(storage, hitOps, attempt))) continue;
-      return { stored: newHits.map((hit) => hit.id), appended: 0, pending: [], scores: {} };
+      if (hitOps.length > 0 && !(await writeUnlessRaced(storage, hitOps, attempt))) continue;
+      return unscored;
     }
     const next = thresholds(model, card, scores, contact, at, environment);
     const contactScores = { ...(contact.scores as Record<string, number>) };
@@ -171,7 +173,7 @@ export async function scoreContact(
         : []),
       ...next.outbox,
     ];
-    const outcomes = await tryWrite(storage, ops, attempt);
+    const outcomes = await writeUnlessRaced(storage, ops, attempt);
     if (outcomes === false) continue;
     if (scoresChanged) {
       const revision = outcomes.find((o) => o.collection === collections.contacts)?.revision ?? 0;
@@ -187,7 +189,16 @@ export async function scoreContact(
   }
 }
 
-async function tryWrite(storage: StorageAdapter, ops: WriteOperation[], attempt: number) {
+/**
+ * Writes a revision-checked batch: the outcomes, or `false` when another writer got there first and
+ * the caller should re-read and try again (attempt `maxAttempts` throws the conflict instead).
+ * @internal
+ */
+export async function writeUnlessRaced(
+  storage: StorageAdapter,
+  ops: readonly WriteOperation[],
+  attempt: number,
+) {
   try {
     return await storage.write(ops);
   } catch (error) {
@@ -237,15 +248,9 @@ function thresholds(
   const outbox: WriteOperation[] = [];
   const contactId = contact.id;
   const list = (listId: string | undefined, status: "subscribed" | "unsubscribed") => {
-    if (listId === undefined || typeof contact.email !== "string") return;
+    const request = listId === undefined ? null : membershipRequest(contact, listId, status);
+    if (request === null) return;
     const order = `${at}#${String(card?.revision ?? 0).padStart(10, "0")}#${String(outbox.length).padStart(4, "0")}`;
-    const request = {
-      listId,
-      email: contact.email,
-      status,
-      ...(typeof contact.firstName === "string" ? { firstName: contact.firstName } : {}),
-      ...(typeof contact.lastName === "string" ? { lastName: contact.lastName } : {}),
-    };
     outbox.push({
       type: "put",
       collection: collections.outbox,

@@ -13,7 +13,7 @@ import { parseInput } from "../validation.js";
 import { type CompiledModel, compareHits, compileModel, globalGroup } from "./derive.js";
 import { hitInputSchema, scoringModelSchema } from "./input.js";
 import { explainGroup, liveEntries, type NewEntry, scoresAt } from "./ledger.js";
-import { type ScoreRun, scoreContact } from "./scorer.js";
+import { type ScoreRun, scoreContact, writeUnlessRaced } from "./scorer.js";
 import type {
   Handoff,
   Hit,
@@ -523,36 +523,31 @@ export class ScoringService {
         ]);
       }
     }
-    for (let attempt = 0; attempt < 64; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       const current = (await storage.get(collections.scoreCards, contactId)) as
         | (StoredRecord & ScoreCard)
         | null;
       if (current === null || !current.pending.includes(group)) return false;
-      try {
-        await storage.write([
-          {
-            type: "put",
-            collection: collections.scoreCards,
-            record: {
-              ...current,
-              pending: current.pending.filter((g) => g !== group),
-              handoffs: { ...current.handoffs, [group]: dealId! },
-            } as never,
-            expectedRevision: current.revision,
-          },
-        ]);
-        this.#deps.events.emit("score.handedOff", {
-          contactId,
-          group,
-          dealId: dealId!,
-          score: current.scores[group] ?? 0,
-        });
-        return true;
-      } catch (error) {
-        if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
-      }
+      const record = {
+        ...current,
+        pending: current.pending.filter((g) => g !== group),
+        handoffs: { ...current.handoffs, [group]: dealId! },
+      };
+      const op = {
+        type: "put" as const,
+        collection: collections.scoreCards,
+        record,
+        expectedRevision: current.revision,
+      };
+      if (!(await writeUnlessRaced(storage, [op as never], attempt))) continue;
+      this.#deps.events.emit("score.handedOff", {
+        contactId,
+        group,
+        dealId: dealId!,
+        score: current.scores[group] ?? 0,
+      });
+      return true;
     }
-    return "REVISION_CONFLICT";
   }
 
   async #model(): Promise<CompiledModel> {
@@ -616,19 +611,13 @@ export class ScoringService {
       );
       const fresh = hits.filter((_, index) => existing[index] === null);
       if (fresh.length === 0) return [];
-      try {
-        await storage.write(
-          fresh.map((hit) => ({
-            type: "put" as const,
-            collection: collections.hits,
-            record: hit as never,
-            expectedRevision: 0,
-          })),
-        );
-        return fresh.map((hit) => hit.id);
-      } catch (error) {
-        if (!CrmkitError.is(error, "REVISION_CONFLICT") || attempt >= 64) throw error;
-      }
+      const ops = fresh.map((hit) => ({
+        type: "put" as const,
+        collection: collections.hits,
+        record: hit as never,
+        expectedRevision: 0,
+      }));
+      if (await writeUnlessRaced(storage, ops, attempt)) return fresh.map((hit) => hit.id);
     }
   }
 }
