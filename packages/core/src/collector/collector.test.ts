@@ -80,6 +80,8 @@ describe("collector", () => {
     );
     expect(response.status).toBe(202);
     expect(response.headers.get("access-control-allow-origin")).toBe("https://example.com");
+    // The snippet must be able to read a 429's Retry-After across origins.
+    expect(response.headers.get("access-control-expose-headers")).toBe("retry-after");
     expect(await response.json()).toEqual({ ok: true, accepted: 1, duplicates: 0, dropped: 0 });
     const [stored] = (await storage.query({ collection: collections.hits })).records;
     expect(stored!.attribution).toEqual({

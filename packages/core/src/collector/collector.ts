@@ -362,6 +362,8 @@ function corsHeaders(
         "access-control-allow-origin": origin,
         "access-control-allow-methods": "POST, OPTIONS",
         "access-control-allow-headers": "content-type",
+        // The snippet reads Retry-After of a 429 to wait as asked; CORS hides it unless exposed.
+        "access-control-expose-headers": "retry-after",
         "access-control-max-age": "86400",
         vary: "Origin",
       };
