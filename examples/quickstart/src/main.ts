@@ -1,5 +1,9 @@
 // The crmkit quick start. Run it with `pnpm demo` after `pnpm build`; it grows with every
 // capability crmkit gains. Everything below runs on the in-memory store with real data.
+
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import {
   CrmkitError,
   createCollector,
@@ -514,4 +518,22 @@ console.log(
 );
 console.log(
   `in 60 days, without any job: ${(await crm.scoring.score(lena.id, { at: env.now() + 60 * 86_400_000 })).global} points (half-life 30 days; fit points do not decay)`,
+);
+
+heading("The tracking snippet: one tag on the website sends the hits above");
+const snippet = readFileSync(fileURLToPath(import.meta.resolve("@crmkit/tracker/crmkit.js")));
+console.log(
+  '<script async src="https://collect.example.com/crmkit.js" data-api="https://collect.example.com/hits" data-site="pk_demo"></script>',
+);
+console.log(
+  `@crmkit/tracker/crmkit.js: ${snippet.length} B, ${gzipSync(snippet, { level: 9 }).length} B gzipped, no dependency`,
+);
+console.log(
+  "it sends each hit alone, as text/plain (no CORS preflight): the pageviews and the demo request above had its shape",
+);
+console.log(
+  `visible time on a page, as the snippet reports it when the tab is hidden → ${await visit("/pricing", { type: "engagement", seconds: 42.5 })}`,
+);
+console.log(
+  "SPA navigation, outbox with resend under the same id, DNT/GPC, consent: docs/tracker.md; live: pnpm --filter @crmkit/example-tracker-site start",
 );
