@@ -5,8 +5,8 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
-import { extname, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pages, render } from "./pages.js";
 
 const port = Number(process.env.PORT ?? 8080);
 const collectorPort = Number(process.env.COLLECTOR_PORT ?? 8787);
@@ -48,12 +48,6 @@ function proxy(req: IncomingMessage, res: ServerResponse, path: string): void {
   req.pipe(upstream);
 }
 
-const types: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript",
-  ".css": "text/css",
-};
-
 createServer(async (req, res) => {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname === "/crmkit.js") {
@@ -64,18 +58,15 @@ createServer(async (req, res) => {
   // The host's backend: who is logged in (a signed identify token), and the demo's score panel.
   if (url.pathname === "/api/sign") return proxy(req, res, "/sign");
   if (url.pathname === "/api/score") return proxy(req, res, "/score");
-  const path = normalize(url.pathname === "/" ? "/index" : url.pathname).replace(
-    /^(\.\.[/\\])+/,
-    "",
-  );
-  const file = extname(path) === "" ? `${path}.html` : path;
-  try {
-    const body = await readFile(`${publicDir}${file}`);
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
-    return res.end(body);
-  } catch {
-    return res.writeHead(404).end("not found");
+  const page = pages[url.pathname];
+  if (page !== undefined) {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    return res.end(render(page));
   }
+  const asset = { "/panel.js": "text/javascript", "/style.css": "text/css" }[url.pathname];
+  if (asset === undefined) return res.writeHead(404).end("not found");
+  res.writeHead(200, { "content-type": asset });
+  return res.end(await readFile(`${publicDir}${url.pathname}`));
 }).listen(port, () => {
   process.stdout.write(
     `tracker demo site on http://localhost:${port}/ (collector on ${collectorPort})\n`,

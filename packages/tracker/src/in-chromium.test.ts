@@ -17,6 +17,9 @@ import type { StorageAdapter } from "@crmkit/core/storage";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+// Shared test support, read by path as the other packages' tests do (not part of any package).
+import { chromiumArgs } from "../../../bench/src/chromium.js";
+import { addNewBusinessPipeline, addReps } from "../../core/src/testing/pipeline-fixture.js";
 
 const built = new URL("../dist/crmkit.js", import.meta.url);
 const identitySecret = "test-identity-secret-0123456789abcdef";
@@ -158,15 +161,7 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--host-resolver-rules=MAP *.test 127.0.0.1",
-    ],
+    args: [...chromiumArgs, "--host-resolver-rules=MAP *.test 127.0.0.1"],
   });
 }, 60_000);
 
@@ -478,25 +473,8 @@ describe("the snippet in Chromium", { timeout: 30_000 }, () => {
 describe("end to end: browsing, identifying, qualifying", { timeout: 60_000 }, () => {
   it("scores the anonymous visits once the visitor identifies, crosses the threshold and hands the lead to a rep", async () => {
     const { crm } = world;
-    await crm.teams.create({ id: "inside", name: "Inside sales" });
-    for (const id of ["rep-ana", "rep-ben"])
-      await crm.users.create({
-        id,
-        name: id,
-        role: "inside",
-        teamId: "inside",
-        timezone: "Europe/Paris",
-        workingHours: { days: [1, 2, 3, 4, 5, 6, 7], start: "00:00", end: "24:00" },
-      });
-    await crm.pipelines.create({
-      id: "new-business",
-      name: "New business",
-      stages: [
-        { id: "lead", name: "New lead", probability: 10 },
-        { id: "won", name: "Won", kind: "won" },
-        { id: "lost", name: "Lost", kind: "lost" },
-      ],
-    });
+    const reps = await addReps(crm, 2);
+    await addNewBusinessPipeline(crm);
     await crm.assignment.createPool({
       id: "inside",
       name: "Inside",
@@ -566,7 +544,7 @@ document.getElementById("demo").addEventListener("submit", (e) => { e.preventDef
       pipelineId: "new-business",
       source: "website",
     });
-    expect(["rep-ana", "rep-ben"]).toContain(deal.ownerId);
+    expect(reps).toContain(deal.ownerId);
     const handoff = await crm.scoring.handoff(deal.id);
     expect(handoff!.history.map((hit) => new URL(hit.url!).pathname)).toEqual(
       expect.arrayContaining(["/", "/pricing", "/cases/acme", "/login"]),
