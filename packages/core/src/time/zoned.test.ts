@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   addCalendar,
@@ -12,6 +13,110 @@ const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe("zoned time", () => {
+  it("reads the same wall clock as Intl, quarter-hour offsets and odd transitions included", () => {
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const intl = (epochMs: number, timezone: string) => {
+      let format = formats.get(timezone);
+      if (format === undefined) {
+        format = new Intl.DateTimeFormat("en-US", {
+          timeZone: timezone,
+          hourCycle: "h23",
+          year: "numeric",
+          month: "numeric",
+          day: "numeric",
+          hour: "numeric",
+          minute: "numeric",
+          second: "numeric",
+        });
+        formats.set(timezone, format);
+      }
+      const parts = Object.fromEntries(
+        format.formatToParts(epochMs).map((part) => [part.type, Number(part.value)]),
+      );
+      return [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second];
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          "Europe/Paris",
+          "America/New_York",
+          "Australia/Lord_Howe",
+          "Asia/Kathmandu",
+          "Pacific/Chatham",
+          "Africa/Casablanca",
+          "America/Santiago",
+        ),
+        fc.integer({
+          min: Date.parse("2020-01-01T00:00:00Z"),
+          max: Date.parse("2032-12-31T00:00:00Z"),
+        }),
+        (timezone, epochMs) => {
+          const wall = toWallClock(epochMs, timezone);
+          expect([wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second]).toEqual(
+            intl(epochMs, timezone),
+          );
+        },
+      ),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("finds every transition on a quarter hour of UTC, the premise of its offset cache", () => {
+    const offsetByIntl = (epochMs: number, timezone: string) => {
+      const parts = Object.fromEntries(
+        new Intl.DateTimeFormat("en-US", {
+          timeZone: timezone,
+          hourCycle: "h23",
+          year: "numeric",
+          month: "numeric",
+          day: "numeric",
+          hour: "numeric",
+          minute: "numeric",
+          second: "numeric",
+        })
+          .formatToParts(epochMs)
+          .map((part) => [part.type, Number(part.value)]),
+      );
+      const wall = Date.UTC(
+        parts.year!,
+        parts.month! - 1,
+        parts.day!,
+        parts.hour,
+        parts.minute,
+        parts.second,
+      );
+      return wall - Math.floor(epochMs / 1000) * 1000;
+    };
+    for (const timezone of [
+      "Europe/Paris",
+      "Australia/Lord_Howe",
+      "Pacific/Chatham",
+      "Africa/Casablanca",
+    ]) {
+      let transitions = 0;
+      for (
+        let t = Date.parse("2026-01-01T00:00:00Z");
+        t < Date.parse("2027-01-01T00:00:00Z");
+        t += 3_600_000
+      ) {
+        if (offsetByIntl(t, timezone) === offsetByIntl(t + 3_600_000, timezone)) continue;
+        let low = t;
+        let high = t + 3_600_000;
+        while (high - low > 1) {
+          const middle = Math.floor((low + high) / 2);
+          if (offsetByIntl(middle, timezone) === offsetByIntl(t, timezone)) low = middle;
+          else high = middle;
+        }
+        expect(high % 900_000).toBe(0);
+        // Read after, then before, within the same quarter hour of the cache.
+        expect(timezoneOffset(high, timezone)).toBe(offsetByIntl(high, timezone));
+        expect(timezoneOffset(high - 1, timezone)).toBe(offsetByIntl(high - 1, timezone));
+        transitions++;
+      }
+      expect(transitions).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it("reads the wall clock of a timezone", () => {
     expect(toWallClock(at("2026-03-31T22:30:00Z"), "Europe/Paris")).toMatchObject({
       year: 2026,
