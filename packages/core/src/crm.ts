@@ -1,4 +1,6 @@
+import { ActionTypeService, defaultActionTypeWrites } from "./activities/action-types.js";
 import { ActivityService } from "./activities/service.js";
+import type { ActivityEvents } from "./activities/types.js";
 import { AssignmentService } from "./assignment/service.js";
 import { OutboxService } from "./email-lists/outbox.js";
 import { createEnvironment, type Environment, toIsoInstant } from "./environment.js";
@@ -25,7 +27,7 @@ import { ScoringService } from "./scoring/service.js";
 import type { ScoringEvents } from "./scoring/types.js";
 import { type SegmentEvents, SegmentService } from "./segments/service.js";
 import { sameIndexDefinition } from "./storage/schema.js";
-import type { StorageAdapter, StorageSchema } from "./storage/types.js";
+import type { StorageAdapter, StorageSchema, WriteOperation } from "./storage/types.js";
 import {
   CustomFieldService,
   defaultStatuses,
@@ -35,7 +37,7 @@ import {
 import { isValidTimezone } from "./time/zoned.js";
 
 /** Every event crmkit emits, by type. Later capabilities add theirs. */
-export interface CrmEvents extends SegmentEvents, PipelineEvents, ScoringEvents {}
+export interface CrmEvents extends SegmentEvents, PipelineEvents, ScoringEvents, ActivityEvents {}
 
 /** Options of {@link createCrm}. */
 export interface CrmOptions {
@@ -93,8 +95,10 @@ export interface Crm {
   readonly deals: DealService;
   /** Stage tasks. */
   readonly tasks: TaskService;
-  /** Activities logged against deals and contacts. */
+  /** Activities and agendas: booking, logging, agendas, free slots. */
   readonly activities: ActivityService;
+  /** Action types (task, call, meeting, demo…): names, colours, default durations. */
+  readonly actionTypes: ActionTypeService;
   /** Assignment rules, pools and the decision audit. */
   readonly assignment: AssignmentService;
   /** The durable outbox of e-mail list calls. */
@@ -190,6 +194,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     scoreGroups: () => scoring.managedGroups(),
   };
   await seedDefaults(storage, environment);
+  const actionTypes = new ActionTypeService({ storage, environment });
   return {
     contacts: new PartyRepository<Contact, ContactInput, ContactPatch>(deps, {
       kind: "contact",
@@ -217,10 +222,14 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     activities: new ActivityService({
       storage,
       environment,
+      events,
+      actionTypes,
+      assignment,
       onDone: async (dealId) => {
         await deals.reevaluate(dealId);
       },
     }),
+    actionTypes,
     assignment,
     outbox: new OutboxService({ storage, environment }),
     scoring,
@@ -230,6 +239,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
 }
 
 async function seedDefaults(storage: StorageAdapter, environment: Environment): Promise<void> {
+  await seedOnce(storage, "action-types", defaultActionTypeWrites(toIsoInstant(environment.now())));
   if ((await storage.get(collections.meta, "workspace")) !== null) return;
   const now = toIsoInstant(environment.now());
   try {
@@ -246,6 +256,31 @@ async function seedDefaults(storage: StorageAdapter, environment: Environment): 
         collection: collections.statuses,
         record: { ...status, builtIn: true, createdAt: now, updatedAt: now },
       })),
+    ]);
+  } catch (error) {
+    if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
+  }
+}
+
+/**
+ * Writes a set of defaults once per workspace, with a marker in the same batch: workspaces created
+ * before a kind of default existed get it on their next opening, and two tabs racing write it once.
+ */
+async function seedOnce(
+  storage: StorageAdapter,
+  marker: string,
+  writes: readonly WriteOperation[],
+): Promise<void> {
+  if ((await storage.get(collections.meta, `seeded:${marker}`)) !== null) return;
+  try {
+    await storage.write([
+      {
+        type: "put",
+        collection: collections.meta,
+        record: { id: `seeded:${marker}` },
+        expectedRevision: 0,
+      },
+      ...writes,
     ]);
   } catch (error) {
     if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;

@@ -17,6 +17,8 @@
  *   definitions use it; `details.count` says how many, `details.usedBy` by what.
  * - `INVALID_TRANSITION`: a state change the record's current state does not allow (moving a deal
  *   to a stage of another pipeline, completing a task that is not open).
+ * - `SLOT_TAKEN`: a booking overlaps the planned time of its owner or a participant;
+ *   `details.conflicts` lists the overlapping activities (`userId`, `activityId`, `start`, `end`).
  */
 export type CrmkitErrorCode =
   | "VALIDATION_FAILED"
@@ -31,7 +33,8 @@ export type CrmkitErrorCode =
   | "SCHEMA_MISMATCH"
   | "STORAGE_CLOSED"
   | "IN_USE"
-  | "INVALID_TRANSITION";
+  | "INVALID_TRANSITION"
+  | "SLOT_TAKEN";
 
 /** All {@link CrmkitErrorCode} values, for exhaustive checks and documentation. */
 export const crmkitErrorCodes: readonly CrmkitErrorCode[] = [
@@ -48,6 +51,7 @@ export const crmkitErrorCodes: readonly CrmkitErrorCode[] = [
   "STORAGE_CLOSED",
   "IN_USE",
   "INVALID_TRANSITION",
+  "SLOT_TAKEN",
 ];
 
 /** One path segment: an object key or an array index. */

@@ -1,92 +1,53 @@
-import { z } from "zod";
+import type { AssignmentService } from "../assignment/service.js";
 import { type Environment, toIsoInstant } from "../environment.js";
-import { CrmkitError, validationError } from "../errors.js";
+import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
+import type { EventBus } from "../events/event-bus.js";
+import { defaultWorkingHours } from "../records/directory.js";
+import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
+import type { Absence, User } from "../records/types.js";
 import type { StorageAdapter } from "../storage/types.js";
 import { parseInput } from "../validation.js";
-
-/** Where an activity is in its life. */
-export type ActivityStatus = "planned" | "done" | "missed" | "cancelled";
-
-/** A call, meeting, e-mail or visit, logged against a deal, contact or account. */
-export interface Activity {
-  /** The activity id. */
-  readonly id: string;
-  /** The storage revision. */
-  readonly revision: number;
-  /** The action type ("call", "meeting", "demo"…). */
-  readonly type: string;
-  /** Planned, done, missed or cancelled. */
-  readonly status: ActivityStatus;
-  /** The rep doing it. */
-  readonly ownerId?: string;
-  /** The deal. */
-  readonly dealId?: string;
-  /** The contact. */
-  readonly contactId?: string;
-  /** The account. */
-  readonly accountId?: string;
-  /** When it starts (or started). */
-  readonly startAt?: string;
-  /** When it was done. */
-  readonly doneAt?: string;
-  /** The outcome note. */
-  readonly outcome?: string;
-  /** When it was created. */
-  readonly createdAt: string;
-  /** When it was last written. */
-  readonly updatedAt: string;
-}
-
-/** A new activity. */
-export interface ActivityInput {
-  /** The id; generated when omitted. */
-  readonly id?: string;
-  /** The action type. */
-  readonly type: string;
-  /** Planned or already done. @defaultValue "planned" */
-  readonly status?: "planned" | "done";
-  /** The rep doing it. */
-  readonly ownerId?: string;
-  /** The deal. */
-  readonly dealId?: string;
-  /** The contact. */
-  readonly contactId?: string;
-  /** The account. */
-  readonly accountId?: string;
-  /** When it starts. */
-  readonly startAt?: string;
-  /** When it was done (for `done`). @defaultValue now */
-  readonly doneAt?: string;
-  /** The outcome note. */
-  readonly outcome?: string;
-}
-
-const id = z.string().min(1).max(128);
-const activityInput = z.strictObject({
-  id: id.optional(),
-  type: id,
-  status: z.enum(["planned", "done"]).optional(),
-  ownerId: id.optional(),
-  dealId: id.optional(),
-  contactId: id.optional(),
-  accountId: id.optional(),
-  startAt: z.iso.datetime({ offset: true }).optional(),
-  doneAt: z.iso.datetime({ offset: true }).optional(),
-  outcome: z.string().max(10_000).optional(),
-});
+import type { ActionTypeService } from "./action-types.js";
+import { activitiesOf, agendaKeys, rangeIn, spanOf, takesTime } from "./agenda.js";
+import { findFreeSlots } from "./free-busy.js";
+import {
+  activityInput,
+  activityPatch,
+  agendaRange,
+  freeSlotQuery,
+  minute,
+  note,
+  timingOf,
+  toEpoch,
+} from "./input.js";
+import type {
+  Activity,
+  ActivityEvents,
+  ActivityInput,
+  ActivityPatch,
+  AgendaEntry,
+  AgendaRange,
+  FreeSlot,
+  FreeSlotQuery,
+} from "./types.js";
 
 /** What the activity service is built on. @internal */
 export interface ActivityDeps {
   readonly storage: StorageAdapter;
   readonly environment: Environment;
+  readonly events: Pick<EventBus<ActivityEvents>, "emit">;
+  readonly actionTypes: ActionTypeService;
+  readonly assignment: Pick<AssignmentService, "poolMembers">;
   /** Called after an activity of a deal is done, so the deal's goal is checked again. */
   readonly onDone: (dealId: string) => Promise<void>;
 }
 
 /**
- * Activities logged against deals, contacts and accounts. This is the part stage goals read ("a
- * meeting done since entering the stage"); agendas, free/busy and recurrences build on it.
+ * Activities and agendas: booking calls, meetings and visits in reps' agendas (with overlap
+ * detection), logging what was done or missed, reading agendas by day, week or range, and finding
+ * free slots inside working hours. Stage goals read activities too ("a meeting done since
+ * entering the stage").
  */
 export class ActivityService {
   readonly #deps: ActivityDeps;
@@ -103,40 +64,40 @@ export class ActivityService {
 
   /** Lists a deal's activities, oldest first. */
   async forDeal(dealId: string): Promise<Activity[]> {
-    const page = await this.#deps.storage.query({
-      collection: collections.activities,
+    const records = await readAll<Activity>(this.#deps.storage, collections.activities, {
       index: "dealId",
       where: { eq: dealId },
     });
-    return (page.records as unknown as Activity[]).sort((a, b) =>
-      a.createdAt.localeCompare(b.createdAt),
-    );
+    return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Lists a contact's activities, oldest first. */
+  async forContact(contactId: string): Promise<Activity[]> {
+    const records = await readAll<Activity>(this.#deps.storage, collections.activities, {
+      index: "contactId",
+      where: { eq: contactId },
+    });
+    return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   /**
-   * Logs an activity; one logged as done counts towards its deal's goal at once.
-   * @throws CrmkitError `VALIDATION_FAILED` (bad field, unknown deal, contact or owner)
+   * Books (or logs) an activity. A timed one lasts its type's default duration unless `endAt` is
+   * given; a planned one that overlaps the owner's or a participant's planned time is refused
+   * unless `allowOverlap`. One logged as done counts towards its deal's goal at once.
+   * @throws CrmkitError `VALIDATION_FAILED` (bad field, unknown type, deal, contact, account, owner
+   * or participant; an end before the start), `SLOT_TAKEN` (overlap)
    */
   async create(input: ActivityInput): Promise<Activity> {
     const parsed = parseInput(activityInput, input, "activity");
-    const storage = this.#deps.storage;
-    const checks = [
-      ["dealId", collections.deals],
-      ["contactId", collections.contacts],
-      ["accountId", collections.accounts],
-      ["ownerId", collections.users],
-    ] as const;
-    for (const [field, collection] of checks) {
-      const ref = parsed[field];
-      if (ref !== undefined && (await storage.get(collection, ref)) === null)
-        throw validationError("activity", [
-          { path: [field], message: `unknown ${field.slice(0, -2)} "${ref}"`, code: "unknown_ref" },
-        ]);
-    }
+    const type = await this.#deps.actionTypes.require(parsed.type);
+    await this.#checkRefs(parsed);
     const now = toIsoInstant(this.#deps.environment.now());
     const status = parsed.status ?? "planned";
-    const record = {
-      ...parsed,
+    const { allowOverlap, ...fields } = parsed;
+    const timing = timingOf(fields.startAt, fields.endAt, type.defaultDurationMinutes);
+    const base = {
+      ...fields,
+      ...timing,
       id: parsed.id ?? this.#deps.environment.newId(),
       status,
       ...(status === "done"
@@ -145,11 +106,48 @@ export class ActivityService {
       createdAt: now,
       updatedAt: now,
     };
-    const [outcome] = await storage.write([
+    const record = { ...base, agenda: agendaKeys(base) };
+    if (status === "planned" && allowOverlap !== true)
+      await this.#refuseOverlap(record as unknown as Activity);
+    const [outcome] = await this.#deps.storage.write([
       { type: "put", collection: collections.activities, record, expectedRevision: 0 },
     ]);
-    if (status === "done" && record.dealId !== undefined) await this.#deps.onDone(record.dealId);
-    return { ...record, revision: outcome!.revision } as Activity;
+    const activity = { ...record, revision: outcome!.revision } as Activity;
+    if (status === "done") await this.#afterDone(activity, now);
+    else this.#deps.events.emit("activity.created", { activity, at: now });
+    return activity;
+  }
+
+  /**
+   * Moves a planned activity or changes its people or notes; moving only the start keeps its
+   * duration. The new slot is checked for overlaps like a booking.
+   * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` (not planned), `VALIDATION_FAILED`,
+   * `SLOT_TAKEN`, `REVISION_CONFLICT` (changed meanwhile)
+   */
+  async update(id: string, patch: ActivityPatch): Promise<Activity> {
+    const parsed = parseInput(activityPatch, patch, "activity");
+    const current = await this.#planned(id);
+    await this.#checkRefs(parsed);
+    const { allowOverlap, ...fields } = parsed;
+    const span = spanOf(current);
+    let timing = {};
+    if (fields.startAt !== undefined && fields.endAt === undefined && span !== undefined) {
+      const start = Date.parse(fields.startAt);
+      timing = { startAt: toIsoInstant(start), endAt: toIsoInstant(start + span.end - span.start) };
+    } else if (fields.startAt !== undefined || fields.endAt !== undefined) {
+      const type = await this.#deps.actionTypes.require(current.type);
+      timing = timingOf(
+        fields.startAt ?? current.startAt,
+        fields.endAt ?? current.endAt,
+        type.defaultDurationMinutes,
+      );
+    }
+    const now = toIsoInstant(this.#deps.environment.now());
+    const { revision, agenda: _keys, ...rest } = current;
+    const base = { ...rest, ...fields, ...timing, updatedAt: now };
+    const record = { ...base, agenda: agendaKeys(base) };
+    if (allowOverlap !== true) await this.#refuseOverlap(record as unknown as Activity);
+    return this.#write(record as Omit<Activity, "revision">, revision, "activity.updated", now);
   }
 
   /**
@@ -157,26 +155,255 @@ export class ActivityService {
    * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` when it is not planned
    */
   async complete(id: string, options: { readonly outcome?: string } = {}): Promise<Activity> {
-    const activity = await this.get(id);
-    if (activity === null)
-      throw new CrmkitError("NOT_FOUND", `There is no activity "${id}".`, { details: { id } });
-    if (activity.status !== "planned")
-      throw new CrmkitError("INVALID_TRANSITION", `Activity "${id}" is ${activity.status}.`, {
-        details: { id },
-      });
+    const current = await this.#planned(id);
     const now = toIsoInstant(this.#deps.environment.now());
-    const { revision, ...rest } = activity;
+    const { revision, ...rest } = current;
     const record = {
       ...rest,
       status: "done" as const,
       doneAt: now,
       updatedAt: now,
-      ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
+      ...note(options),
     };
     const [outcome] = await this.#deps.storage.write([
       { type: "put", collection: collections.activities, record, expectedRevision: revision },
     ]);
-    if (record.dealId !== undefined) await this.#deps.onDone(record.dealId);
-    return { ...record, revision: outcome!.revision } as Activity;
+    const activity = { ...record, revision: outcome!.revision } as Activity;
+    await this.#afterDone(activity, now);
+    return activity;
+  }
+
+  /**
+   * Marks a planned appointment missed (the prospect did not come): `activity.missed` is emitted,
+   * which recovery automations listen to.
+   * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` when it is not planned
+   */
+  async markMissed(id: string, options: { readonly outcome?: string } = {}): Promise<Activity> {
+    const current = await this.#planned(id);
+    const now = toIsoInstant(this.#deps.environment.now());
+    const { revision, ...rest } = current;
+    const record = {
+      ...rest,
+      status: "missed" as const,
+      missedAt: now,
+      updatedAt: now,
+      ...note(options),
+    };
+    return this.#write(record, revision, "activity.missed", now);
+  }
+
+  /**
+   * Cancels a planned activity: its slot is free again.
+   * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` when it is not planned
+   */
+  async cancel(id: string, options: { readonly outcome?: string } = {}): Promise<Activity> {
+    const current = await this.#planned(id);
+    const now = toIsoInstant(this.#deps.environment.now());
+    const { revision, agenda: _keys, ...rest } = current;
+    const record = {
+      ...rest,
+      status: "cancelled" as const,
+      cancelledAt: now,
+      updatedAt: now,
+      agenda: [],
+      ...note(options),
+    };
+    return this.#write(record, revision, "activity.cancelled", now);
+  }
+
+  /**
+   * The agendas of one or several reps (a colleague's, to book for them): by day or ISO week of
+   * each rep's timezone, or between two instants. Timed activities overlapping the range and tasks
+   * due in it, with their type's name and colour, in time order; cancelled ones are left out.
+   * @throws CrmkitError `VALIDATION_FAILED` (bad range, unknown rep)
+   */
+  async agenda(userIds: string | readonly string[], range: AgendaRange): Promise<AgendaEntry[]> {
+    const parsedRange = parseInput(agendaRange, range, "agenda range") as AgendaRange;
+    const users = await this.#users(typeof userIds === "string" ? [userIds] : userIds, ["userIds"]);
+    const types = new Map((await this.#deps.actionTypes.list()).map((t) => [t.id, t]));
+    const entries: AgendaEntry[] = [];
+    for (const user of users) {
+      const { start, end } = rangeIn(parsedRange, user.timezone);
+      for (const activity of await activitiesOf(this.#deps.storage, user.id, start, end)) {
+        const type = types.get(activity.type);
+        entries.push({
+          userId: user.id,
+          role: activity.ownerId === user.id ? "owner" : "participant",
+          activity,
+          typeName: type?.name ?? activity.type,
+          colour: type?.colour ?? "#6b7280",
+        });
+      }
+    }
+    const when = (entry: AgendaEntry) => entry.activity.startAt ?? entry.activity.dueAt ?? "";
+    return entries.sort(
+      (a, b) =>
+        when(a).localeCompare(when(b)) ||
+        a.userId.localeCompare(b.userId) ||
+        a.activity.id.localeCompare(b.activity.id),
+    );
+  }
+
+  /**
+   * Free slots of a given length for reps (or any member of a pool), earliest first: inside each
+   * rep's working days and hours in their timezone (daylight-saving days included), outside days
+   * away, never overlapping planned or done activities widened by the buffer. Slots start on
+   * multiples of `stepMinutes` of the rep's wall clock. What it returns is only intervals.
+   * @throws CrmkitError `VALIDATION_FAILED` (bad query, unknown rep), `NOT_FOUND` (unknown pool)
+   */
+  async freeSlots(query: FreeSlotQuery): Promise<FreeSlot[]> {
+    const parsed = parseInput(freeSlotQuery, query, "free-slot query");
+    const from = toEpoch(parsed.from);
+    const to = toEpoch(parsed.to);
+    const bufferMs = (parsed.bufferMinutes ?? 0) * minute;
+    let users: User[];
+    if (parsed.poolId !== undefined) {
+      const members = await this.#deps.assignment.poolMembers(parsed.poolId);
+      users = (await this.#users(members, ["poolId"])).filter((user) => user.active);
+    } else users = await this.#users(parsed.userIds!, ["userIds"]);
+    const calendars = [];
+    for (const user of users) {
+      const absences = await readAll<Absence>(this.#deps.storage, collections.absences, {
+        index: "userId",
+        where: { eq: user.id },
+      });
+      const activities = await activitiesOf(
+        this.#deps.storage,
+        user.id,
+        from - bufferMs,
+        to + bufferMs,
+      );
+      calendars.push({
+        userId: user.id,
+        timezone: user.timezone,
+        hours: user.workingHours ?? defaultWorkingHours,
+        absences,
+        busy: activities.filter(takesTime).map((activity) => spanOf(activity)!),
+      });
+    }
+    return findFreeSlots(calendars, {
+      from,
+      to,
+      durationMs: parsed.durationMinutes * minute,
+      bufferMs,
+      stepMinutes: parsed.stepMinutes ?? 15,
+      limit: parsed.limit ?? 100,
+    }).map((slot) => ({
+      userId: slot.userId,
+      start: toIsoInstant(slot.start),
+      end: toIsoInstant(slot.end),
+    }));
+  }
+
+  async #planned(id: string): Promise<Activity> {
+    const activity = await this.get(id);
+    if (activity === null)
+      throw new CrmkitError("NOT_FOUND", `There is no activity "${id}".`, { details: { id } });
+    if (activity.status !== "planned")
+      throw new CrmkitError("INVALID_TRANSITION", `Activity "${id}" is ${activity.status}.`, {
+        details: { id, status: activity.status },
+      });
+    return activity;
+  }
+
+  async #write(
+    record: Omit<Activity, "revision">,
+    revision: number,
+    event: "activity.updated" | "activity.missed" | "activity.cancelled",
+    at: string,
+  ): Promise<Activity> {
+    const [outcome] = await this.#deps.storage.write([
+      { type: "put", collection: collections.activities, record, expectedRevision: revision },
+    ]);
+    const activity = { ...record, revision: outcome!.revision } as Activity;
+    this.#deps.events.emit(event, { activity, at });
+    return activity;
+  }
+
+  async #afterDone(activity: Activity, at: string): Promise<void> {
+    if (activity.dealId !== undefined) await this.#deps.onDone(activity.dealId);
+    this.#deps.events.emit("activity.done", { activity, at });
+  }
+
+  async #users(ids: readonly string[], path: readonly (string | number)[]): Promise<User[]> {
+    const users = await this.#deps.storage.getMany(collections.users, ids);
+    const issues: ValidationIssue[] = [];
+    users.forEach((user, index) => {
+      if (user === null)
+        issues.push({
+          path: [...path, index],
+          message: `unknown user "${ids[index]}"`,
+          code: "unknown_ref",
+        });
+    });
+    if (issues.length > 0) throw validationError("query", issues);
+    return users as unknown as User[];
+  }
+
+  async #checkRefs(fields: {
+    readonly dealId?: string | undefined;
+    readonly contactId?: string | undefined;
+    readonly accountId?: string | undefined;
+    readonly ownerId?: string | undefined;
+    readonly participantIds?: readonly string[] | undefined;
+  }): Promise<void> {
+    const storage = this.#deps.storage;
+    const checks = [
+      ["dealId", collections.deals],
+      ["contactId", collections.contacts],
+      ["accountId", collections.accounts],
+      ["ownerId", collections.users],
+    ] as const;
+    for (const [field, collection] of checks) {
+      const ref = fields[field];
+      if (ref !== undefined && (await storage.get(collection, ref)) === null)
+        throw validationError("activity", [
+          { path: [field], message: `unknown ${field.slice(0, -2)} "${ref}"`, code: "unknown_ref" },
+        ]);
+    }
+    const ids = fields.participantIds ?? [];
+    const found = await storage.getMany(collections.users, ids);
+    const missing = found.indexOf(null);
+    if (missing >= 0)
+      throw validationError("activity", [
+        {
+          path: ["participantIds", missing],
+          message: `unknown user "${ids[missing]}"`,
+          code: "unknown_ref",
+        },
+      ]);
+    if (fields.ownerId !== undefined && ids.includes(fields.ownerId))
+      throw validationError("activity", [
+        {
+          path: ["participantIds", ids.indexOf(fields.ownerId)],
+          message: "the owner is not a participant",
+          code: "invalid",
+        },
+      ]);
+  }
+
+  async #refuseOverlap(activity: Activity): Promise<void> {
+    const span = spanOf(activity);
+    if (span === undefined) return;
+    const users = [
+      ...(activity.ownerId === undefined ? [] : [activity.ownerId]),
+      ...(activity.participantIds ?? []),
+    ];
+    const conflicts = [];
+    for (const userId of users)
+      for (const other of await activitiesOf(this.#deps.storage, userId, span.start, span.end))
+        if (other.id !== activity.id && other.status === "planned" && spanOf(other) !== undefined)
+          conflicts.push({
+            userId,
+            activityId: other.id,
+            start: other.startAt!,
+            end: other.endAt!,
+          });
+    if (conflicts.length > 0)
+      throw new CrmkitError(
+        "SLOT_TAKEN",
+        `The slot overlaps ${conflicts.length} planned ${conflicts.length === 1 ? "activity" : "activities"} (first: "${conflicts[0]!.activityId}" of ${conflicts[0]!.userId}).`,
+        { details: { conflicts } },
+      );
   }
 }

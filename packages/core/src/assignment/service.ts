@@ -494,6 +494,18 @@ export class AssignmentService {
     return { decision, writes };
   }
 
+  /**
+   * The ids of a pool's members now (a team's users, listed users, or users matching a query),
+   * active or not, sorted.
+   * @throws CrmkitError `NOT_FOUND` for an unknown pool
+   */
+  async poolMembers(poolId: string): Promise<string[]> {
+    const pool = await this.pool(poolId);
+    if (pool === null)
+      throw new CrmkitError("NOT_FOUND", `There is no pool "${poolId}".`, { details: { poolId } });
+    return this.#members(pool, await this.snapshot(this.#deps.environment.now()));
+  }
+
   /** The members of a pool, by id. */
   #members(pool: Pool, snapshot: AssignmentSnapshot): string[] {
     const members = pool.members;

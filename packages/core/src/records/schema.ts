@@ -32,8 +32,10 @@ export const collections = {
   dealStages: "deal_stages",
   /** Tasks created by stages. */
   tasks: "tasks",
-  /** Activities (calls, meetings…) logged against deals and contacts. */
+  /** Activities (calls, meetings…) in reps' agendas, logged against deals and contacts. */
   activities: "activities",
+  /** Action types: the names, colours and default durations of activities. */
+  actionTypes: "action_types",
   /** Assignment pools. */
   pools: "pools",
   /** Users' absences. */
@@ -83,7 +85,7 @@ const partyIndexes = [
  * ```
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
-  version: 3,
+  version: 4,
   collections: [
     {
       name: collections.contacts,
@@ -151,8 +153,11 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
         { name: "dealId", path: "dealId" },
         { name: "contactId", path: "contactId" },
         { name: "ownerId", path: "ownerId" },
+        // `<user>|<UTC day>` for each rep and day a timed activity spans (due day for tasks).
+        { name: "agenda", path: "agenda", multiEntry: true },
       ],
     },
+    { name: collections.actionTypes },
     { name: collections.pools },
     { name: collections.absences, indexes: [{ name: "userId", path: "userId" }] },
     { name: collections.assignmentState },

@@ -1,0 +1,125 @@
+// Agenda storage keys and the reads agendas and free/busy make: every timed activity is indexed
+// under `<user>|<UTC day>` for each day it spans and each rep in it (owner and participants); an
+// untimed one with a due date under its owner's due day.
+import { toIsoInstant } from "../environment.js";
+import { readAll } from "../records/read-all.js";
+import { collections } from "../records/schema.js";
+import type { StorageAdapter } from "../storage/types.js";
+import { fromWallClock } from "../time/zoned.js";
+import type { Interval } from "./free-busy.js";
+import type { Activity, AgendaRange } from "./types.js";
+
+const day = 86_400_000;
+
+const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+/** The agenda index keys of an activity. @internal */
+export function agendaKeys(activity: {
+  readonly status: string;
+  readonly ownerId?: string | undefined;
+  readonly participantIds?: readonly string[] | undefined;
+  readonly startAt?: string | undefined;
+  readonly endAt?: string | undefined;
+  readonly dueAt?: string | undefined;
+}): string[] {
+  if (activity.status === "cancelled") return [];
+  const users = [
+    ...(activity.ownerId === undefined ? [] : [activity.ownerId]),
+    ...(activity.participantIds ?? []),
+  ];
+  if (activity.startAt !== undefined && activity.endAt !== undefined) {
+    const start = Date.parse(activity.startAt);
+    const end = Date.parse(activity.endAt);
+    const days: string[] = [];
+    for (let at = Math.floor(start / day) * day; at < end; at += day) days.push(utcDay(at));
+    return users.flatMap((user) => days.map((d) => `${user}|${d}`));
+  }
+  if (activity.dueAt !== undefined && activity.ownerId !== undefined)
+    return [`${activity.ownerId}|${utcDay(Date.parse(activity.dueAt))}`];
+  return [];
+}
+
+/** The timed span of an activity, or `undefined` for an untimed one. @internal */
+export function spanOf(activity: Activity): Interval | undefined {
+  if (activity.startAt === undefined || activity.endAt === undefined) return undefined;
+  return { start: Date.parse(activity.startAt), end: Date.parse(activity.endAt) };
+}
+
+/** Whether an activity takes its reps' time: timed, and planned or done. @internal */
+export function takesTime(activity: Activity): boolean {
+  return (
+    (activity.status === "planned" || activity.status === "done") && spanOf(activity) !== undefined
+  );
+}
+
+/**
+ * The activities in a rep's agenda that touch `[from, to)`: timed ones overlapping it, untimed ones
+ * due in it. Each once. @internal
+ */
+export async function activitiesOf(
+  storage: StorageAdapter,
+  userId: string,
+  from: number,
+  to: number,
+): Promise<Activity[]> {
+  const found = await readAll<Activity>(storage, collections.activities, {
+    index: "agenda",
+    where: { gte: `${userId}|${utcDay(from)}`, lte: `${userId}|${utcDay(to - 1)}` },
+  });
+  const byId = new Map<string, Activity>();
+  for (const activity of found) {
+    const span = spanOf(activity);
+    const touches =
+      span === undefined
+        ? activity.dueAt !== undefined &&
+          Date.parse(activity.dueAt) >= from &&
+          Date.parse(activity.dueAt) < to
+        : span.start < to && span.end > from;
+    if (touches) byId.set(activity.id, activity);
+  }
+  return [...byId.values()];
+}
+
+/** The instants of an agenda range in one rep's timezone. @internal */
+export function rangeIn(range: AgendaRange, timezone: string): Interval {
+  if ("from" in range) {
+    const start = typeof range.from === "number" ? range.from : Date.parse(range.from);
+    const end = typeof range.to === "number" ? range.to : Date.parse(range.to);
+    return { start, end };
+  }
+  const date = "day" in range ? range.day : range.week;
+  const [year, month, dayOfMonth] = date.split("-").map(Number) as [number, number, number];
+  let midnight = { year, month, day: dayOfMonth, hour: 0, minute: 0, second: 0, millisecond: 0 };
+  let days = 1;
+  if ("week" in range) {
+    const weekday = new Date(Date.UTC(year, month - 1, dayOfMonth)).getUTCDay();
+    const back = (weekday + 6) % 7;
+    const monday = new Date(Date.UTC(year, month - 1, dayOfMonth - back));
+    midnight = {
+      ...midnight,
+      year: monday.getUTCFullYear(),
+      month: monday.getUTCMonth() + 1,
+      day: monday.getUTCDate(),
+    };
+    days = 7;
+  }
+  const start = fromWallClock(midnight, timezone);
+  const next = new Date(Date.UTC(midnight.year, midnight.month - 1, midnight.day + days));
+  const end = fromWallClock(
+    {
+      ...midnight,
+      year: next.getUTCFullYear(),
+      month: next.getUTCMonth() + 1,
+      day: next.getUTCDate(),
+    },
+    timezone,
+  );
+  return { start, end };
+}
+
+/** `YYYY-MM-DD` validity, for ranges. @internal */
+export function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const at = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(at) && toIsoInstant(at).slice(0, 10) === text;
+}
