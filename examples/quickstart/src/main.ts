@@ -537,3 +537,82 @@ console.log(
 console.log(
   "SPA navigation, outbox with resend under the same id, DNT/GPC, consent: docs/tracker.md; live: pnpm --filter @crmkit/example-tracker-site start",
 );
+
+heading("Activities: a week of appointments for three inside reps, agendas, free slots");
+const local = (iso: string, timezone: string) =>
+  new Intl.DateTimeFormat("en-GB", {
+    timeZone: timezone,
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(new Date(iso));
+const weekReps = [
+  ["anna", "Europe/Paris"],
+  ["marc", "Europe/Paris"],
+  ["sam", "America/New_York"],
+] as const;
+const kinds = ["demo", "video", "phone-meeting", "meeting"] as const;
+let booked = 0;
+for (const [repId] of weekReps) {
+  // Two appointments a day, each in the first free hour (30 minutes of buffer around bookings).
+  for (let day = 0; day < 5; day++) {
+    const dayStart = Date.parse("2026-11-30T00:00:00Z") + day * 86_400_000;
+    for (let n = 0; n < 2; n++) {
+      const [slot] = await crm.activities.freeSlots({
+        userIds: [repId],
+        durationMinutes: 60,
+        bufferMinutes: 30,
+        stepMinutes: 30,
+        from: dayStart + (n === 0 ? 0 : 4 * 3_600_000),
+        to: dayStart + 86_400_000,
+        limit: 1,
+      });
+      await crm.activities.create({
+        type: kinds[(day + n + booked) % kinds.length]!,
+        title: `Appointment ${++booked}`,
+        ownerId: repId,
+        startAt: slot!.start,
+        endAt: slot!.end,
+      });
+    }
+  }
+}
+console.log(
+  `${booked} appointments booked from free slots for ${weekReps.map(([id]) => id).join(", ")}`,
+);
+console.log("Anna's Monday:");
+for (const entry of await crm.activities.agenda("anna", { day: "2026-11-30" }))
+  console.log(
+    `  ${local(entry.activity.startAt!, "Europe/Paris")}–${local(entry.activity.endAt!, "Europe/Paris").slice(-5)}  ${entry.typeName.padEnd(16)} ${entry.colour}  ${entry.activity.title}`,
+  );
+const [annasFirst] = await crm.activities.agenda("anna", { day: "2026-11-30" });
+try {
+  await crm.activities.create({
+    type: "call",
+    ownerId: "anna",
+    startAt: annasFirst!.activity.startAt!,
+  });
+} catch (error) {
+  if (!CrmkitError.is(error, "SLOT_TAKEN")) throw error;
+  console.log(`double booking refused: ${error.code} — ${error.message}`);
+}
+const [samsFirst] = await crm.activities.agenda("sam", { day: "2026-11-30" });
+crm.events.on("activity.missed", ({ activity }) =>
+  console.log(`event activity.missed: "${activity.title}" of ${activity.ownerId}`),
+);
+await crm.activities.markMissed(samsFirst!.activity.id, { outcome: "No show" });
+// Three slots to propose for rebooking: Sam's free hours from the next day, none overlapping.
+const candidates = await crm.activities.freeSlots({
+  userIds: ["sam"],
+  durationMinutes: 60,
+  bufferMinutes: 15,
+  from: Date.parse(samsFirst!.activity.startAt!) + 86_400_000,
+  to: Date.parse(samsFirst!.activity.startAt!) + 8 * 86_400_000,
+});
+const proposed: typeof candidates = [];
+for (const slot of candidates)
+  if (proposed.length < 3 && proposed.every((p) => p.end <= slot.start || p.start >= slot.end))
+    proposed.push(slot);
+console.log(
+  `three slots to propose (Sam's time, New York): ${proposed.map((p) => local(p.start, "America/New_York")).join(", ")}`,
+);
