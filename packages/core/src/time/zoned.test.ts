@@ -10,29 +10,30 @@ import {
 } from "./zoned.js";
 
 const at = (iso: string) => Date.parse(iso);
+
+/** Intl's own reading of a wall clock, field by field: what the offset cache must agree with. */
+function intlParts(epochMs: number, timezone: string): Record<string, number> {
+  return Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: timezone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    })
+      .formatToParts(epochMs)
+      .map((part) => [part.type, Number(part.value)]),
+  );
+}
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe("zoned time", () => {
   it("reads the same wall clock as Intl, quarter-hour offsets and odd transitions included", () => {
-    const formats = new Map<string, Intl.DateTimeFormat>();
     const intl = (epochMs: number, timezone: string) => {
-      let format = formats.get(timezone);
-      if (format === undefined) {
-        format = new Intl.DateTimeFormat("en-US", {
-          timeZone: timezone,
-          hourCycle: "h23",
-          year: "numeric",
-          month: "numeric",
-          day: "numeric",
-          hour: "numeric",
-          minute: "numeric",
-          second: "numeric",
-        });
-        formats.set(timezone, format);
-      }
-      const parts = Object.fromEntries(
-        format.formatToParts(epochMs).map((part) => [part.type, Number(part.value)]),
-      );
+      const parts = intlParts(epochMs, timezone);
       return [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second];
     };
     fc.assert(
@@ -63,20 +64,7 @@ describe("zoned time", () => {
 
   it("finds every transition on a quarter hour of UTC, the premise of its offset cache", () => {
     const offsetByIntl = (epochMs: number, timezone: string) => {
-      const parts = Object.fromEntries(
-        new Intl.DateTimeFormat("en-US", {
-          timeZone: timezone,
-          hourCycle: "h23",
-          year: "numeric",
-          month: "numeric",
-          day: "numeric",
-          hour: "numeric",
-          minute: "numeric",
-          second: "numeric",
-        })
-          .formatToParts(epochMs)
-          .map((part) => [part.type, Number(part.value)]),
-      );
+      const parts = intlParts(epochMs, timezone);
       const wall = Date.UTC(
         parts.year!,
         parts.month! - 1,
