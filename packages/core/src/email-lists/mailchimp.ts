@@ -1,3 +1,4 @@
+import { callWithTimeout, failureOf } from "../email/http-call.js";
 import { CrmkitError } from "../errors.js";
 import { md5Hex } from "./md5.js";
 import type { EmailListProvider, ListCallResult, ListMembershipRequest } from "./port.js";
@@ -17,17 +18,6 @@ export interface MailchimpOptions {
 /** The subscriber hash Mailchimp names a list member by: MD5 of the lower-cased address. */
 export function subscriberHash(email: string): string {
   return md5Hex(email.trim().toLowerCase());
-}
-
-/** Reads a `Retry-After` header: seconds, or an HTTP date (relative to the response's `Date`). */
-function retryAfter(headers: Headers): number | undefined {
-  const value = headers.get("retry-after");
-  if (value === null) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  const now = Date.parse(headers.get("date") ?? "");
-  return Number.isNaN(at) || Number.isNaN(now) ? undefined : Math.max(0, at - now);
 }
 
 /**
@@ -80,11 +70,10 @@ export function createMailchimpProvider(options: MailchimpOptions): EmailListPro
         status: request.status,
         ...(Object.keys(mergeFields).length === 0 ? {} : { merge_fields: mergeFields }),
       };
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
-      let response: Response;
-      try {
-        response = await fetcher(url, {
+      const response = await callWithTimeout(
+        fetcher,
+        url,
+        {
           method: "PUT",
           headers: {
             authorization,
@@ -92,21 +81,11 @@ export function createMailchimpProvider(options: MailchimpOptions): EmailListPro
             accept: "application/json",
           },
           body: JSON.stringify(body),
-          signal: controller.signal,
-        });
-      } catch (error) {
-        const timedOut = controller.signal.aborted;
-        return {
-          ok: false,
-          retryable: true,
-          status: 0,
-          message: timedOut
-            ? `Mailchimp did not answer within ${timeoutMs} ms`
-            : `network error: ${error instanceof Error ? error.message : String(error)}`,
-        };
-      } finally {
-        clearTimeout(timer);
-      }
+        },
+        timeoutMs,
+        "Mailchimp",
+      );
+      if ("retryable" in response) return response;
       if (response.ok) {
         // Drain the (small) member body so the connection can be reused.
         await response.text().catch(() => "");
@@ -122,16 +101,7 @@ export function createMailchimpProvider(options: MailchimpOptions): EmailListPro
       } catch {
         // A body that is not JSON (a proxy's HTML page) keeps the status line.
       }
-      const status = response.status;
-      const retryable = status === 429 || status >= 500 || status === 408;
-      const wait = retryAfter(response.headers);
-      return {
-        ok: false,
-        retryable,
-        status,
-        message: detail,
-        ...(wait === undefined ? {} : { retryAfterMs: wait }),
-      };
+      return failureOf(response, detail);
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { CallResult } from "../email/http-call.js";
+
 /** A change of one contact's membership of one list, as the outbox hands it to a provider. */
 export interface ListMembershipRequest {
   /** The list's id at the provider (a Mailchimp audience id). */
@@ -13,23 +15,7 @@ export interface ListMembershipRequest {
 }
 
 /** What a provider call gave. Failures are ordinary answers, not exceptions. */
-export type ListCallResult =
-  | {
-      /** The membership is set. */
-      readonly ok: true;
-    }
-  | {
-      /** The call failed. */
-      readonly ok: false;
-      /** Whether trying again later may succeed (rate limit, server error, timeout, network). */
-      readonly retryable: boolean;
-      /** How long the provider asked to wait (`Retry-After`), in milliseconds. */
-      readonly retryAfterMs?: number;
-      /** The HTTP status, or 0 for a timeout or network failure. */
-      readonly status: number;
-      /** The provider's own words. */
-      readonly message: string;
-    };
+export type ListCallResult = CallResult;
 
 /**
  * The port to an e-mailing tool's lists. Implementations must be idempotent: setting the same
