@@ -62,14 +62,14 @@ export function renderTemplate(
   variables: Readonly<Record<string, unknown>>,
 ): RenderedEmail {
   const missing = new Set<string>();
-  const fill = (source: string, escape: boolean) =>
+  const fill = (source: string, inHtml: boolean) =>
     source.replace(placeholder, (_, path: string) => {
       const value = text(lookup(variables, path));
       if (value === undefined) {
         missing.add(path);
         return "";
       }
-      return escape ? escapeHtml(value) : value;
+      return inHtml ? escapeHtml(value) : value;
     });
   return {
     subject: fill(template.subject, false),
