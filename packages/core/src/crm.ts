@@ -2,6 +2,8 @@ import { ActionTypeService, defaultActionTypeWrites } from "./activities/action-
 import { ActivityService } from "./activities/service.js";
 import type { ActivityEvents } from "./activities/types.js";
 import { AssignmentService } from "./assignment/service.js";
+import { AutomationService, type TagsChangedEvent } from "./automations/service.js";
+import type { AutomationEvents } from "./automations/types.js";
 import { OutboxService } from "./email-lists/outbox.js";
 import { createEnvironment, type Environment, toIsoInstant } from "./environment.js";
 import { CrmkitError } from "./errors.js";
@@ -27,7 +29,12 @@ import { ScoringService } from "./scoring/service.js";
 import type { ScoringEvents } from "./scoring/types.js";
 import { type SegmentEvents, SegmentService } from "./segments/service.js";
 import { sameIndexDefinition } from "./storage/schema.js";
-import type { StorageAdapter, StorageSchema, WriteOperation } from "./storage/types.js";
+import type {
+  StorageAdapter,
+  StorageSchema,
+  StoredRecord,
+  WriteOperation,
+} from "./storage/types.js";
 import {
   CustomFieldService,
   defaultStatuses,
@@ -37,7 +44,15 @@ import {
 import { isValidTimezone } from "./time/zoned.js";
 
 /** Every event crmkit emits, by type. Later capabilities add theirs. */
-export interface CrmEvents extends SegmentEvents, PipelineEvents, ScoringEvents, ActivityEvents {}
+export interface CrmEvents
+  extends SegmentEvents,
+    PipelineEvents,
+    ScoringEvents,
+    ActivityEvents,
+    AutomationEvents {
+  /** Tags were added to or removed from a contact or account. */
+  "tags.changed": TagsChangedEvent;
+}
 
 /** Options of {@link createCrm}. */
 export interface CrmOptions {
@@ -99,6 +114,8 @@ export interface Crm {
   readonly activities: ActivityService;
   /** Action types (task, call, meeting, demo…): names, colours, default durations. */
   readonly actionTypes: ActionTypeService;
+  /** Automations and their durable runs. */
+  readonly automations: AutomationService;
   /** Assignment rules, pools and the decision audit. */
   readonly assignment: AssignmentService;
   /** The durable outbox of e-mail list calls. */
@@ -192,17 +209,55 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
       if (kind === "contact") await scoring.contactsChanged(ids);
     },
     scoreGroups: () => scoring.managedGroups(),
+    changed: (
+      kind: "contact" | "account",
+      changes: readonly { before: StoredRecord | null; after: StoredRecord | null }[],
+    ) => {
+      const at = toIsoInstant(environment.now());
+      for (const { before, after } of changes) {
+        const was = new Set((before?.tags as string[] | undefined) ?? []);
+        const is = new Set((after?.tags as string[] | undefined) ?? []);
+        const added = [...is].filter((tag) => !was.has(tag)).sort();
+        const removed = [...was].filter((tag) => !is.has(tag)).sort();
+        const recordId = (after ?? before)!.id;
+        if (added.length > 0 || removed.length > 0)
+          events.emit("tags.changed", { target: kind, recordId, added, removed, at });
+      }
+    },
   };
   await seedDefaults(storage, environment);
   const actionTypes = new ActionTypeService({ storage, environment });
+  const contacts = new PartyRepository<Contact, ContactInput, ContactPatch>(deps, {
+    kind: "contact",
+    collection: collections.contacts,
+    createSchema: contactInputSchema,
+    patchSchema: contactPatchSchema,
+    upsertKeys: ["email", "externalId"],
+  });
+  const activities = new ActivityService({
+    storage,
+    environment,
+    events,
+    actionTypes,
+    assignment,
+    onDone: async (dealId) => {
+      await deals.reevaluate(dealId);
+    },
+  });
+  const automations = new AutomationService({
+    storage,
+    environment,
+    timezone,
+    events,
+    bus: events,
+    contacts: contacts as never,
+    deals,
+    activities,
+    assignment,
+    segments,
+  });
   return {
-    contacts: new PartyRepository<Contact, ContactInput, ContactPatch>(deps, {
-      kind: "contact",
-      collection: collections.contacts,
-      createSchema: contactInputSchema,
-      patchSchema: contactPatchSchema,
-      upsertKeys: ["email", "externalId"],
-    }),
+    contacts,
     accounts: new PartyRepository<Account, AccountInput, AccountPatch>(deps, {
       kind: "account",
       collection: collections.accounts,
@@ -219,17 +274,9 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     pipelines,
     deals,
     tasks: new TaskService({ storage, environment }),
-    activities: new ActivityService({
-      storage,
-      environment,
-      events,
-      actionTypes,
-      assignment,
-      onDone: async (dealId) => {
-        await deals.reevaluate(dealId);
-      },
-    }),
+    activities,
     actionTypes,
+    automations,
     assignment,
     outbox: new OutboxService({ storage, environment }),
     scoring,

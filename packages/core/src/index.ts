@@ -6,6 +6,7 @@
 
 export * from "./activities/index.js";
 export * from "./assignment/index.js";
+export * from "./automations/index.js";
 export * from "./collector/index.js";
 export { type Crm, type CrmEvents, type CrmOptions, createCrm } from "./crm.js";
 export * from "./email/index.js";

@@ -5,6 +5,7 @@ import { CrmkitError, validationError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
 import { collections } from "../records/schema.js";
 import { compileCondition } from "../segments/condition.js";
+import type { SegmentQuery } from "../segments/query.js";
 import type { StorageAdapter, StoredRecord } from "../storage/types.js";
 import { parseInput } from "../validation.js";
 import { type DealInput, type DealPatch, dealInputSchema, dealPatchSchema } from "./deal-input.js";
@@ -453,6 +454,20 @@ export class DealService {
       });
       for (const deal of page.records) if (deal.state === "open") await this.reevaluate(deal.id);
     }
+  }
+
+  /**
+   * Whether a deal matches a condition of the query language, read as stage goals read it (the
+   * deal with its contact, account and activities). A query that does not compile is `false`.
+   * @throws CrmkitError `NOT_FOUND`
+   */
+  async matches(id: string, query: SegmentQuery): Promise<boolean> {
+    const deal = await this.require(id);
+    const pipeline = await this.#deps.pipelines.require(deal.pipelineId);
+    const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
+    const transition = await this.#transition(deal, pipeline, snapshot);
+    const compiled = compileCondition(query, "deal", snapshot.scope);
+    return compiled.ok && compiled.condition.test(transition.view());
   }
 
   /**

@@ -32,6 +32,11 @@ export interface RepositoryDeps {
   readonly afterCreate?: (kind: PartyKind, ids: readonly string[]) => Promise<void>;
   /** The score groups lead scoring maintains: input may not set them. */
   readonly scoreGroups?: () => Promise<ReadonlySet<string>>;
+  /** Told of every write's before and after (automations listen to tag changes). */
+  readonly changed?: (
+    kind: PartyKind,
+    changes: readonly { before: StoredRecord | null; after: StoredRecord | null }[],
+  ) => void;
 }
 
 /** How a repository differs between contacts and accounts. */
@@ -215,6 +220,7 @@ export class PartyRepository<Entity, Input, Patch> {
       this.#deps.environment.now(),
       taxonomy,
     );
+    this.#deps.changed?.(this.#spec.kind, [{ before, after }]);
     if (before !== null) await this.#deps.afterUpdate?.(this.#spec.kind, [after.id]);
     else await this.#deps.afterCreate?.(this.#spec.kind, [after.id]);
     return after as Entity;
@@ -362,6 +368,7 @@ export class PartyRepository<Entity, Input, Patch> {
       [{ before: current, after: null }],
       this.#deps.environment.now(),
     );
+    this.#deps.changed?.(this.#spec.kind, [{ before: current, after: null }]);
   }
 
   /**
@@ -567,6 +574,7 @@ export class PartyRepository<Entity, Input, Patch> {
       this.#deps.environment.now(),
       taxonomy,
     );
+    this.#deps.changed?.(this.#spec.kind, written);
     const updated = written.flatMap((change) =>
       change.before !== null && change.after !== null ? [change.after.id] : [],
     );

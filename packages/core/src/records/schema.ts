@@ -36,6 +36,10 @@ export const collections = {
   activities: "activities",
   /** Action types: the names, colours and default durations of activities. */
   actionTypes: "action_types",
+  /** Automations: triggers, conditions and steps. */
+  automations: "automations",
+  /** Runs of automations, one per trigger and subject, durable. */
+  automationRuns: "automation_runs",
   /** Assignment pools. */
   pools: "pools",
   /** Users' absences. */
@@ -158,6 +162,16 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
       ],
     },
     { name: collections.actionTypes },
+    { name: collections.automations },
+    {
+      name: collections.automationRuns,
+      indexes: [
+        // Set only while a run is active or waiting: when its next step is due (or its lease ends).
+        { name: "due", path: "due" },
+        { name: "automationId", path: "automationId" },
+        { name: "contactId", path: "contactId" },
+      ],
+    },
     { name: collections.pools },
     { name: collections.absences, indexes: [{ name: "userId", path: "userId" }] },
     { name: collections.assignmentState },

@@ -1,0 +1,525 @@
+import { describe, expect, it } from "vitest";
+import { createMemoryEmailSender } from "../email/memory-sender.js";
+import type { EmailMessage, EmailSender } from "../email/port.js";
+import { CrmkitError } from "../errors.js";
+import { collections } from "../records/schema.js";
+import type { StorageAdapter, WriteOperation } from "../storage/types.js";
+import { memoryCrm } from "../testing/crm-fixture.js";
+import { addNewBusinessPipeline } from "../testing/pipeline-fixture.js";
+import { missedAppointmentRecovery, recoveryReport } from "./recovery.js";
+
+const hour = 3_600_000;
+const day = 24 * hour;
+
+// The fixture's clock: Friday 2026-05-15 10:00 UTC (12:00 in Paris).
+async function workspace(options: { storage?: StorageAdapter } = {}) {
+  const fixture = await memoryCrm({ timezone: "Europe/Paris", ...options });
+  const { crm } = fixture;
+  await crm.teams.create({ id: "inside", name: "Inside sales" });
+  for (const id of ["anna", "ben"])
+    await crm.users.create({
+      id,
+      name: id === "anna" ? "Anna Roux" : "Ben Morel",
+      email: `${id}@crmkit.dev`,
+      role: "inside",
+      teamId: "inside",
+      timezone: "Europe/Paris",
+      workingHours: { days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" },
+    });
+  const ada = await crm.contacts.create({
+    firstName: "Ada",
+    lastName: "Lovelace",
+    email: "ada@example.com",
+    ownerId: "anna",
+  });
+  return { ...fixture, ada, email: createMemoryEmailSender() };
+}
+
+const rejection = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as CrmkitError;
+  }
+  throw new Error("expected a rejection");
+};
+
+describe("defining automations", () => {
+  it("names the bad field, in nested branches too", async () => {
+    const { crm } = await workspace();
+    const bad = await rejection(
+      crm.automations.define({
+        id: "bad",
+        name: "Bad",
+        trigger: { type: "activity.done" },
+        steps: [
+          {
+            kind: "branch",
+            if: { contact: { op: "exists", field: "email" } },
+            steps: [{ kind: "createActivity", type: "juggle", title: "x" }],
+          },
+        ],
+      }),
+    );
+    expect([bad.code, bad.details.path]).toEqual([
+      "VALIDATION_FAILED",
+      ["steps", 0, "steps", 0, "type"],
+    ]);
+    const shape = await rejection(
+      crm.automations.define({
+        id: "bad",
+        name: "Bad",
+        trigger: { type: "activity.done" },
+        steps: [{ kind: "wait", duration: { amount: 2, unit: "weeks" } }],
+      } as never),
+    );
+    expect(shape.details.path).toEqual(["steps", 0, "duration", "unit"]);
+  });
+});
+
+describe("runs", () => {
+  it("after each appointment done, creates a follow-up task once per appointment", async () => {
+    const { crm, ada, env } = await workspace();
+    await crm.automations.define({
+      id: "product-sheet",
+      name: "Send the product sheet",
+      trigger: { type: "activity.done", activityTypes: ["meeting", "demo"] },
+      steps: [
+        {
+          kind: "createActivity",
+          type: "task",
+          title: "Send the product sheet to {{ contact.firstName }}",
+          dueIn: { amount: 4, unit: "hours" },
+        },
+      ],
+    });
+    const meeting = await crm.activities.create({
+      type: "meeting",
+      ownerId: "anna",
+      contactId: ada.id,
+      startAt: "2026-05-15T08:00:00Z",
+    });
+    const call = await crm.activities.create({ type: "call", ownerId: "anna", contactId: ada.id });
+    await crm.activities.complete(meeting.id);
+    await crm.activities.complete(call.id);
+    expect(await crm.automations.runDue()).toMatchObject({ runs: 1, steps: 1, ended: 1 });
+    expect(await crm.automations.runDue()).toMatchObject({ runs: 0 });
+    const tasks = (await crm.activities.forContact(ada.id)).filter((a) => a.type === "task");
+    expect(tasks).toMatchObject([
+      {
+        title: "Send the product sheet to Ada",
+        ownerId: "anna",
+        status: "planned",
+        dueAt: new Date(env.now() + 4 * hour).toISOString(),
+      },
+    ]);
+    const [run] = await crm.automations.runs({ automationId: "product-sheet" });
+    expect(run).toMatchObject({ status: "done", activityId: meeting.id, contactId: ada.id });
+    expect(run!.history.map((h) => [h.kind, h.outcome])).toEqual([["createActivity", "done"]]);
+  });
+
+  it("branches, waits until a condition or its timeout, tags, notifies, and stops when told", async () => {
+    const { crm, ada, env } = await workspace();
+    await crm.tags.createCategory({ id: "interest", name: "Interest", cardinality: "multi" });
+    for (const id of ["webinar", "warm"])
+      await crm.tags.create({ id, categoryId: "interest", name: id });
+    const notes: string[] = [];
+    crm.events.on("automation.notified", (event) =>
+      notes.push(`${event.userId}: ${event.message}`),
+    );
+    await crm.automations.define({
+      id: "webinar",
+      name: "Webinar follow-up",
+      trigger: { type: "tag.added", tagId: "webinar" },
+      stopWhen: { contact: { op: "eq", field: "status", value: "customer" } },
+      steps: [
+        {
+          kind: "branch",
+          if: { contact: { op: "exists", field: "phone" } },
+          steps: [{ kind: "createActivity", type: "call", title: "Call {{ contact.firstName }}" }],
+          otherwise: [{ kind: "notify", message: "{{ contact.firstName }} has no phone number" }],
+        },
+        {
+          kind: "waitUntil",
+          condition: { contact: { op: "exists", field: "phone" } },
+          timeout: { amount: 2, unit: "days" },
+        },
+        { kind: "addTags", tags: ["warm"] },
+        { kind: "wait", duration: { amount: 5, unit: "days" } },
+        { kind: "removeTags", tags: ["webinar"] },
+      ],
+    });
+    await crm.contacts.update(ada.id, { tags: ["webinar"] });
+    await crm.automations.runDue();
+    expect(notes).toEqual(["anna: Ada has no phone number"]);
+    const [waiting] = await crm.automations.runs({ automationId: "webinar" });
+    expect(waiting).toMatchObject({ status: "waiting", pc: 4 }); // the program: test, call, jump, notify, waitUntil…
+    // The phone arrives within the two days: the wait ends at the next check.
+    env.advance(3 * hour);
+    await crm.contacts.update(ada.id, { phone: "+33 6 12 34 56 78" });
+    env.advance(hour);
+    await crm.automations.runDue();
+    expect((await crm.contacts.get(ada.id))!.tags).toEqual(["warm", "webinar"]);
+    // Becoming a customer during the five-day wait stops the run before its last step.
+    await crm.contacts.update(ada.id, { status: "customer" });
+    env.advance(6 * day);
+    await crm.automations.runDue();
+    const [ended] = await crm.automations.runs({ automationId: "webinar" });
+    expect(ended).toMatchObject({ status: "stopped", reason: "stopWhen" });
+    expect((await crm.contacts.get(ada.id))!.tags).toEqual(["warm", "webinar"]);
+  });
+
+  it("congratulates the owner when a deal passes the meeting stage, and subscribes on a threshold", async () => {
+    const { crm, ada } = await workspace();
+    await addNewBusinessPipeline(crm);
+    const notes: string[] = [];
+    crm.events.on("automation.notified", (event) =>
+      notes.push(`${event.userId}: ${event.message}`),
+    );
+    await crm.automations.define({
+      id: "well-done",
+      name: "Well done",
+      trigger: { type: "deal.stageEntered", stageId: "proposal" },
+      steps: [
+        { kind: "notify", message: "Well done moving {{ deal.title }} past the meeting stage!" },
+      ],
+    });
+    const deal = await crm.deals.create({
+      title: "Acme rollout",
+      pipelineId: "new-business",
+      contactId: ada.id,
+      ownerId: "anna",
+      value: 1_200_000,
+    });
+    await crm.deals.move(deal.id, "proposal");
+    await crm.automations.runDue();
+    expect(notes).toEqual(["anna: Well done moving Acme rollout past the meeting stage!"]);
+
+    await crm.automations.define({
+      id: "qualified-list",
+      name: "Qualified leads list",
+      trigger: { type: "score.thresholdCrossed" },
+      steps: [{ kind: "subscribe", listId: "qualified" }],
+    });
+    const run = await crm.automations.start("qualified-list", { contactId: ada.id }, "manual-1");
+    expect(
+      await crm.automations.start("qualified-list", { contactId: ada.id }, "manual-1"),
+    ).toEqual(run);
+    await crm.automations.runDue();
+    const entries = (await crm.outbox.list()).filter((e) => e.request.listId === "qualified");
+    expect(entries.map((e) => [e.request.email, e.request.status])).toEqual([
+      ["ada@example.com", "subscribed"],
+    ]);
+  });
+
+  it("starts date-relative runs once: 30 days before renewal", async () => {
+    const { crm, ada, env } = await workspace();
+    await crm.customFields.create({
+      id: "renewal",
+      target: "contact",
+      label: "Renewal",
+      type: "date",
+    });
+    await crm.contacts.update(ada.id, { custom: { renewal: "2026-06-20" } });
+    await crm.automations.define({
+      id: "renewal",
+      name: "Renewal in 30 days",
+      trigger: { type: "date", field: "custom.renewal", offsetDays: -30 },
+      steps: [
+        {
+          kind: "createActivity",
+          type: "call",
+          title: "Renewal call with {{ contact.firstName }}",
+        },
+      ],
+    });
+    await crm.automations.runDue(); // 15 May: not yet
+    expect(await crm.automations.runs({ automationId: "renewal" })).toEqual([]);
+    env.set("2026-05-21T06:00:00Z"); // 21 May = 20 June − 30 days
+    await crm.automations.runDue();
+    env.advance(day);
+    await crm.automations.runDue();
+    const runs = await crm.automations.runs({ automationId: "renewal" });
+    expect(runs.map((r) => r.status)).toEqual(["done"]);
+  });
+});
+
+describe("durable execution", () => {
+  it("neither repeats nor loses an e-mail when the worker dies between sending and bookkeeping", async () => {
+    const { crm, ada, env, email } = await workspace();
+    await crm.tags.createCategory({ id: "c", name: "C", cardinality: "multi" });
+    await crm.tags.create({ id: "new", categoryId: "c", name: "new" });
+    await crm.automations.define({
+      id: "welcome",
+      name: "Welcome",
+      trigger: { type: "tag.added", tagId: "new" },
+      steps: [
+        {
+          kind: "sendEmail",
+          template: { subject: "Welcome {{ contact.firstName }}", text: "Hello!" },
+        },
+        { kind: "createActivity", type: "call", title: "Call {{ contact.firstName }}" },
+      ],
+    });
+    await crm.contacts.update(ada.id, { tags: ["new"] });
+    // The e-mail goes out, then the process "dies" before recording it.
+    let die = true;
+    const dying: EmailSender = {
+      name: "dying",
+      async send(message: EmailMessage) {
+        const result = await email.send(message);
+        if (die) throw new Error("killed");
+        return result;
+      },
+    };
+    expect(await crm.automations.runDue({ email: dying })).toMatchObject({ interrupted: 1 });
+    expect(email.sent).toHaveLength(1);
+    die = false;
+    // Before the lease ends nobody takes it; after, it runs again under the same key.
+    expect(await crm.automations.runDue({ email: dying })).toMatchObject({ runs: 0 });
+    env.advance(6 * 60_000);
+    expect(await crm.automations.runDue({ email: dying })).toMatchObject({ runs: 1, ended: 1 });
+    expect(email.sent.map((m) => m.subject)).toEqual(["Welcome Ada"]);
+    expect((await crm.activities.forContact(ada.id)).map((a) => a.title)).toEqual(["Call Ada"]);
+  });
+
+  it("neither repeats nor loses a created task when the bookkeeping write fails", async () => {
+    // A store whose next write of a run's progress fails once, after the step's effect.
+    const base = (await memoryCrm()).storage;
+    let failNextRunWrite = false;
+    let armed = true;
+    const flaky: StorageAdapter = {
+      ...base,
+      name: base.name,
+      schema: base.schema,
+      capabilities: base.capabilities,
+      get: (...args) => base.get(...args),
+      getMany: (...args) => base.getMany(...args),
+      query: (...args) => base.query(...args),
+      count: (...args) => base.count(...args),
+      scan: (...args) => base.scan(...args),
+      clear: (...args) => base.clear(...args),
+      close: () => base.close(),
+      async write(operations: readonly WriteOperation[]) {
+        const progress = operations.some(
+          (op) =>
+            op.type === "put" &&
+            op.collection === collections.automationRuns &&
+            (op.record as { pc?: number }).pc === 1,
+        );
+        if (failNextRunWrite && progress) {
+          failNextRunWrite = false;
+          throw new CrmkitError("STORAGE_FAILURE", "disk full (simulated)");
+        }
+        if (
+          armed &&
+          operations.some(
+            (op) =>
+              op.type === "put" &&
+              op.collection === collections.activities &&
+              (op.record as { id: string }).id.startsWith("auto-"),
+          )
+        ) {
+          armed = false;
+          failNextRunWrite = true;
+        }
+        return base.write(operations);
+      },
+    };
+    const { crm, ada, env } = await workspace({ storage: flaky });
+    await crm.automations.define({
+      id: "call-back",
+      name: "Call back",
+      trigger: { type: "activity.missed" },
+      steps: [{ kind: "createActivity", type: "call", title: "Call back {{ contact.firstName }}" }],
+    });
+    const demo = await crm.activities.create({
+      type: "demo",
+      ownerId: "anna",
+      contactId: ada.id,
+      startAt: "2026-05-15T12:00:00Z",
+    });
+    await crm.activities.markMissed(demo.id);
+    expect(await crm.automations.runDue()).toMatchObject({ interrupted: 1 });
+    env.advance(6 * 60_000);
+    expect(await crm.automations.runDue()).toMatchObject({ ended: 1 });
+    const calls = (await crm.activities.forContact(ada.id)).filter((a) => a.type === "call");
+    expect(calls.map((a) => a.title)).toEqual(["Call back Ada"]);
+  });
+
+  it("retries failures with backoff, ends in a dead letter with the reason, and can be retried", async () => {
+    const { crm, ada, env, email } = await workspace();
+    await crm.automations.define({
+      id: "news",
+      name: "News",
+      trigger: { type: "activity.done" },
+      steps: [{ kind: "sendEmail", template: { subject: "News", text: "Hello" } }],
+    });
+    const call = await crm.activities.create({
+      type: "call",
+      ownerId: "anna",
+      contactId: ada.id,
+      status: "done",
+    });
+    expect(call.status).toBe("done");
+    email.failNext(100);
+    const retried: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const report = await crm.automations.runDue({ email });
+      retried.push(report.retried);
+      env.advance(13 * hour);
+    }
+    const [run] = await crm.automations.runs({ automationId: "news" });
+    expect(run).toMatchObject({ status: "failed", reason: "rehearsed failure", attempts: 5 });
+    expect(run!.history.map((h) => h.outcome)).toEqual([
+      "retry",
+      "retry",
+      "retry",
+      "retry",
+      "retry",
+      "failed",
+    ]);
+    email.failNext(0);
+    await crm.automations.retry(run!.id);
+    await crm.automations.runDue({ email });
+    expect(email.sent.map((m) => m.subject)).toEqual(["News"]);
+    expect((await crm.automations.run(run!.id))!.status).toBe("done");
+    // A contact without an address fails at once: retrying would not help.
+    const noMail = await crm.contacts.create({ firstName: "Bob" });
+    await crm.activities.create({
+      type: "call",
+      ownerId: "anna",
+      contactId: noMail.id,
+      status: "done",
+    });
+    await crm.automations.runDue({ email });
+    expect((await crm.automations.runs({ contactId: noMail.id }))[0]).toMatchObject({
+      status: "failed",
+      reason: "the contact has no e-mail address",
+    });
+  });
+
+  it("runs each step once when two workers call runDue at the same time", async () => {
+    const { crm, ada, email } = await workspace();
+    await crm.automations.define({
+      id: "news",
+      name: "News",
+      trigger: { type: "activity.done" },
+      steps: [{ kind: "sendEmail", template: { subject: "News", text: "Hello" } }],
+    });
+    for (let i = 0; i < 5; i++)
+      await crm.activities.create({
+        type: "call",
+        ownerId: "anna",
+        contactId: ada.id,
+        status: "done",
+      });
+    const reports = await Promise.all([
+      crm.automations.runDue({ email }),
+      crm.automations.runDue({ email }),
+    ]);
+    expect(reports[0]!.runs + reports[1]!.runs).toBe(5);
+    expect(email.sent).toHaveLength(5);
+  });
+});
+
+describe("missed-appointment recovery", () => {
+  it("proposes three slots, reminds with fresh ones, then hands over; a rebooking stops it", async () => {
+    const { crm, ada, env, email } = await workspace();
+    await crm.automations.define(missedAppointmentRecovery());
+    const grace = await crm.contacts.create({
+      firstName: "Grace",
+      lastName: "Hopper",
+      email: "grace@example.com",
+      ownerId: "anna",
+    });
+    // Monday 18 May: two demos; Anna's Tuesday morning is already taken.
+    env.set("2026-05-18T07:00:00Z");
+    const adaDemo = await crm.activities.create({
+      type: "demo",
+      ownerId: "anna",
+      contactId: ada.id,
+      startAt: "2026-05-18T08:00:00Z",
+    });
+    const graceDemo = await crm.activities.create({
+      type: "demo",
+      ownerId: "anna",
+      contactId: grace.id,
+      startAt: "2026-05-18T10:00:00Z",
+    });
+    await crm.activities.create({
+      type: "visit",
+      ownerId: "anna",
+      startAt: "2026-05-19T07:00:00Z",
+      endAt: "2026-05-19T12:00:00Z",
+    });
+    env.set("2026-05-18T12:00:00Z");
+    await crm.activities.markMissed(adaDemo.id);
+    await crm.activities.markMissed(graceDemo.id);
+    await crm.automations.runDue({ email });
+
+    const first = email.sent.filter((m) => m.to === "ada@example.com");
+    expect(first).toHaveLength(1);
+    expect(first[0]!.subject).toBe("Shall we find another time, Ada?");
+    expect(first[0]!.replyTo).toBe("anna@crmkit.dev");
+    const [adaRun] = await crm.automations.runs({ contactId: ada.id });
+    const slots = adaRun!.vars.slots as { start: string; end: string; label: string }[];
+    expect(slots).toHaveLength(3);
+    const agenda = await crm.activities.agenda("anna", {
+      from: "2026-05-18T00:00:00Z",
+      to: "2026-06-01T00:00:00Z",
+    });
+    const days = new Set<string>();
+    for (const slot of slots) {
+      const start = Date.parse(slot.start);
+      expect(start).toBeGreaterThanOrEqual(env.now() + 24 * hour); // a day's notice
+      expect(Date.parse(slot.end) - start).toBe(60 * 60_000); // the demo's length
+      const local = new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Europe/Paris",
+        hour: "2-digit",
+        minute: "2-digit",
+        weekday: "short",
+      }).format(start);
+      expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri) (09|1[0-5]):[03]0$/); // working hours, a weekday
+      days.add(slot.start.slice(0, 10));
+      for (const entry of agenda.filter((e) => e.activity.status === "planned"))
+        expect(
+          start < Date.parse(entry.activity.endAt!) &&
+            Date.parse(slot.end) > Date.parse(entry.activity.startAt!),
+        ).toBe(false);
+      expect(first[0]!.text).toContain(slot.label);
+    }
+    expect(days.size).toBe(3); // one a day
+
+    // Grace rebooks the next day; Ada does not.
+    env.advance(day);
+    await crm.activities.create({
+      type: "demo",
+      ownerId: "anna",
+      contactId: grace.id,
+      startAt: "2026-05-22T08:00:00Z",
+    });
+    env.advance(2 * day + hour);
+    await crm.automations.runDue({ email });
+    expect(email.sent.map((m) => m.subject)).toEqual([
+      "Shall we find another time, Ada?",
+      "Shall we find another time, Grace?",
+      "New times for our appointment, Ada",
+    ]);
+    env.advance(3 * day + hour);
+    await crm.automations.runDue({ email });
+    const call = (await crm.activities.forContact(ada.id)).find((a) => a.type === "call");
+    expect(call).toMatchObject({
+      ownerId: "anna",
+      title: "Call Ada Lovelace: missed appointment not rebooked",
+    });
+    expect(await recoveryReport(crm.automations)).toEqual({
+      missed: 2,
+      rebooked: 1,
+      handedOver: 1,
+      running: 0,
+      failed: 0,
+      rebookedShare: 0.5,
+    });
+  });
+});

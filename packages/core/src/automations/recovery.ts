@@ -1,0 +1,131 @@
+// The missed-appointment recovery, as an ordinary automation: propose three slots, remind with
+// fresh ones, then hand it to a person; rebooking at any point stops it.
+import type { EmailTemplate } from "../email/template.js";
+import type { AutomationService } from "./service.js";
+import type { Assignee, AutomationInput } from "./types.js";
+
+/** Options of {@link missedAppointmentRecovery}. */
+export interface RecoveryOptions {
+  /** The automation's id. @defaultValue "missed-appointment-recovery" */
+  readonly id?: string;
+  /** The appointment types it covers. @defaultValue meeting, phone-meeting, video, demo, visit */
+  readonly activityTypes?: readonly string[];
+  /** The least notice of a proposed slot, in hours. @defaultValue 24 */
+  readonly noticeHours?: number;
+  /** Days before the reminder (with fresh slots). @defaultValue 3 */
+  readonly reminderAfterDays?: number;
+  /** Days after the reminder before a phone-call task is created. @defaultValue 3 */
+  readonly callAfterDays?: number;
+  /** Who gets the phone-call task. @defaultValue the appointment's owner */
+  readonly callAssignee?: Assignee;
+  /** The first e-mail. Variables: contact, owner, activity, slots. */
+  readonly proposal?: EmailTemplate;
+  /** The reminder. */
+  readonly reminder?: EmailTemplate;
+}
+
+const defaultProposal: EmailTemplate = {
+  subject: "Shall we find another time, {{ contact.firstName }}?",
+  text: `Hello {{ contact.firstName }},
+
+We missed each other for our appointment. Would one of these times suit you?
+
+{{ slots }}
+
+Just reply with the one you prefer.
+
+{{ owner.name }}`,
+};
+
+const defaultReminder: EmailTemplate = {
+  subject: "New times for our appointment, {{ contact.firstName }}",
+  text: `Hello {{ contact.firstName }},
+
+In case the earlier times did not suit you, here are new ones:
+
+{{ slots }}
+
+{{ owner.name }}`,
+};
+
+/**
+ * The missed-appointment recovery as an automation definition (pass it to
+ * `crm.automations.define`): when an appointment is marked missed, e-mail the prospect three slots
+ * from the owner's free time (next working days, inside working hours, one a day, none overlapping
+ * the agenda, at least `noticeHours` ahead); after `reminderAfterDays` without a rebooking, a
+ * reminder with fresh slots; after `callAfterDays` more, a phone-call task for the owner (or the
+ * given assignee). A new appointment booked for the contact at any point stops it.
+ *
+ * @example
+ * ```ts
+ * await crm.automations.define(missedAppointmentRecovery({ reminderAfterDays: 2 }));
+ * ```
+ */
+export function missedAppointmentRecovery(options: RecoveryOptions = {}): AutomationInput {
+  const notice = options.noticeHours ?? 24;
+  return {
+    id: options.id ?? "missed-appointment-recovery",
+    name: "Missed-appointment recovery",
+    trigger: {
+      type: "activity.missed",
+      activityTypes: options.activityTypes ?? [
+        "meeting",
+        "phone-meeting",
+        "video",
+        "demo",
+        "visit",
+      ],
+    },
+    stopWhen: { rebooked: true },
+    steps: [
+      { kind: "proposeSlots", count: 3, noticeHours: notice },
+      { kind: "sendEmail", template: options.proposal ?? defaultProposal },
+      { kind: "wait", duration: { amount: options.reminderAfterDays ?? 3, unit: "days" } },
+      { kind: "proposeSlots", count: 3, noticeHours: notice },
+      { kind: "sendEmail", template: options.reminder ?? defaultReminder },
+      { kind: "wait", duration: { amount: options.callAfterDays ?? 3, unit: "days" } },
+      {
+        kind: "createActivity",
+        type: "call",
+        title:
+          "Call {{ contact.firstName }} {{ contact.lastName }}: missed appointment not rebooked",
+        assignee: options.callAssignee ?? "owner",
+        dueIn: { amount: 1, unit: "days" },
+      },
+    ],
+  };
+}
+
+/** How the recovery did. */
+export interface RecoveryReport {
+  /** Missed appointments it took up. */
+  readonly missed: number;
+  /** Rebooked while it ran (stopped by the rebooking). */
+  readonly rebooked: number;
+  /** Handed to a person (the call task created) without a rebooking. */
+  readonly handedOver: number;
+  /** Still under way. */
+  readonly running: number;
+  /** Failed (see the runs' reasons). */
+  readonly failed: number;
+  /** `rebooked / missed`, 0 when none. */
+  readonly rebookedShare: number;
+}
+
+/** Reports the recovery's runs: the share of missed appointments rebooked automatically. */
+export async function recoveryReport(
+  automations: Pick<AutomationService, "runs">,
+  automationId = "missed-appointment-recovery",
+): Promise<RecoveryReport> {
+  const runs = await automations.runs({ automationId });
+  const count = (test: (run: (typeof runs)[number]) => boolean) => runs.filter(test).length;
+  const rebooked = count((run) => run.status === "stopped" && run.reason === "stopWhen");
+  return {
+    missed: runs.length,
+    rebooked,
+    handedOver: count((run) => run.status === "done"),
+    running: count((run) => run.status === "active" || run.status === "waiting"),
+    failed: count((run) => run.status === "failed"),
+    rebookedShare: runs.length === 0 ? 0 : rebooked / runs.length,
+  };
+}

@@ -1,0 +1,333 @@
+// What each step does. Every effect is keyed by `<run id>:<pc>`, so running a step again after a
+// crash (its effect done, its bookkeeping not) has the effect of running it once: records get ids
+// derived from the key and are written only if absent; e-mails carry the key as idempotency key.
+import type { ActivityService } from "../activities/service.js";
+import type { Activity } from "../activities/types.js";
+import type { AssignmentService } from "../assignment/service.js";
+import type { EmailSender } from "../email/port.js";
+import { renderTemplate } from "../email/template.js";
+import { outboxEntry } from "../email-lists/outbox.js";
+import { type Environment, toIsoInstant } from "../environment.js";
+import { CrmkitError } from "../errors.js";
+import type { EventBus } from "../events/event-bus.js";
+import type { DealService } from "../pipelines/deal-service.js";
+import type { Deal } from "../pipelines/types.js";
+import type { PartyRepository } from "../records/party-repository.js";
+import { collections } from "../records/schema.js";
+import type { Contact, User } from "../records/types.js";
+import type { StorageAdapter } from "../storage/types.js";
+import type { Instruction } from "./program.js";
+import type { Assignee, AutomationDuration, AutomationEvents, AutomationRun } from "./types.js";
+
+/** What steps work with. @internal */
+export interface StepDeps {
+  readonly storage: StorageAdapter;
+  readonly environment: Environment;
+  readonly events: Pick<EventBus<AutomationEvents>, "emit">;
+  readonly contacts: PartyRepository<Contact, never, never>;
+  readonly deals: DealService;
+  readonly activities: ActivityService;
+  readonly assignment: Pick<AssignmentService, "poolMembers">;
+}
+
+/** A step's outcome. @internal */
+export type StepOutcome =
+  | { readonly kind: "next"; readonly detail?: string; readonly vars?: Record<string, unknown> }
+  | { readonly kind: "wait"; readonly until: number; readonly vars?: Record<string, unknown> }
+  | { readonly kind: "stop"; readonly detail: string }
+  | {
+      readonly kind: "fail";
+      readonly retryable: boolean;
+      readonly message: string;
+      readonly retryAfterMs?: number;
+    };
+
+/** The records a run is about, read once per step. @internal */
+export interface Subject {
+  readonly contact: Contact | null;
+  readonly deal: Deal | null;
+  readonly activity: Activity | null;
+  readonly owner: User | null;
+}
+
+const units = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
+
+/** A duration in ms. @internal */
+export const durationMs = (duration: AutomationDuration) => duration.amount * units[duration.unit];
+
+/** A storage-safe id derived from a step's key (FNV-1a, 2 × 32 bits). @internal */
+export function keyedId(prefix: string, key: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return `${prefix}-${a.toString(36)}${b.toString(36)}-${key.length.toString(36)}`;
+}
+
+/** The variables templates see. @internal */
+export function templateVariables(run: AutomationRun, subject: Subject): Record<string, unknown> {
+  const slots = (run.vars.slots as { label: string }[] | undefined)?.map((slot) => slot.label);
+  return {
+    contact: subject.contact ?? {},
+    deal: subject.deal ?? {},
+    activity: subject.activity ?? {},
+    owner: subject.owner ?? {},
+    slots: slots ?? [],
+    vars: run.vars,
+  };
+}
+
+async function resolveAssignee(
+  deps: StepDeps,
+  assignee: Assignee,
+  subject: Subject,
+): Promise<string | undefined> {
+  if (assignee === "owner") return subject.owner?.id;
+  if ("userId" in assignee) return assignee.userId;
+  // The pool member with the fewest planned activities in the coming week, then by id.
+  const members = await deps.assignment.poolMembers(assignee.poolId);
+  const users = (await deps.storage.getMany(collections.users, members)) as (User | null)[];
+  const now = deps.environment.now();
+  let best: { id: string; load: number } | undefined;
+  for (const user of users) {
+    if (user === null || !user.active) continue;
+    const load = (
+      await deps.activities.agenda(user.id, { from: now, to: now + 7 * units.days })
+    ).filter((entry) => entry.activity.status === "planned").length;
+    if (best === undefined || load < best.load) best = { id: user.id, load };
+  }
+  return best?.id;
+}
+
+/** Runs one step. @internal */
+export async function runStep(
+  deps: StepDeps,
+  instruction: Extract<Instruction, { op: "step" }>,
+  run: AutomationRun,
+  subject: Subject,
+  email: EmailSender | undefined,
+): Promise<StepOutcome> {
+  const step = instruction.step;
+  const key = `${run.id}:${run.pc}`;
+  const now = deps.environment.now();
+  const at = toIsoInstant(now);
+  const contact = subject.contact;
+  const needContact = (): StepOutcome => ({
+    kind: "fail",
+    retryable: false,
+    message: "the run has no contact",
+  });
+  switch (step.kind) {
+    case "wait": {
+      const started = run.vars[`since:${run.pc}`] as number | undefined;
+      if (started === undefined)
+        return {
+          kind: "wait",
+          until: now + durationMs(step.duration),
+          vars: { [`since:${run.pc}`]: now },
+        };
+      return now >= started + durationMs(step.duration)
+        ? { kind: "next" }
+        : { kind: "wait", until: started + durationMs(step.duration) };
+    }
+    case "createActivity": {
+      const ownerId = (await resolveAssignee(deps, step.assignee ?? "owner", subject)) ?? undefined;
+      const id = keyedId("auto", key);
+      const title = renderTemplate(
+        { subject: step.title, text: "-" },
+        templateVariables(run, subject),
+      ).subject;
+      try {
+        await deps.activities.create({
+          id,
+          type: step.type,
+          title,
+          ...(ownerId === undefined ? {} : { ownerId }),
+          ...(contact === null ? {} : { contactId: contact.id }),
+          ...(subject.deal === null ? {} : { dealId: subject.deal.id }),
+          dueAt: toIsoInstant(now + durationMs(step.dueIn ?? { amount: 1, unit: "days" })),
+        });
+      } catch (error) {
+        // Written by an earlier attempt whose bookkeeping did not happen: done already.
+        if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
+      }
+      return { kind: "next", detail: `activity ${id}` };
+    }
+    case "sendEmail": {
+      if (contact === null) return needContact();
+      if (typeof contact.email !== "string")
+        return { kind: "fail", retryable: false, message: "the contact has no e-mail address" };
+      if (email === undefined)
+        return { kind: "fail", retryable: true, message: "no EmailSender was given to runDue" };
+      const rendered = renderTemplate(step.template, templateVariables(run, subject));
+      if ((step.strict ?? true) && rendered.missing.length > 0)
+        return {
+          kind: "fail",
+          retryable: false,
+          message: `the template has no value for ${rendered.missing.join(", ")}`,
+        };
+      const name = [contact.firstName, contact.lastName].filter(Boolean).join(" ");
+      const result = await email.send({
+        to: contact.email,
+        ...(name === "" ? {} : { toName: name }),
+        ...(typeof subject.owner?.email === "string" ? { replyTo: subject.owner.email } : {}),
+        subject: rendered.subject,
+        text: rendered.text,
+        ...(rendered.html === undefined ? {} : { html: rendered.html }),
+        idempotencyKey: key,
+        tags: { automation: run.automationId, run: run.id },
+      });
+      if (result.ok) return { kind: "next", detail: `sent ${result.messageId ?? ""}`.trim() };
+      return {
+        kind: "fail",
+        retryable: result.retryable,
+        message: result.message,
+        ...(result.retryAfterMs === undefined ? {} : { retryAfterMs: result.retryAfterMs }),
+      };
+    }
+    case "assign": {
+      if (contact === null) return needContact();
+      const userId = await resolveAssignee(deps, step.to, subject);
+      if (userId === undefined)
+        return { kind: "fail", retryable: true, message: "no active member in the pool" };
+      if (contact.ownerId !== userId)
+        await deps.contacts.update(contact.id, { ownerId: userId } as never);
+      if (subject.deal !== null && subject.deal.ownerId !== userId)
+        await deps.deals.assign(subject.deal.id, { kind: "user", userId });
+      return { kind: "next", detail: `owner ${userId}` };
+    }
+    case "setStatus": {
+      if (contact === null) return needContact();
+      if (contact.status !== step.status)
+        await deps.contacts.update(contact.id, { status: step.status } as never);
+      return { kind: "next" };
+    }
+    case "addTags":
+    case "removeTags": {
+      if (contact === null) return needContact();
+      const current = new Set(contact.tags ?? []);
+      for (const tag of step.tags) {
+        if (step.kind === "addTags") current.add(tag);
+        else current.delete(tag);
+      }
+      const tags = [...current].sort();
+      if (tags.join("\u0000") !== [...(contact.tags ?? [])].sort().join("\u0000"))
+        await deps.contacts.update(contact.id, { tags } as never);
+      return { kind: "next" };
+    }
+    case "subscribe":
+    case "unsubscribe": {
+      if (contact === null) return needContact();
+      if (typeof contact.email !== "string")
+        return { kind: "fail", retryable: false, message: "the contact has no e-mail address" };
+      const status = step.kind === "subscribe" ? "subscribed" : "unsubscribed";
+      const request = {
+        listId: step.listId,
+        email: contact.email,
+        status,
+        ...(typeof contact.firstName === "string" ? { firstName: contact.firstName } : {}),
+        ...(typeof contact.lastName === "string" ? { lastName: contact.lastName } : {}),
+      } as const;
+      const entry = {
+        ...outboxEntry(deps.environment, request, { contactId: contact.id }, at, `${at}|${key}`),
+        id: keyedId("auto", key),
+      };
+      try {
+        await deps.storage.write([
+          {
+            type: "put",
+            collection: collections.outbox,
+            record: entry as never,
+            expectedRevision: 0,
+          },
+        ]);
+      } catch (error) {
+        if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
+      }
+      return { kind: "next", detail: `outbox ${entry.id}` };
+    }
+    case "notify": {
+      const userId = await resolveAssignee(deps, step.to ?? "owner", subject);
+      if (userId === undefined) return { kind: "next", detail: "nobody to notify" };
+      const message = renderTemplate(
+        { subject: step.message, text: "-" },
+        templateVariables(run, subject),
+      ).subject;
+      deps.events.emit("automation.notified", { userId, message, runId: run.id, at });
+      return { kind: "next", detail: `notified ${userId}` };
+    }
+    case "proposeSlots":
+      return proposeSlots(deps, step, subject);
+    case "waitUntil":
+      throw new Error("waitUntil is run by the engine");
+  }
+}
+
+async function proposeSlots(
+  deps: StepDeps,
+  step: Extract<Extract<Instruction, { op: "step" }>["step"], { kind: "proposeSlots" }>,
+  subject: Subject,
+): Promise<StepOutcome> {
+  const owner = subject.owner;
+  if (owner === null) return { kind: "fail", retryable: false, message: "the run has no owner" };
+  const activity = subject.activity;
+  const length =
+    step.durationMinutes ??
+    (activity?.startAt !== undefined && activity.endAt !== undefined
+      ? Math.round((Date.parse(activity.endAt) - Date.parse(activity.startAt)) / 60_000)
+      : 30);
+  const from = deps.environment.now() + (step.noticeHours ?? 24) * units.hours;
+  const candidates = await deps.activities.freeSlots({
+    userIds: [owner.id],
+    durationMinutes: length,
+    stepMinutes: 30,
+    from,
+    to: from + (step.withinDays ?? 10) * units.days,
+    limit: 2_000,
+  });
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone: owner.timezone, dateStyle: "short" });
+  const label = new Intl.DateTimeFormat("en-GB", {
+    timeZone: owner.timezone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  });
+  const chosen: { start: string; end: string; label: string }[] = [];
+  const days = new Set<string>();
+  for (const slot of candidates) {
+    if (chosen.length >= (step.count ?? 3)) break;
+    const date = day.format(new Date(slot.start));
+    if ((step.onePerDay ?? true) && days.has(date)) continue;
+    if (chosen.some((c) => c.start < slot.end && slot.start < c.end)) continue;
+    days.add(date);
+    chosen.push({ start: slot.start, end: slot.end, label: label.format(new Date(slot.start)) });
+  }
+  if (chosen.length === 0)
+    return { kind: "fail", retryable: true, message: "no free slot in the owner's agenda" };
+  return {
+    kind: "next",
+    detail: chosen.map((c) => c.start).join(" "),
+    vars: { slots: chosen },
+  };
+}
+
+/** Reads what a run is about. @internal */
+export async function loadSubject(deps: StepDeps, run: AutomationRun): Promise<Subject> {
+  const [contact, deal, activity] = (await Promise.all([
+    run.contactId === undefined ? null : deps.storage.get(collections.contacts, run.contactId),
+    run.dealId === undefined ? null : deps.storage.get(collections.deals, run.dealId),
+    run.activityId === undefined ? null : deps.storage.get(collections.activities, run.activityId),
+  ])) as [Contact | null, Deal | null, Activity | null];
+  const ownerId = activity?.ownerId ?? deal?.ownerId ?? contact?.ownerId;
+  const owner =
+    ownerId === undefined
+      ? null
+      : ((await deps.storage.get(collections.users, ownerId)) as User | null);
+  return { contact, deal, activity, owner };
+}
