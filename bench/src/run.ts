@@ -3,6 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { activityBenchmarks } from "./activities.bench.js";
+import { automationBenchmarks } from "./automations.bench.js";
 import { chromiumVersion, runInChromium } from "./chromium.js";
 import type { BenchResult } from "./harness.js";
 import { memoryBenchmarks } from "./memory.bench.js";
@@ -36,6 +37,7 @@ if (!only || only === "segments") {
 if (!only || only === "pipelines") results.push(...(await pipelineBenchmarks()));
 if (!only || only === "scoring") results.push(...(await scoringBenchmarks()));
 if (!only || only === "activities") results.push(...(await activityBenchmarks()));
+if (!only || only === "automations") results.push(...(await automationBenchmarks()));
 
 const machine = {
   cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,

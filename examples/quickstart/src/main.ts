@@ -8,10 +8,13 @@ import {
   CrmkitError,
   createCollector,
   createCrm,
+  createMemoryEmailSender,
   createTestEnvironment,
   crmStorageSchema,
   defineStorageSchema,
+  missedAppointmentRecovery,
   q,
+  recoveryReport,
   type StoredRecord,
   signIdentity,
 } from "@crmkit/core";
@@ -552,6 +555,25 @@ const weekReps = [
   ["sam", "America/New_York"],
 ] as const;
 const kinds = ["demo", "video", "phone-meeting", "meeting"] as const;
+const prospects = [];
+for (const [firstName, lastName] of [
+  ["Inès", "Garnier"],
+  ["Tom", "Becker"],
+  ["Sara", "Lind"],
+  ["Yann", "Le Goff"],
+  ["Mia", "Costa"],
+  ["Olek", "Nowak"],
+] as const)
+  prospects.push(
+    await crm.contacts.create({
+      firstName,
+      lastName,
+      email: `${firstName
+        .normalize("NFD")
+        .replace(/[^a-z]/gi, "")
+        .toLowerCase()}@prospect.example`,
+    }),
+  );
 let booked = 0;
 for (const [repId] of weekReps) {
   // Two appointments a day, each in the first free hour (30 minutes of buffer around bookings).
@@ -567,10 +589,12 @@ for (const [repId] of weekReps) {
         to: dayStart + 86_400_000,
         limit: 1,
       });
+      const prospect = prospects[booked % prospects.length]!;
       await crm.activities.create({
         type: kinds[(day + n + booked) % kinds.length]!,
-        title: `Appointment ${++booked}`,
+        title: `Appointment ${++booked} with ${prospect.firstName}`,
         ownerId: repId,
+        contactId: prospect.id,
         startAt: slot!.start,
         endAt: slot!.end,
       });
@@ -596,23 +620,56 @@ try {
   if (!CrmkitError.is(error, "SLOT_TAKEN")) throw error;
   console.log(`double booking refused: ${error.code} — ${error.message}`);
 }
-const [samsFirst] = await crm.activities.agenda("sam", { day: "2026-11-30" });
-crm.events.on("activity.missed", ({ activity }) =>
-  console.log(`event activity.missed: "${activity.title}" of ${activity.ownerId}`),
-);
-await crm.activities.markMissed(samsFirst!.activity.id, { outcome: "No show" });
-// Three slots to propose for rebooking: Sam's free hours from the next day, none overlapping.
-const candidates = await crm.activities.freeSlots({
-  userIds: ["sam"],
+
+heading("Automations: missed appointments recovered over simulated days");
+await crm.automations.define(missedAppointmentRecovery({ reminderAfterDays: 3, callAfterDays: 3 }));
+const outbox = createMemoryEmailSender();
+env.set("2026-11-30T17:30:00Z"); // Monday evening: three prospects did not show up
+const missed = [];
+for (const [repId] of weekReps) {
+  const [first] = await crm.activities.agenda(repId, { day: "2026-11-30" });
+  missed.push(await crm.activities.markMissed(first!.activity.id, { outcome: "No show" }));
+}
+console.log(`missed: ${missed.map((a) => `"${a.title}" (${a.ownerId})`).join(", ")}`);
+await crm.automations.runDue({ email: outbox });
+const daysLater = async (days: number, what: string) => {
+  env.advance(days * 86_400_000);
+  const report = await crm.automations.runDue({ email: outbox });
+  console.log(`+${days} day(s), ${what}: ${report.steps} step(s) run`);
+};
+// One prospect books again on Tuesday, from the proposal.
+env.advance(86_400_000);
+const rebooker = missed[0]!;
+const [newSlot] = await crm.activities.freeSlots({
+  userIds: [rebooker.ownerId!],
   durationMinutes: 60,
-  bufferMinutes: 15,
-  from: Date.parse(samsFirst!.activity.startAt!) + 86_400_000,
-  to: Date.parse(samsFirst!.activity.startAt!) + 8 * 86_400_000,
+  from: env.now() + 86_400_000,
+  to: env.now() + 8 * 86_400_000,
+  limit: 1,
 });
-const proposed: typeof candidates = [];
-for (const slot of candidates)
-  if (proposed.length < 3 && proposed.every((p) => p.end <= slot.start || p.start >= slot.end))
-    proposed.push(slot);
+await crm.activities.create({
+  type: "demo",
+  title: "Rebooked demo",
+  ownerId: rebooker.ownerId!,
+  contactId: rebooker.contactId!,
+  startAt: newSlot!.start,
+  endAt: newSlot!.end,
+});
+await daysLater(2, "reminders due");
+await daysLater(3, "phone calls due");
+for (const message of outbox.sent)
+  console.log(
+    `  sent to ${message.to}: "${message.subject}"${message.text.includes("\n") ? ` — ${message.text.split("\n").filter((line) => /\d{2}:\d{2}/.test(line)).length} slots` : ""}`,
+  );
+for (const activity of missed) {
+  const calls = (await crm.activities.forContact(activity.contactId!)).filter(
+    (a) => a.type === "call" && a.status === "planned",
+  );
+  for (const call of calls) console.log(`  task for ${call.ownerId}: ${call.title}`);
+}
+console.log("the first of them, as sent:");
+for (const line of outbox.sent[0]!.text.split("\n")) console.log(`  | ${line}`);
+const recovery = await recoveryReport(crm.automations);
 console.log(
-  `three slots to propose (Sam's time, New York): ${proposed.map((p) => local(p.start, "America/New_York")).join(", ")}`,
+  `recovery: ${recovery.missed} missed, ${recovery.rebooked} rebooked automatically (${Math.round(recovery.rebookedShare * 100)} %), ${recovery.handedOver} handed to a rep`,
 );

@@ -18,7 +18,7 @@ export interface RecoveryOptions {
   readonly callAfterDays?: number;
   /** Who gets the phone-call task. @defaultValue the appointment's owner */
   readonly callAssignee?: Assignee;
-  /** The first e-mail. Variables: contact, owner, activity, slots. */
+  /** The first e-mail. Variables: contact, owner, activity, slots (a list), slotLines (one a line). */
   readonly proposal?: EmailTemplate;
   /** The reminder. */
   readonly reminder?: EmailTemplate;
@@ -30,7 +30,7 @@ const defaultProposal: EmailTemplate = {
 
 We missed each other for our appointment. Would one of these times suit you?
 
-{{ slots }}
+{{ slotLines }}
 
 Just reply with the one you prefer.
 
@@ -43,7 +43,7 @@ const defaultReminder: EmailTemplate = {
 
 In case the earlier times did not suit you, here are new ones:
 
-{{ slots }}
+{{ slotLines }}
 
 {{ owner.name }}`,
 };

@@ -76,6 +76,8 @@ export function templateVariables(run: AutomationRun, subject: Subject): Record<
     activity: subject.activity ?? {},
     owner: subject.owner ?? {},
     slots: slots ?? [],
+    // One slot a line, for plain-text bodies.
+    slotLines: (slots ?? []).map((label) => `- ${label}`).join("\n"),
     vars: run.vars,
   };
 }

@@ -144,7 +144,7 @@ export interface CreateActivityStep {
 export interface SendEmailStep {
   /** `sendEmail`. */
   readonly kind: "sendEmail";
-  /** The template; variables: `contact`, `owner`, `deal`, `activity`, `slots`, `vars`. */
+  /** The template; variables: `contact`, `owner`, `deal`, `activity`, `slots`, `slotLines`, `vars`. */
   readonly template: EmailTemplate;
   /** Refuse to send (fail the step) when a placeholder has no value. @defaultValue true */
   readonly strict?: boolean;
