@@ -2,7 +2,8 @@ import { ActionTypeService, defaultActionTypeWrites } from "./activities/action-
 import { ActivityService } from "./activities/service.js";
 import type { ActivityEvents } from "./activities/types.js";
 import { AssignmentService } from "./assignment/service.js";
-import { AutomationService, type TagsChangedEvent } from "./automations/service.js";
+import { AutomationService } from "./automations/service.js";
+import type { TagsChangedEvent } from "./automations/triggers.js";
 import type { AutomationEvents } from "./automations/types.js";
 import { OutboxService } from "./email-lists/outbox.js";
 import { createEnvironment, type Environment, toIsoInstant } from "./environment.js";

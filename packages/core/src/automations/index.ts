@@ -4,10 +4,6 @@ export {
   type RecoveryReport,
   recoveryReport,
 } from "./recovery.js";
-export {
-  AutomationService,
-  type RunDueOptions,
-  type RunSubject,
-  type TagsChangedEvent,
-} from "./service.js";
+export { AutomationService, type RunDueOptions } from "./service.js";
+export type { RunSubject, TagsChangedEvent } from "./triggers.js";
 export type * from "./types.js";

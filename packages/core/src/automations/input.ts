@@ -1,6 +1,9 @@
 // Validation of automations: triggers, conditions and steps (branches nest).
 import { z } from "zod";
+import { validationError } from "../errors.js";
+import { collections } from "../records/schema.js";
 import { segmentQuerySchema } from "../segments/query.js";
+import type { StorageAdapter } from "../storage/types.js";
 import type { AutomationInput, Step } from "./types.js";
 
 const id = z.string().min(1).max(128);
@@ -99,3 +102,67 @@ export const automationInputSchema = z.strictObject({
   steps: z.array(step).min(1).max(100),
   stopWhen: condition.optional(),
 }) as unknown as z.ZodType<AutomationInput>;
+
+/** Checks what an automation names (action types, statuses, tags, segments). @internal */
+export async function checkReferences(
+  storage: StorageAdapter,
+  input: AutomationInput,
+): Promise<void> {
+  const issues: { path: (string | number)[]; message: string; code: string }[] = [];
+  const trigger = input.trigger;
+  if (
+    (trigger.type === "segment.entered" || trigger.type === "segment.left") &&
+    (await storage.get(collections.segments, trigger.segmentId)) === null
+  )
+    issues.push({
+      path: ["trigger", "segmentId"],
+      message: `unknown segment "${trigger.segmentId}"`,
+      code: "unknown_ref",
+    });
+  if (
+    (trigger.type === "tag.added" || trigger.type === "tag.removed") &&
+    (await storage.get(collections.tags, trigger.tagId)) === null
+  )
+    issues.push({
+      path: ["trigger", "tagId"],
+      message: `unknown tag "${trigger.tagId}"`,
+      code: "unknown_ref",
+    });
+  const walk = async (steps: AutomationInput["steps"], path: (string | number)[]) => {
+    for (const [index, step] of steps.entries()) {
+      const at = [...path, index];
+      if (
+        step.kind === "createActivity" &&
+        (await storage.get(collections.actionTypes, step.type)) === null
+      )
+        issues.push({
+          path: [...at, "type"],
+          message: `unknown action type "${step.type}"`,
+          code: "unknown_ref",
+        });
+      if (
+        step.kind === "setStatus" &&
+        (await storage.get(collections.statuses, step.status)) === null
+      )
+        issues.push({
+          path: [...at, "status"],
+          message: `unknown status "${step.status}"`,
+          code: "unknown_ref",
+        });
+      if (step.kind === "addTags" || step.kind === "removeTags")
+        for (const [i, tag] of step.tags.entries())
+          if ((await storage.get(collections.tags, tag)) === null)
+            issues.push({
+              path: [...at, "tags", i],
+              message: `unknown tag "${tag}"`,
+              code: "unknown_ref",
+            });
+      if (step.kind === "branch") {
+        await walk(step.steps, [...at, "steps"]);
+        if (step.otherwise !== undefined) await walk(step.otherwise, [...at, "otherwise"]);
+      }
+    }
+  };
+  await walk(input.steps, ["steps"]);
+  if (issues.length > 0) throw validationError("automation", issues);
+}
