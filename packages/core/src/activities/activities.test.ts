@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CrmkitError } from "../errors.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
+import { rejection } from "../testing/rejection.js";
 import type { ActivityEvents } from "./types.js";
 
 // The fixture's clock: Friday 2026-05-15 10:00 UTC (12:00 in Paris).
@@ -32,15 +32,6 @@ async function workspace() {
     crm.events.on(type, (event) => events.push([type, event]));
   return { ...fixture, events };
 }
-
-const rejection = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as CrmkitError;
-  }
-  throw new Error("expected a rejection");
-};
 
 describe("action types", () => {
   it("start with the eight defaults, and take the workspace's own", async () => {

@@ -6,6 +6,7 @@ import { collections } from "../records/schema.js";
 import type { StorageAdapter, WriteOperation } from "../storage/types.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import { addNewBusinessPipeline } from "../testing/pipeline-fixture.js";
+import { rejection } from "../testing/rejection.js";
 import { missedAppointmentRecovery, recoveryReport } from "./recovery.js";
 
 const hour = 3_600_000;
@@ -34,15 +35,6 @@ async function workspace(options: { storage?: StorageAdapter } = {}) {
   });
   return { ...fixture, ada, email: createMemoryEmailSender() };
 }
-
-const rejection = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as CrmkitError;
-  }
-  throw new Error("expected a rejection");
-};
 
 describe("defining automations", () => {
   it("names the bad field, in nested branches too", async () => {
