@@ -1,4 +1,5 @@
 import { ActionTypeService, defaultActionTypeWrites } from "./activities/action-types.js";
+import { RecurrenceService } from "./activities/recurrences.js";
 import { ActivityService } from "./activities/service.js";
 import type { ActivityEvents } from "./activities/types.js";
 import { AssignmentService } from "./assignment/service.js";
@@ -117,6 +118,8 @@ export interface Crm {
   readonly actionTypes: ActionTypeService;
   /** Automations and their durable runs. */
   readonly automations: AutomationService;
+  /** Recurring actions, for one record or a segment's members. */
+  readonly recurrences: RecurrenceService;
   /** Assignment rules, pools and the decision audit. */
   readonly assignment: AssignmentService;
   /** The durable outbox of e-mail list calls. */
@@ -257,6 +260,13 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     assignment,
     segments,
   });
+  const recurrences = new RecurrenceService({
+    storage,
+    environment,
+    activities,
+    segments,
+    bus: events,
+  });
   return {
     contacts,
     accounts: new PartyRepository<Account, AccountInput, AccountPatch>(deps, {
@@ -278,6 +288,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     activities,
     actionTypes,
     automations,
+    recurrences,
     assignment,
     outbox: new OutboxService({ storage, environment }),
     scoring,

@@ -1,4 +1,11 @@
 export { ActionTypeService, defaultActionTypes } from "./action-types.js";
+export {
+  type ActivityTemplate,
+  type Recurrence,
+  type RecurrenceEvery,
+  type RecurrenceInput,
+  RecurrenceService,
+} from "./recurrences.js";
 export { ActivityService } from "./service.js";
 export type {
   ActionCategory,

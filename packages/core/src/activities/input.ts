@@ -29,6 +29,8 @@ export const activityInput = z.strictObject({
   doneAt: instant.optional(),
   outcome: z.string().max(10_000).optional(),
   allowOverlap: z.boolean().optional(),
+  recurrenceId: id.optional(),
+  occurrence: z.number().int().min(0).optional(),
 });
 /** @internal */
 export const activityPatch = z.strictObject({

@@ -76,6 +76,10 @@ export interface Activity {
   readonly cancelledAt?: string;
   /** The outcome note. */
   readonly outcome?: string;
+  /** The recurrence it is an occurrence of. */
+  readonly recurrenceId?: string;
+  /** Its number in the recurrence (0 for the first). */
+  readonly occurrence?: number;
   /** Agenda index keys (`<user>|<UTC day>`): kept by crmkit. @internal */
   readonly agenda?: readonly string[];
   /** When it was created. */
@@ -119,6 +123,10 @@ export interface ActivityInput {
    * @defaultValue false
    */
   readonly allowOverlap?: boolean;
+  /** The recurrence it is an occurrence of (set by recurrences). */
+  readonly recurrenceId?: string;
+  /** Its number in the recurrence. */
+  readonly occurrence?: number;
 }
 
 /** A change of a planned activity: its time, people or notes. */

@@ -36,6 +36,8 @@ export const collections = {
   activities: "activities",
   /** Action types: the names, colours and default durations of activities. */
   actionTypes: "action_types",
+  /** Recurring actions: templates repeated for a record or a segment's members. */
+  recurrences: "recurrences",
   /** Automations: triggers, conditions and steps. */
   automations: "automations",
   /** Runs of automations, one per trigger and subject, durable. */
@@ -157,11 +159,14 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
         { name: "dealId", path: "dealId" },
         { name: "contactId", path: "contactId" },
         { name: "ownerId", path: "ownerId" },
+        { name: "accountId", path: "accountId" },
+        { name: "recurrenceId", path: "recurrenceId" },
         // `<user>|<UTC day>` for each rep and day a timed activity spans (due day for tasks).
         { name: "agenda", path: "agenda", multiEntry: true },
       ],
     },
     { name: collections.actionTypes },
+    { name: collections.recurrences },
     { name: collections.automations },
     {
       name: collections.automationRuns,

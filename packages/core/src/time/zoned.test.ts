@@ -10,11 +10,14 @@ import {
 } from "./zoned.js";
 
 const at = (iso: string) => Date.parse(iso);
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Intl's own reading of a wall clock, field by field: what the offset cache must agree with. */
+const intlFormats = new Map<string, Intl.DateTimeFormat>();
 function intlParts(epochMs: number, timezone: string): Record<string, number> {
-  return Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
+  let format = intlFormats.get(timezone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-US", {
       timeZone: timezone,
       hourCycle: "h23",
       year: "numeric",
@@ -23,12 +26,13 @@ function intlParts(epochMs: number, timezone: string): Record<string, number> {
       hour: "numeric",
       minute: "numeric",
       second: "numeric",
-    })
-      .formatToParts(epochMs)
-      .map((part) => [part.type, Number(part.value)]),
+    });
+    intlFormats.set(timezone, format);
+  }
+  return Object.fromEntries(
+    format.formatToParts(epochMs).map((part) => [part.type, Number(part.value)]),
   );
 }
-const iso = (ms: number) => new Date(ms).toISOString();
 
 describe("zoned time", () => {
   it("reads the same wall clock as Intl, quarter-hour offsets and odd transitions included", () => {

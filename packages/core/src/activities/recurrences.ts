@@ -1,0 +1,414 @@
+// Recurring actions: a template repeated every N days, weeks or months — for one contact or
+// account (until a date, or a number of times), or for every member of a segment ("a visit to
+// every Gold customer every 4 months"), each occurrence booked in the owner's first free slot.
+import { z } from "zod";
+import { type Environment, toIsoInstant } from "../environment.js";
+import { CrmkitError, validationError } from "../errors.js";
+import type { EventBus } from "../events/event-bus.js";
+import { readAll } from "../records/read-all.js";
+import { collections } from "../records/schema.js";
+import type { User } from "../records/types.js";
+import type { SegmentEvents, SegmentService } from "../segments/service.js";
+import type { StorageAdapter, StoredRecord } from "../storage/types.js";
+import { addToWallClock, fromWallClock, toWallClock } from "../time/zoned.js";
+import { parseInput } from "../validation.js";
+import type { ActivityService } from "./service.js";
+import type { Activity, ActivityEvents } from "./types.js";
+
+/** How often. */
+export interface RecurrenceEvery {
+  /** How many units between occurrences. */
+  readonly amount: number;
+  /** Days, weeks or months (a month from the 31st lands on the month's last day). */
+  readonly unit: "days" | "weeks" | "months";
+}
+
+/** What each occurrence is. */
+export interface ActivityTemplate {
+  /** The action type. */
+  readonly type: string;
+  /** The title. */
+  readonly title: string;
+  /** Its length. @defaultValue the type's default duration */
+  readonly durationMinutes?: number;
+}
+
+/** A new recurrence: for one contact or account (`ownerId` given), or for a segment's members. */
+export interface RecurrenceInput {
+  /** The id: lower-case letters, digits and `-`. */
+  readonly id: string;
+  /** What each occurrence is. */
+  readonly template: ActivityTemplate;
+  /** How often. */
+  readonly every: RecurrenceEvery;
+  /** The rep (one-record recurrences; a segment's members bring their owner). */
+  readonly ownerId?: string;
+  /** The contact (one-record recurrences). */
+  readonly contactId?: string;
+  /** The account (one-record recurrences). */
+  readonly accountId?: string;
+  /** The first occurrence's instant (one-record recurrences). @defaultValue now */
+  readonly start?: string;
+  /** The last day an occurrence may fall on, `YYYY-MM-DD` in the owner's timezone. */
+  readonly until?: string;
+  /** At most this many occurrences. */
+  readonly count?: number;
+  /** A saved segment: every member gets its own occurrences, booked with its owner. */
+  readonly segmentId?: string;
+  /** How far ahead occurrences are booked (one-record recurrences), in days. @defaultValue 60 */
+  readonly horizonDays?: number;
+}
+
+/** A recurrence as stored. */
+export interface Recurrence extends RecurrenceInput {
+  /** The storage revision. */
+  readonly revision: number;
+  /** When it was created. */
+  readonly createdAt: string;
+}
+
+const id = z.string().min(1).max(128);
+const recurrenceInput = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use lower-case letters, digits and -"),
+    template: z.strictObject({
+      type: id,
+      title: z.string().trim().min(1).max(200),
+      durationMinutes: z.number().int().min(5).max(1_440).optional(),
+    }),
+    every: z.strictObject({
+      amount: z.number().int().min(1).max(365),
+      unit: z.enum(["days", "weeks", "months"]),
+    }),
+    ownerId: id.optional(),
+    contactId: id.optional(),
+    accountId: id.optional(),
+    start: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.date().optional(),
+    count: z.number().int().min(1).max(1_000).optional(),
+    segmentId: id.optional(),
+    horizonDays: z.number().int().min(1).max(366).optional(),
+  })
+  .superRefine((input, ctx) => {
+    if ((input.segmentId === undefined) === (input.ownerId === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: ["ownerId"],
+        message: "give an owner (one record) or a segment (its members)",
+      });
+  });
+
+/** What recurrences are built on. @internal */
+export interface RecurrenceDeps {
+  readonly storage: StorageAdapter;
+  readonly environment: Environment;
+  readonly activities: ActivityService;
+  readonly segments: Pick<SegmentService, "members" | "get" | "isMember">;
+  readonly bus: Pick<EventBus<SegmentEvents & ActivityEvents>, "on">;
+}
+
+const day = 86_400_000;
+const unitOf = { days: "day", weeks: "week", months: "month" } as const;
+
+/**
+ * Recurring actions. A one-record recurrence books its occurrences `horizonDays` ahead (again at
+ * each {@link RecurrenceService.materialize}); a segment-driven one keeps one planned occurrence
+ * per member: the next is booked when the last is done or missed, members entering the segment
+ * get their first, and members leaving it have their future occurrences cancelled. Each occurrence
+ * takes the owner's first free slot at or after its due time (working hours, no overlap), so it
+ * blocks that slot in the agenda. Occurrence ids derive from the recurrence, the record and the
+ * occurrence's number: booking twice books once.
+ */
+export class RecurrenceService {
+  readonly #deps: RecurrenceDeps;
+  readonly #pending = new Set<Promise<unknown>>();
+
+  /** @internal */
+  constructor(deps: RecurrenceDeps) {
+    this.#deps = deps;
+    deps.bus.on("segment.entered", (event) =>
+      this.#track(this.#forSegment(event.segmentId, (r) => this.#ensureNext(r, event.recordId))),
+    );
+    deps.bus.on("segment.left", (event) =>
+      this.#track(this.#forSegment(event.segmentId, (r) => this.#cancelFuture(r, event.recordId))),
+    );
+    for (const type of ["activity.done", "activity.missed"] as const)
+      deps.bus.on(type, ({ activity }) => {
+        const recurrenceId = (activity as Activity & { recurrenceId?: string }).recurrenceId;
+        if (recurrenceId !== undefined) this.#track(this.#afterOccurrence(recurrenceId, activity));
+      });
+  }
+
+  /** Every recurrence. */
+  async list(): Promise<Recurrence[]> {
+    return readAll<Recurrence>(this.#deps.storage, collections.recurrences);
+  }
+
+  /** One recurrence, or `null`. */
+  async get(id: string): Promise<Recurrence | null> {
+    return (await this.#deps.storage.get(collections.recurrences, id)) as Recurrence | null;
+  }
+
+  /**
+   * Creates a recurrence and books its first occurrences.
+   * @throws CrmkitError `VALIDATION_FAILED` (bad field, unknown type, rep, record or segment),
+   * `UNIQUE_VIOLATION` (the id exists)
+   */
+  async create(input: RecurrenceInput): Promise<Recurrence> {
+    const parsed = parseInput(recurrenceInput, input, "recurrence");
+    const storage = this.#deps.storage;
+    const refs = [
+      ["ownerId", collections.users],
+      ["contactId", collections.contacts],
+      ["accountId", collections.accounts],
+      ["segmentId", collections.segments],
+    ] as const;
+    for (const [field, collection] of refs) {
+      const ref = parsed[field];
+      if (ref !== undefined && (await storage.get(collection, ref)) === null)
+        throw validationError("recurrence", [
+          { path: [field], message: `unknown ${field.slice(0, -2)} "${ref}"`, code: "unknown_ref" },
+        ]);
+    }
+    if ((await storage.get(collections.actionTypes, parsed.template.type)) === null)
+      throw validationError("recurrence", [
+        {
+          path: ["template", "type"],
+          message: `unknown action type "${parsed.template.type}"`,
+          code: "unknown_ref",
+        },
+      ]);
+    const now = this.#deps.environment.now();
+    const record = {
+      ...parsed,
+      start: parsed.start ?? toIsoInstant(now),
+      createdAt: toIsoInstant(now),
+    };
+    try {
+      const [outcome] = await storage.write([
+        { type: "put", collection: collections.recurrences, record, expectedRevision: 0 },
+      ]);
+      const recurrence = { ...record, revision: outcome!.revision } as Recurrence;
+      await this.#materializeOne(recurrence, now);
+      return recurrence;
+    } catch (error) {
+      if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
+      throw new CrmkitError("UNIQUE_VIOLATION", `Recurrence "${parsed.id}" exists.`, {
+        details: { path: ["id"], id: parsed.id },
+      });
+    }
+  }
+
+  /** Removes a recurrence and cancels its future occurrences. */
+  async remove(id: string): Promise<void> {
+    const recurrence = await this.get(id);
+    if (recurrence === null)
+      throw new CrmkitError("NOT_FOUND", `There is no recurrence "${id}".`, { details: { id } });
+    await this.#cancelFuture(recurrence);
+    await this.#deps.storage.write([
+      {
+        type: "delete",
+        collection: collections.recurrences,
+        id,
+        expectedRevision: recurrence.revision,
+      },
+    ]);
+  }
+
+  /** The occurrences of a recurrence (optionally of one record), in time order. */
+  async occurrences(id: string, recordId?: string): Promise<Activity[]> {
+    const all = await readAll<Activity & { subjectId?: string }>(
+      this.#deps.storage,
+      collections.activities,
+      { index: "recurrenceId", where: { eq: id } },
+    );
+    return all
+      .filter((a) => recordId === undefined || a.contactId === recordId || a.accountId === recordId)
+      .sort((a, b) => (a.startAt ?? a.dueAt ?? "").localeCompare(b.startAt ?? b.dueAt ?? ""));
+  }
+
+  /**
+   * Books what is due: one-record recurrences up to their horizon, and a next occurrence for any
+   * segment member without one (after a restart, or for members the events missed). Call it from
+   * the same timer as `runDue`. Returns how many occurrences were booked.
+   */
+  async materialize(options: { readonly now?: number } = {}): Promise<number> {
+    await this.settle();
+    const now = options.now ?? this.#deps.environment.now();
+    let booked = 0;
+    for (const recurrence of await this.list())
+      booked += await this.#materializeOne(recurrence, now);
+    return booked;
+  }
+
+  /** Waits until what recent events asked for (bookings, cancellations) is done. */
+  async settle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  #track(promise: Promise<unknown>): void {
+    const tracked = promise.catch(() => undefined);
+    this.#pending.add(tracked);
+    void tracked.finally(() => this.#pending.delete(tracked));
+  }
+
+  async #forSegment(segmentId: string, each: (r: Recurrence) => Promise<unknown>): Promise<void> {
+    for (const recurrence of await this.list())
+      if (recurrence.segmentId === segmentId) await each(recurrence);
+  }
+
+  async #materializeOne(recurrence: Recurrence, now: number): Promise<number> {
+    if (recurrence.segmentId === undefined) return this.#materializePlain(recurrence, now);
+    let booked = 0;
+    let cursor: string | null = null;
+    do {
+      const page = await this.#deps.segments.members(recurrence.segmentId, { limit: 500, cursor });
+      for (const record of page.records)
+        booked += await this.#ensureNext(recurrence, record.id, now);
+      cursor = page.cursor;
+    } while (cursor !== null);
+    return booked;
+  }
+
+  async #materializePlain(recurrence: Recurrence, now: number): Promise<number> {
+    const owner = (await this.#deps.storage.get(
+      collections.users,
+      recurrence.ownerId!,
+    )) as User | null;
+    if (owner === null) return 0;
+    const subjectId = recurrence.contactId ?? recurrence.accountId ?? recurrence.ownerId!;
+    const start = toWallClock(Date.parse(recurrence.start!), owner.timezone);
+    const horizon = now + (recurrence.horizonDays ?? 60) * day;
+    let booked = 0;
+    for (let n = 0; n < (recurrence.count ?? 1_000); n++) {
+      const wall = addToWallClock(
+        start,
+        n * recurrence.every.amount,
+        unitOf[recurrence.every.unit],
+      );
+      const at = fromWallClock(wall, owner.timezone);
+      if (at > horizon) break;
+      const date = `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")}`;
+      if (recurrence.until !== undefined && date > recurrence.until) break;
+      if (at + day < now) continue; // long past: not booked afterwards
+      booked += await this.#book(recurrence, owner, subjectId, n, at);
+    }
+    return booked;
+  }
+
+  /** Books a member's next occurrence unless one is planned. */
+  async #ensureNext(
+    recurrence: Recurrence,
+    recordId: string,
+    now = this.#deps.environment.now(),
+  ): Promise<number> {
+    const record = await this.#member(recurrence, recordId);
+    if (record === null || typeof record.ownerId !== "string") return 0;
+    const owner = (await this.#deps.storage.get(collections.users, record.ownerId)) as User | null;
+    if (owner === null) return 0;
+    const past = await this.occurrences(recurrence.id, recordId);
+    if (past.some((a) => a.status === "planned")) return 0;
+    const last = past.filter((a) => a.status !== "cancelled").at(-1);
+    const n = past.length;
+    if (recurrence.count !== undefined && n >= recurrence.count) return 0;
+    const due =
+      last?.startAt === undefined
+        ? now + day
+        : Math.max(
+            now,
+            fromWallClock(
+              addToWallClock(
+                toWallClock(Date.parse(last.startAt), owner.timezone),
+                recurrence.every.amount,
+                unitOf[recurrence.every.unit],
+              ),
+              owner.timezone,
+            ),
+          );
+    return this.#book(recurrence, owner, recordId, n, due);
+  }
+
+  async #member(recurrence: Recurrence, recordId: string): Promise<StoredRecord | null> {
+    const segment = await this.#deps.segments.get(recurrence.segmentId!);
+    if (segment === null) return null;
+    return this.#deps.storage.get(
+      segment.target === "contact" ? collections.contacts : collections.accounts,
+      recordId,
+    );
+  }
+
+  /** Books occurrence `n` in the owner's first free slot at or after `due` (within 30 days). */
+  async #book(
+    recurrence: Recurrence,
+    owner: User,
+    subjectId: string,
+    n: number,
+    due: number,
+  ): Promise<number> {
+    const type = await this.#deps.storage.get(collections.actionTypes, recurrence.template.type);
+    const minutes =
+      recurrence.template.durationMinutes ??
+      (type?.defaultDurationMinutes as number | undefined) ??
+      60;
+    const [slot] = await this.#deps.activities.freeSlots({
+      userIds: [owner.id],
+      durationMinutes: minutes,
+      stepMinutes: 15,
+      from: due,
+      to: due + 30 * day,
+      limit: 1,
+    });
+    if (slot === undefined) return 0;
+    const segment =
+      recurrence.segmentId === undefined
+        ? null
+        : await this.#deps.segments.get(recurrence.segmentId);
+    const onAccount =
+      segment === null ? recurrence.accountId !== undefined : segment.target === "account";
+    const recordId = segment === null ? (recurrence.contactId ?? recurrence.accountId) : subjectId;
+    try {
+      await this.#deps.activities.create({
+        id: `${recurrence.id}--${subjectId}--${n}`,
+        type: recurrence.template.type,
+        title: recurrence.template.title,
+        ownerId: owner.id,
+        ...(recordId === undefined
+          ? {}
+          : onAccount
+            ? { accountId: recordId }
+            : { contactId: recordId }),
+        startAt: slot.start,
+        endAt: slot.end,
+        recurrenceId: recurrence.id,
+        occurrence: n,
+      });
+      return 1;
+    } catch (error) {
+      // Booked already (a repeated event, two processes): once is enough.
+      if (CrmkitError.is(error, "REVISION_CONFLICT")) return 0;
+      throw error;
+    }
+  }
+
+  async #afterOccurrence(recurrenceId: string, activity: Activity): Promise<void> {
+    const recurrence = await this.get(recurrenceId);
+    if (recurrence === null || recurrence.segmentId === undefined) return;
+    const recordId = activity.contactId ?? activity.accountId;
+    if (recordId === undefined) return;
+    // Still a member? A member who left gets no next occurrence.
+    if (await this.#deps.segments.isMember(recurrence.segmentId, recordId))
+      await this.#ensureNext(recurrence, recordId);
+  }
+
+  async #cancelFuture(recurrence: Recurrence, recordId?: string): Promise<void> {
+    const now = this.#deps.environment.now();
+    for (const occurrence of await this.occurrences(recurrence.id, recordId))
+      if (
+        occurrence.status === "planned" &&
+        Date.parse(occurrence.startAt ?? occurrence.dueAt ?? "") > now
+      )
+        await this.#deps.activities.cancel(occurrence.id, {
+          outcome: recordId === undefined ? "Recurrence removed" : "Left the segment",
+        });
+  }
+}
