@@ -7,7 +7,7 @@ import type { StorageAdapter, WriteOperation } from "../storage/types.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import { addNewBusinessPipeline } from "../testing/pipeline-fixture.js";
 import { rejection } from "../testing/rejection.js";
-import { missedAppointmentRecovery, recoveryReport } from "./recovery.js";
+import { missedAppointmentRecovery, nurtureSequence, recoveryReport } from "./recovery.js";
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -512,6 +512,84 @@ describe("missed-appointment recovery", () => {
       running: 0,
       failed: 0,
       rebookedShare: 0.5,
+    });
+  });
+});
+
+describe("nurture sequences", () => {
+  it("e-mail contacts below the threshold, and let go of those who qualify or unsubscribe", async () => {
+    const { crm, env, email } = await workspace();
+    await crm.scoring.setModel({
+      groups: [{ id: "global" }],
+      rules: [
+        { id: "pricing", points: 20, when: { type: "page", url: "/pricing" }, repeat: "always" },
+      ],
+      thresholds: [{ group: "global", qualifyAt: 50, handoff: false }],
+    });
+    await crm.automations.define(
+      nurtureSequence({
+        id: "nurture",
+        emails: [
+          {
+            after: { amount: 1, unit: "days" },
+            template: { subject: "Welcome, {{ contact.firstName }}", text: "…" },
+          },
+          {
+            after: { amount: 7, unit: "days" },
+            template: { subject: "A case study for {{ contact.firstName }}", text: "…" },
+          },
+        ],
+      }),
+    );
+    let hit = 0;
+    const visit = async (name: string) => {
+      await crm.scoring.ingest([
+        {
+          id: `h${++hit}`,
+          siteId: "web",
+          visitorId: name,
+          type: "pageview",
+          url: "https://example.com/pricing",
+          at: env.now(),
+        },
+      ]);
+    };
+    const people: Record<string, string> = {};
+    for (const name of ["Nia", "Omar", "Pia"]) {
+      const contact = await crm.contacts.create({
+        firstName: name,
+        email: `${name.toLowerCase()}@example.com`,
+      });
+      people[name] = contact.id;
+      await crm.scoring.identify({ siteId: "web", visitorId: name, contactId: contact.id });
+      await visit(name); // 20 points: in nurture
+    }
+    await crm.automations.runDue({ email });
+    expect(email.sent).toEqual([]);
+    env.advance(24 * 3_600_000);
+    await crm.automations.runDue({ email });
+    expect(email.sent.map((m) => m.subject).sort()).toEqual([
+      "Welcome, Nia",
+      "Welcome, Omar",
+      "Welcome, Pia",
+    ]);
+    // Omar qualifies (60 points); Pia unsubscribes.
+    await visit("Omar");
+    await visit("Omar");
+    expect(await crm.automations.stopFor(people.Pia!, { automationId: "nurture" })).toBe(1);
+    env.advance(7 * 24 * 3_600_000);
+    await crm.automations.runDue({ email });
+    expect(email.sent.slice(3).map((m) => m.subject)).toEqual(["A case study for Nia"]);
+    const reasons = Object.fromEntries(
+      (await crm.automations.runs({ automationId: "nurture" })).map((run) => [
+        run.contactId,
+        [run.status, run.reason],
+      ]),
+    );
+    expect(reasons).toEqual({
+      [people.Nia!]: ["done", undefined],
+      [people.Omar!]: ["stopped", "stopWhen"],
+      [people.Pia!]: ["stopped", "unsubscribed"],
     });
   });
 });

@@ -1,5 +1,8 @@
 export {
   missedAppointmentRecovery,
+  type NurtureEmail,
+  type NurtureOptions,
+  nurtureSequence,
   type RecoveryOptions,
   type RecoveryReport,
   recoveryReport,

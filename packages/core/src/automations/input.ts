@@ -20,6 +20,7 @@ const condition = z.union([
   z.strictObject({ contact: segmentQuerySchema }),
   z.strictObject({ deal: segmentQuerySchema }),
   z.strictObject({ rebooked: z.literal(true) }),
+  z.strictObject({ qualified: id }),
 ]);
 const template = z.strictObject({
   subject: z.string().min(1).max(500),
@@ -37,6 +38,7 @@ const trigger = z.discriminatedUnion("type", [
     group: id.optional(),
     direction: z.enum(["up", "down"]).optional(),
   }),
+  z.strictObject({ type: z.literal("score.nurture"), group: id.optional() }),
   z.strictObject({ type: z.enum(["segment.entered", "segment.left"]), segmentId: id }),
   z.strictObject({ type: z.enum(["tag.added", "tag.removed"]), tagId: id }),
   z.strictObject({

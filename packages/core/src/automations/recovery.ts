@@ -2,7 +2,7 @@
 // fresh ones, then hand it to a person; rebooking at any point stops it.
 import type { EmailTemplate } from "../email/template.js";
 import type { AutomationService } from "./service.js";
-import type { Assignee, AutomationInput } from "./types.js";
+import type { Assignee, AutomationDuration, AutomationInput } from "./types.js";
 
 /** Options of {@link missedAppointmentRecovery}. */
 export interface RecoveryOptions {
@@ -127,5 +127,52 @@ export async function recoveryReport(
     running: count((run) => run.status === "active" || run.status === "waiting"),
     failed: count((run) => run.status === "failed"),
     rebookedShare: runs.length === 0 ? 0 : rebooked / runs.length,
+  };
+}
+
+/** One e-mail of a nurture sequence. */
+export interface NurtureEmail {
+  /** How long after the previous one (or after entering nurture). */
+  readonly after: AutomationDuration;
+  /** The e-mail. */
+  readonly template: EmailTemplate;
+}
+
+/** Options of {@link nurtureSequence}. */
+export interface NurtureOptions {
+  /** The automation's id. */
+  readonly id: string;
+  /** Its name. @defaultValue "Nurture sequence" */
+  readonly name?: string;
+  /** The score group whose nurture it follows. @defaultValue "global" */
+  readonly group?: string;
+  /** The e-mails, in order. */
+  readonly emails: readonly NurtureEmail[];
+}
+
+/**
+ * A nurture sequence as an automation definition: contacts scored under a group's threshold get
+ * a series of e-mails with delays; a contact leaves it on crossing the threshold (the hand-off to
+ * sales) — or when your unsubscribe handler calls `crm.automations.stopFor(contactId)`.
+ *
+ * @example
+ * ```ts
+ * await crm.automations.define(nurtureSequence({ id: "nurture", emails: [
+ *   { after: { amount: 1, unit: "days" }, template: welcome },
+ *   { after: { amount: 7, unit: "days" }, template: caseStudy },
+ * ] }));
+ * ```
+ */
+export function nurtureSequence(options: NurtureOptions): AutomationInput {
+  const group = options.group ?? "global";
+  return {
+    id: options.id,
+    name: options.name ?? "Nurture sequence",
+    trigger: { type: "score.nurture", group },
+    stopWhen: { qualified: group },
+    steps: options.emails.flatMap((email) => [
+      { kind: "wait" as const, duration: email.after },
+      { kind: "sendEmail" as const, template: email.template },
+    ]),
   };
 }

@@ -40,6 +40,13 @@ export async function conditionHolds(
         a.id !== run.activityId,
     );
   }
+  if ("qualified" in condition) {
+    if (run.contactId === undefined) return false;
+    const card = (await deps.storage.get(collections.scoreCards, run.contactId)) as {
+      qualified?: readonly string[];
+    } | null;
+    return card?.qualified?.includes(condition.qualified) ?? false;
+  }
   if ("contact" in condition)
     return subject.contact === null
       ? false

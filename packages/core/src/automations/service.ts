@@ -175,6 +175,56 @@ export class AutomationService {
   }
 
   /**
+   * Ends a run under way (`stopped`, with the reason): a contact unsubscribed, a rep took over.
+   * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` when it has ended
+   */
+  async stop(runId: string, reason: string): Promise<AutomationRun> {
+    const run = (await this.#deps.storage.get(
+      collections.automationRuns,
+      runId,
+    )) as unknown as StoredRun | null;
+    if (run === null)
+      throw new CrmkitError("NOT_FOUND", `There is no run "${runId}".`, { details: { runId } });
+    if (run.status !== "active" && run.status !== "waiting")
+      throw new CrmkitError("INVALID_TRANSITION", `Run "${runId}" is ${run.status}.`, {
+        details: { runId },
+      });
+    const now = toIsoInstant(this.#deps.environment.now());
+    const { revision, dueAt: _due, ...rest } = run;
+    return publicRun(
+      await this.#save(
+        { ...rest, status: "stopped", reason, endedAt: now, updatedAt: now },
+        revision,
+      ),
+    );
+  }
+
+  /**
+   * Ends a contact's runs under way (of one automation, or all): call it when the contact
+   * unsubscribes. Returns how many were stopped.
+   */
+  async stopFor(
+    contactId: string,
+    options: { readonly automationId?: string; readonly reason?: string } = {},
+  ): Promise<number> {
+    let stopped = 0;
+    for (const run of await this.runs({ contactId }))
+      if (
+        (run.status === "active" || run.status === "waiting") &&
+        (options.automationId === undefined || run.automationId === options.automationId)
+      ) {
+        try {
+          await this.stop(run.id, options.reason ?? "unsubscribed");
+          stopped++;
+        } catch (error) {
+          // Claimed and advanced meanwhile by a worker: it will stop at its next step anyway.
+          if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
+        }
+      }
+    return stopped;
+  }
+
+  /**
    * Takes a failed run (a dead letter) up again from its failed step, now.
    * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` when it has not failed
    */

@@ -83,6 +83,15 @@ export function subscribeTriggers(
     key: `${event.contactId}-${event.group}-${event.direction}-${event.at}`,
     subject: { contactId: event.contactId },
   }));
+  on("score.nurture", (event) =>
+    event.action !== "entered"
+      ? null
+      : {
+          match: (t) => t.type === "score.nurture" && (t.group ?? "global") === event.group,
+          key: `${event.contactId}-${event.group}-nurture-${event.at}`,
+          subject: { contactId: event.contactId },
+        },
+  );
   for (const type of ["segment.entered", "segment.left"] as const)
     on(type, (event) =>
       event.target !== "contact"

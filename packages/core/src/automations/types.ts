@@ -14,6 +14,7 @@ export type Trigger =
   | ActivityTrigger
   | StageTrigger
   | ThresholdTrigger
+  | NurtureTrigger
   | SegmentTrigger
   | TagTrigger
   | DateTrigger;
@@ -44,6 +45,14 @@ export interface ThresholdTrigger {
   readonly group?: string;
   /** `up` (qualified) or `down`. @defaultValue "up" */
   readonly direction?: "up" | "down";
+}
+
+/** A contact entered a score group's nurture (scored, but under the threshold). */
+export interface NurtureTrigger {
+  /** `score.nurture`. */
+  readonly type: "score.nurture";
+  /** The score group. @defaultValue "global" */
+  readonly group?: string;
 }
 
 /** A contact entered or left a saved segment. */
@@ -77,7 +86,17 @@ export interface DateTrigger {
  * and account, as stage goals see it), or "the contact has booked a new appointment since the run
  * started".
  */
-export type AutomationCondition = ContactCondition | DealCondition | RebookedCondition;
+export type AutomationCondition =
+  | ContactCondition
+  | DealCondition
+  | RebookedCondition
+  | QualifiedCondition;
+
+/** True while the contact is over a score group's threshold (qualified, handed to sales). */
+export interface QualifiedCondition {
+  /** The score group. */
+  readonly qualified: string;
+}
 
 /** A query on the run's contact. */
 export interface ContactCondition {

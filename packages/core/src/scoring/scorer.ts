@@ -262,7 +262,7 @@ function thresholds(
     const score = scores[group] ?? 0;
     const enterNurture = () => {
       nurtured.add(group);
-      events.push(["score.nurture", { contactId, group, action: "entered", score }]);
+      events.push(["score.nurture", { contactId, group, action: "entered", score, at }]);
       list(threshold.nurtureListId, "subscribed");
     };
     if (!qualified.has(group) && score >= threshold.qualifyAt) {
@@ -270,7 +270,7 @@ function thresholds(
       crossings[group] = (crossings[group] ?? 0) + 1;
       events.push(["score.thresholdCrossed", { contactId, group, direction: "up", score, at }]);
       if (nurtured.delete(group)) {
-        events.push(["score.nurture", { contactId, group, action: "left", score }]);
+        events.push(["score.nurture", { contactId, group, action: "left", score, at }]);
         list(threshold.nurtureListId, "unsubscribed");
       }
       if (threshold.handoff !== false) pending.add(group);

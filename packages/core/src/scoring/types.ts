@@ -433,6 +433,8 @@ export interface NurtureEvent {
   readonly action: "entered" | "left";
   /** The score then. */
   readonly score: number;
+  /** When. */
+  readonly at: string;
 }
 
 /** Events of lead scoring. */
