@@ -593,3 +593,33 @@ describe("nurture sequences", () => {
     });
   });
 });
+
+describe("the timer helper", () => {
+  it("runs due steps on its own until stopped, and a disabled automation starts no run", async () => {
+    const { crm, ada, email } = await workspace();
+    await crm.automations.define({
+      id: "news",
+      name: "News",
+      trigger: { type: "activity.done" },
+      steps: [{ kind: "sendEmail", template: { subject: "News", text: "Hello" } }],
+    });
+    const stop = crm.automations.startTimer({ email, intervalMs: 10 });
+    await crm.activities.create({
+      type: "call",
+      ownerId: "anna",
+      contactId: ada.id,
+      status: "done",
+    });
+    await expect.poll(() => email.sent.length).toBe(1);
+    stop();
+    await crm.automations.setEnabled("news", false);
+    await crm.activities.create({
+      type: "call",
+      ownerId: "anna",
+      contactId: ada.id,
+      status: "done",
+    });
+    await crm.automations.runDue({ email });
+    expect(await crm.automations.runs({ automationId: "news" })).toHaveLength(1);
+  });
+});

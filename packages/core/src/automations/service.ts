@@ -107,8 +107,13 @@ export class AutomationService {
     const current = await this.get(id);
     if (current === null)
       throw new CrmkitError("NOT_FOUND", `There is no automation "${id}".`, { details: { id } });
-    const { revision, ...rest } = current;
-    return this.define({ ...rest, enabled } as AutomationInput);
+    const {
+      revision: _revision,
+      createdAt: _created,
+      updatedAt: _updated,
+      ...definition
+    } = current;
+    return this.define({ ...definition, enabled });
   }
 
   /**
