@@ -10,6 +10,14 @@ import { rejection } from "../testing/rejection.js";
 import { missedAppointmentRecovery, nurtureSequence, recoveryReport } from "./recovery.js";
 
 const hour = 3_600_000;
+
+/** One e-mail after every activity done. */
+const newsAutomation = {
+  id: "news",
+  name: "News",
+  trigger: { type: "activity.done" },
+  steps: [{ kind: "sendEmail", template: { subject: "News", text: "Hello" } }],
+} as const;
 const day = 24 * hour;
 
 // The fixture's clock: Friday 2026-05-15 10:00 UTC (12:00 in Paris).
@@ -341,12 +349,7 @@ describe("durable execution", () => {
 
   it("retries failures with backoff, ends in a dead letter with the reason, and can be retried", async () => {
     const { crm, ada, env, email } = await workspace();
-    await crm.automations.define({
-      id: "news",
-      name: "News",
-      trigger: { type: "activity.done" },
-      steps: [{ kind: "sendEmail", template: { subject: "News", text: "Hello" } }],
-    });
+    await crm.automations.define(newsAutomation);
     const call = await crm.activities.create({
       type: "call",
       ownerId: "anna",
@@ -393,12 +396,7 @@ describe("durable execution", () => {
 
   it("runs each step once when two workers call runDue at the same time", async () => {
     const { crm, ada, email } = await workspace();
-    await crm.automations.define({
-      id: "news",
-      name: "News",
-      trigger: { type: "activity.done" },
-      steps: [{ kind: "sendEmail", template: { subject: "News", text: "Hello" } }],
-    });
+    await crm.automations.define(newsAutomation);
     for (let i = 0; i < 5; i++)
       await crm.activities.create({
         type: "call",
@@ -597,12 +595,7 @@ describe("nurture sequences", () => {
 describe("the timer helper", () => {
   it("runs due steps on its own until stopped, and a disabled automation starts no run", async () => {
     const { crm, ada, email } = await workspace();
-    await crm.automations.define({
-      id: "news",
-      name: "News",
-      trigger: { type: "activity.done" },
-      steps: [{ kind: "sendEmail", template: { subject: "News", text: "Hello" } }],
-    });
+    await crm.automations.define(newsAutomation);
     const stop = crm.automations.startTimer({ email, intervalMs: 10 });
     await crm.activities.create({
       type: "call",

@@ -184,16 +184,7 @@ export class AutomationService {
    * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` when it has ended
    */
   async stop(runId: string, reason: string): Promise<AutomationRun> {
-    const run = (await this.#deps.storage.get(
-      collections.automationRuns,
-      runId,
-    )) as unknown as StoredRun | null;
-    if (run === null)
-      throw new CrmkitError("NOT_FOUND", `There is no run "${runId}".`, { details: { runId } });
-    if (run.status !== "active" && run.status !== "waiting")
-      throw new CrmkitError("INVALID_TRANSITION", `Run "${runId}" is ${run.status}.`, {
-        details: { runId },
-      });
+    const run = await this.#storedRun(runId, ["active", "waiting"]);
     const now = toIsoInstant(this.#deps.environment.now());
     const { revision, dueAt: _due, ...rest } = run;
     return publicRun(
@@ -234,16 +225,7 @@ export class AutomationService {
    * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` when it has not failed
    */
   async retry(runId: string): Promise<AutomationRun> {
-    const run = (await this.#deps.storage.get(
-      collections.automationRuns,
-      runId,
-    )) as unknown as StoredRun | null;
-    if (run === null)
-      throw new CrmkitError("NOT_FOUND", `There is no run "${runId}".`, { details: { runId } });
-    if (run.status !== "failed")
-      throw new CrmkitError("INVALID_TRANSITION", `Run "${runId}" is ${run.status}.`, {
-        details: { runId },
-      });
+    const run = await this.#storedRun(runId, ["failed"]);
     const now = toIsoInstant(this.#deps.environment.now());
     const { revision, reason: _reason, endedAt: _ended, ...rest } = run;
     return publicRun(
@@ -322,6 +304,21 @@ export class AutomationService {
       }
     }, options.intervalMs ?? 60_000);
     return () => clearInterval(timer);
+  }
+
+  /** A stored run in one of the given states. */
+  async #storedRun(runId: string, states: readonly RunStatus[]): Promise<StoredRun> {
+    const run = (await this.#deps.storage.get(
+      collections.automationRuns,
+      runId,
+    )) as unknown as StoredRun | null;
+    if (run === null)
+      throw new CrmkitError("NOT_FOUND", `There is no run "${runId}".`, { details: { runId } });
+    if (!states.includes(run.status))
+      throw new CrmkitError("INVALID_TRANSITION", `Run "${runId}" is ${run.status}.`, {
+        details: { runId },
+      });
+    return run;
   }
 
   #track(promise: Promise<void>): void {
