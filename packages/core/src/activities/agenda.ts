@@ -1,7 +1,3 @@
-// Agenda storage keys and the reads agendas and free/busy make: every timed activity is indexed
-// under `<user>|<UTC day>` for each day it spans and each rep in it (owner and participants); an
-// untimed one with a due date under its owner's due day.
-import { toIsoInstant } from "../environment.js";
 import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
 import type { StorageAdapter } from "../storage/types.js";
@@ -115,11 +111,4 @@ export function rangeIn(range: AgendaRange, timezone: string): Interval {
     timezone,
   );
   return { start, end };
-}
-
-/** `YYYY-MM-DD` validity, for ranges. @internal */
-export function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const at = Date.parse(`${text}T00:00:00Z`);
-  return !Number.isNaN(at) && toIsoInstant(at).slice(0, 10) === text;
 }

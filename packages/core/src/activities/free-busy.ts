@@ -1,6 +1,7 @@
 // Free/busy, as pure functions over instants (epoch ms): a rep's working windows in their timezone
 // (daylight-saving days included), minus busy time widened by a buffer, cut into slots that start
 // on multiples of a step of the rep's wall clock.
+import { isoWeekday } from "../assignment/availability.js";
 import type { WorkingHours } from "../records/types.js";
 import {
   addToWallClock,
@@ -82,11 +83,6 @@ function firstAtOrAfter(wall: WallClock, timezone: string): number {
   return high;
 }
 
-function isoWeekday(wall: WallClock): number {
-  const weekday = new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay();
-  return weekday === 0 ? 7 : weekday;
-}
-
 /**
  * The rep's working time between two instants: one window per working day not spent away, from
  * the first instant the rep's wall clock reads the day's start to the first it reads its end (so a
@@ -103,7 +99,7 @@ export function workingWindows(calendar: Calendar, from: number, to: number): In
     const key = `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
     if (key > last) break;
     const away = calendar.absences.some((absence) => absence.from <= key && key <= absence.to);
-    if (!away && hours.days.includes(isoWeekday(date))) {
+    if (!away && hours.days.includes(isoWeekday(date.year, date.month, date.day))) {
       const start = Math.max(from, firstAtOrAfter(wallAt(date, hours.start), timezone));
       const end = Math.min(to, firstAtOrAfter(wallAt(date, hours.end), timezone));
       if (end > start) windows.push({ start, end });

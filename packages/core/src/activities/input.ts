@@ -2,7 +2,6 @@
 import { z } from "zod";
 import { toIsoInstant } from "../environment.js";
 import { validationError } from "../errors.js";
-import { isCalendarDate } from "./agenda.js";
 
 /** A minute, in ms. @internal */
 export const minute = 60_000;
@@ -67,8 +66,8 @@ export const freeSlotQuery = z
   });
 /** @internal */
 export const agendaRange = z.union([
-  z.strictObject({ day: z.string().refine(isCalendarDate, "use YYYY-MM-DD") }),
-  z.strictObject({ week: z.string().refine(isCalendarDate, "use YYYY-MM-DD") }),
+  z.strictObject({ day: z.iso.date() }),
+  z.strictObject({ week: z.iso.date() }),
   z
     .strictObject({ from: moment, to: moment })
     .refine((r) => toEpoch(r.to) > toEpoch(r.from), {
