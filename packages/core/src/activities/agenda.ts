@@ -1,7 +1,7 @@
 import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
 import type { StorageAdapter } from "../storage/types.js";
-import { fromWallClock } from "../time/zoned.js";
+import { addToWallClock, fromWallClock, startOfWallPeriod } from "../time/zoned.js";
 import type { Interval } from "./free-busy.js";
 import type { Activity, AgendaRange } from "./types.js";
 
@@ -83,32 +83,14 @@ export function rangeIn(range: AgendaRange, timezone: string): Interval {
     const end = typeof range.to === "number" ? range.to : Date.parse(range.to);
     return { start, end };
   }
-  const date = "day" in range ? range.day : range.week;
-  const [year, month, dayOfMonth] = date.split("-").map(Number) as [number, number, number];
-  let midnight = { year, month, day: dayOfMonth, hour: 0, minute: 0, second: 0, millisecond: 0 };
-  let days = 1;
-  if ("week" in range) {
-    const weekday = new Date(Date.UTC(year, month - 1, dayOfMonth)).getUTCDay();
-    const back = (weekday + 6) % 7;
-    const monday = new Date(Date.UTC(year, month - 1, dayOfMonth - back));
-    midnight = {
-      ...midnight,
-      year: monday.getUTCFullYear(),
-      month: monday.getUTCMonth() + 1,
-      day: monday.getUTCDate(),
-    };
-    days = 7;
-  }
-  const start = fromWallClock(midnight, timezone);
-  const next = new Date(Date.UTC(midnight.year, midnight.month - 1, midnight.day + days));
-  const end = fromWallClock(
-    {
-      ...midnight,
-      year: next.getUTCFullYear(),
-      month: next.getUTCMonth() + 1,
-      day: next.getUTCDate(),
-    },
-    timezone,
-  );
+  const [year, month, day] = ("day" in range ? range.day : range.week).split("-").map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  const date = { year, month, day, hour: 0, minute: 0, second: 0, millisecond: 0 };
+  const first = "week" in range ? startOfWallPeriod(date, "week") : date;
+  const start = fromWallClock(first, timezone);
+  const end = fromWallClock(addToWallClock(first, "week" in range ? 7 : 1, "day"), timezone);
   return { start, end };
 }

@@ -6,6 +6,7 @@ import type { WorkingHours } from "../records/types.js";
 import {
   addToWallClock,
   calendarDate,
+  formatWallDate,
   fromWallClock,
   timezoneOffset,
   toWallClock,
@@ -96,7 +97,7 @@ export function workingWindows(calendar: Calendar, from: number, to: number): In
   let date: WallClock = { ...first, hour: 0, minute: 0, second: 0, millisecond: 0 };
   const last = calendarDate(to + day, timezone);
   for (;;) {
-    const key = `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
+    const key = formatWallDate(date);
     if (key > last) break;
     const away = calendar.absences.some((absence) => absence.from <= key && key <= absence.to);
     if (!away && hours.days.includes(isoWeekday(date.year, date.month, date.day))) {

@@ -10,7 +10,7 @@ import { collections } from "../records/schema.js";
 import type { User } from "../records/types.js";
 import type { SegmentEvents, SegmentService } from "../segments/service.js";
 import type { StorageAdapter, StoredRecord } from "../storage/types.js";
-import { addToWallClock, fromWallClock, toWallClock } from "../time/zoned.js";
+import { addToWallClock, formatWallDate, fromWallClock, toWallClock } from "../time/zoned.js";
 import { parseInput } from "../validation.js";
 import type { ActivityService } from "./service.js";
 import type { Activity, ActivityEvents } from "./types.js";
@@ -217,13 +217,18 @@ export class RecurrenceService {
 
   /** The occurrences of a recurrence (optionally of one record), in time order. */
   async occurrences(id: string, recordId?: string): Promise<Activity[]> {
-    const all = await readAll<Activity & { subjectId?: string }>(
-      this.#deps.storage,
-      collections.activities,
-      { index: "recurrenceId", where: { eq: id } },
-    );
-    return all
-      .filter((a) => recordId === undefined || a.contactId === recordId || a.accountId === recordId)
+    // A record's occurrences are read through its own index, not by scanning the recurrence's.
+    const selections =
+      recordId === undefined
+        ? [{ index: "recurrenceId", where: { eq: id } }]
+        : ["contactId", "accountId"].map((index) => ({ index, where: { eq: recordId } }));
+    const found: Activity[] = [];
+    for (const selection of selections)
+      found.push(
+        ...(await readAll<Activity>(this.#deps.storage, collections.activities, selection)),
+      );
+    return found
+      .filter((a) => a.recurrenceId === id)
       .sort((a, b) => (a.startAt ?? a.dueAt ?? "").localeCompare(b.startAt ?? b.dueAt ?? ""));
   }
 
@@ -263,8 +268,7 @@ export class RecurrenceService {
     let cursor: string | null = null;
     do {
       const page = await this.#deps.segments.members(recurrence.segmentId, { limit: 500, cursor });
-      for (const record of page.records)
-        booked += await this.#ensureNext(recurrence, record.id, now);
+      for (const record of page.records) booked += await this.#ensureNext(recurrence, record, now);
       cursor = page.cursor;
     } while (cursor !== null);
     return booked;
@@ -288,7 +292,7 @@ export class RecurrenceService {
       );
       const at = fromWallClock(wall, owner.timezone);
       if (at > horizon) break;
-      const date = `${wall.year}-${String(wall.month).padStart(2, "0")}-${String(wall.day).padStart(2, "0")}`;
+      const date = formatWallDate(wall);
       if (recurrence.until !== undefined && date > recurrence.until) break;
       if (at + day < now) continue; // long past: not booked afterwards
       booked += await this.#book(recurrence, owner, subjectId, n, at);
@@ -296,14 +300,15 @@ export class RecurrenceService {
     return booked;
   }
 
-  /** Books a member's next occurrence unless one is planned. */
+  /** Books a member's next occurrence unless one is planned (the member, or its id). */
   async #ensureNext(
     recurrence: Recurrence,
-    recordId: string,
+    member: StoredRecord | string,
     now = this.#deps.environment.now(),
   ): Promise<number> {
-    const record = await this.#member(recurrence, recordId);
+    const record = typeof member === "string" ? await this.#member(recurrence, member) : member;
     if (record === null || typeof record.ownerId !== "string") return 0;
+    const recordId = record.id;
     const owner = (await this.#deps.storage.get(collections.users, record.ownerId)) as User | null;
     if (owner === null) return 0;
     const past = await this.occurrences(recurrence.id, recordId);

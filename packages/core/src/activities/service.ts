@@ -64,18 +64,18 @@ export class ActivityService {
 
   /** Lists a deal's activities, oldest first. */
   async forDeal(dealId: string): Promise<Activity[]> {
-    const records = await readAll<Activity>(this.#deps.storage, collections.activities, {
-      index: "dealId",
-      where: { eq: dealId },
-    });
-    return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return this.#oldestFirst("dealId", dealId);
   }
 
   /** Lists a contact's activities, oldest first. */
   async forContact(contactId: string): Promise<Activity[]> {
+    return this.#oldestFirst("contactId", contactId);
+  }
+
+  async #oldestFirst(index: "dealId" | "contactId", id: string): Promise<Activity[]> {
     const records = await readAll<Activity>(this.#deps.storage, collections.activities, {
-      index: "contactId",
-      where: { eq: contactId },
+      index,
+      where: { eq: id },
     });
     return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }

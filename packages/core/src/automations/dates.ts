@@ -3,6 +3,7 @@
 import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
 import type { Contact } from "../records/types.js";
+import { readPath } from "../segments/fields.js";
 import type { StorageAdapter } from "../storage/types.js";
 import { calendarDate } from "../time/zoned.js";
 import type { Automation, Trigger } from "./types.js";
@@ -49,11 +50,7 @@ export async function sweepDateTriggers(
 }
 
 function readField(contact: Contact, field: string): string | undefined {
-  let value: unknown = contact;
-  for (const key of field.split(".")) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
+  const value = readPath(contact, field.split("."));
   return typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value) ? value : undefined;
 }
 

@@ -394,9 +394,10 @@ export class AutomationService {
   }
 
   async #save(run: Omit<StoredRun, "revision">, expectedRevision: number): Promise<StoredRun> {
+    // `due` (the index key) exists only while the run is pending; a stored run may bring an old one.
+    const { due: _stale, ...rest } = run as Omit<StoredRun, "revision"> & { due?: string };
     const pending = run.status === "active" || run.status === "waiting";
-    const record = { ...run, due: pending ? run.dueAt : undefined };
-    if (!pending) delete (record as { due?: string }).due;
+    const record = { ...rest, ...(pending ? { due: run.dueAt } : {}) };
     const [outcome] = await this.#deps.storage.write([
       {
         type: "put",
