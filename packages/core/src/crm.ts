@@ -6,10 +6,13 @@ import { AssignmentService } from "./assignment/service.js";
 import { AutomationService } from "./automations/service.js";
 import type { TagsChangedEvent } from "./automations/triggers.js";
 import type { AutomationEvents } from "./automations/types.js";
+import { CompensationService } from "./compensation/service.js";
 import { OutboxService } from "./email-lists/outbox.js";
 import { createEnvironment, type Environment, toIsoInstant } from "./environment.js";
 import { CrmkitError } from "./errors.js";
 import { createEventBus, type EventBus } from "./events/event-bus.js";
+import { ObjectiveService } from "./objectives/service.js";
+import type { ObjectiveEvents } from "./objectives/types.js";
 import { DealService, type PipelineEvents } from "./pipelines/deal-service.js";
 import { PipelineService } from "./pipelines/pipeline-service.js";
 import { TaskService } from "./pipelines/tasks.js";
@@ -51,7 +54,8 @@ export interface CrmEvents
     PipelineEvents,
     ScoringEvents,
     ActivityEvents,
-    AutomationEvents {
+    AutomationEvents,
+    ObjectiveEvents {
   /** Tags were added to or removed from a contact or account. */
   "tags.changed": TagsChangedEvent;
 }
@@ -122,6 +126,10 @@ export interface Crm {
   readonly recurrences: RecurrenceService;
   /** Assignment rules, pools and the decision audit. */
   readonly assignment: AssignmentService;
+  /** Objectives, seasonality, progress and alerts, actuals, intensity and coverage. */
+  readonly objectives: ObjectiveService;
+  /** Variable-pay plans (versioned) replayed on stored figures. */
+  readonly compensation: CompensationService;
   /** The durable outbox of e-mail list calls. */
   readonly outbox: OutboxService;
   /** Lead scoring: the model, hits, the ledger, explanations and hand-offs. */
@@ -267,6 +275,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     segments,
     bus: events,
   });
+  const objectives = new ObjectiveService({ storage, environment, timezone, segments, events });
   return {
     contacts,
     accounts: new PartyRepository<Account, AccountInput, AccountPatch>(deps, {
@@ -290,6 +299,8 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     automations,
     recurrences,
     assignment,
+    objectives,
+    compensation: new CompensationService({ storage, environment, objectives }),
     outbox: new OutboxService({ storage, environment }),
     scoring,
     events,

@@ -8,6 +8,7 @@ export * from "./activities/index.js";
 export * from "./assignment/index.js";
 export * from "./automations/index.js";
 export * from "./collector/index.js";
+export * from "./compensation/index.js";
 export { type Crm, type CrmEvents, type CrmOptions, createCrm } from "./crm.js";
 export * from "./email/index.js";
 export * from "./email-lists/index.js";
@@ -37,6 +38,8 @@ export {
   type EventBusOptions,
   type EventHandler,
 } from "./events/index.js";
+export { formatMoney, roundHalfAway, splitExactly } from "./money.js";
+export * from "./objectives/index.js";
 export * from "./pipelines/index.js";
 export {
   type AbsenceInput,

@@ -52,6 +52,10 @@ export const collections = {
   assignmentDecisions: "assignment_decisions",
   /** Calls to external services waiting to be delivered (e-mail list hooks). */
   outbox: "outbox",
+  /** Objectives per rep or team, metric and period. */
+  objectives: "objectives",
+  /** Variable-pay plans, every version kept. */
+  compensationPlans: "compensation_plans",
   /** Stored web hits (page visits, engagement, events), the source of every score. */
   hits: "hits",
   /** Anonymous visitors linked to a contact by a signed identification. */
@@ -91,7 +95,7 @@ const partyIndexes = [
  * ```
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
-  version: 4,
+  version: 5,
   collections: [
     {
       name: collections.contacts,
@@ -195,6 +199,8 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
         { name: "key", path: "key" },
       ],
     },
+    { name: collections.objectives, indexes: [{ name: "subjectId", path: "subjectId" }] },
+    { name: collections.compensationPlans, indexes: [{ name: "planId", path: "planId" }] },
     {
       name: collections.hits,
       indexes: [

@@ -1,0 +1,265 @@
+import { z } from "zod";
+import { CrmkitError } from "../errors.js";
+import { metricCatalogue, metricRefSchema } from "../objectives/index.js";
+import { toValidationIssues } from "../validation.js";
+import { compileCurve, payoutPercent } from "./curve.js";
+import type { CompensationPlan, PayoutCurve, PlanProblem, PlanValidation } from "./types.js";
+
+const percent = z.number().finite().nonnegative();
+const curveSchema = z.strictObject({
+  floor: percent.optional(),
+  tiers: z
+    .array(z.strictObject({ from: percent, rate: z.number().finite().nonnegative() }))
+    .min(1)
+    .max(20),
+  steps: z
+    .array(z.strictObject({ at: percent, add: z.number().finite().nonnegative() }))
+    .max(20)
+    .optional(),
+  cap: percent.optional(),
+});
+const money = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const factor = z.number().finite().positive().max(100);
+const termsShape = {
+  onTargetPay: money,
+  targetFactor: factor.optional(),
+  payFactor: z.number().finite().nonnegative().max(100).optional(),
+  note: z.string().max(500).optional(),
+};
+
+/** The zod schema of a {@link CompensationPlan} (structure only; {@link validatePlan} adds meaning). */
+export const compensationPlanSchema: z.ZodType<CompensationPlan> = z.strictObject({
+  id: z.string().min(1).max(128),
+  name: z.string().trim().min(1).max(200),
+  version: z.number().int().min(1),
+  currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code"),
+  criteria: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(64),
+        name: z.string().max(200).optional(),
+        metric: metricRefSchema,
+        weight: z.number().finite().positive().max(100),
+        target: z.discriminatedUnion("source", [
+          z.strictObject({ source: z.literal("objective") }),
+          z.strictObject({ source: z.literal("fixed"), value: z.number().finite().nonnegative() }),
+        ]),
+        curve: curveSchema,
+      }),
+    )
+    .min(1)
+    .max(12),
+  collective: z
+    .strictObject({
+      metric: metricRefSchema,
+      target: z.number().finite().positive().optional(),
+      gate: percent.optional(),
+      scale: curveSchema.optional(),
+    })
+    .optional(),
+  reps: z.array(z.strictObject({ repId: z.string().min(1), ...termsShape })).max(100_000),
+  defaultTerms: z.strictObject(termsShape).optional(),
+  budget: money.optional(),
+}) as unknown as z.ZodType<CompensationPlan>;
+
+function curveProblems(curve: PayoutCurve, path: (string | number)[]): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const error = (code: string, at: (string | number)[], message: string) =>
+    problems.push({ severity: "error", code, path: at, message });
+  const warn = (code: string, at: (string | number)[], message: string) =>
+    problems.push({ severity: "warning", code, path: at, message });
+  for (let i = 1; i < curve.tiers.length; i++) {
+    if (curve.tiers[i]!.from <= curve.tiers[i - 1]!.from) {
+      error(
+        "TIERS_NOT_ASCENDING",
+        [...path, "tiers", i, "from"],
+        `Tier ${i + 1} starts at ${curve.tiers[i]!.from} %, not after tier ${i} (${curve.tiers[i - 1]!.from} %): tiers must be in ascending order.`,
+      );
+    }
+  }
+  if (problems.length > 0) return problems;
+  for (let i = 1; i < curve.tiers.length; i++) {
+    const { from, rate } = curve.tiers[i]!;
+    if (rate < curve.tiers[i - 1]!.rate && rate < 1) {
+      warn(
+        "DECELERATOR",
+        [...path, "tiers", i, "rate"],
+        `Above ${from} % each attainment point pays ×${rate}, less than a point: a decelerator — reps gain little by pushing further; check it is intended.`,
+      );
+    }
+  }
+  for (const [i, step] of (curve.steps ?? []).entries()) {
+    warn(
+      "STEP_THRESHOLD",
+      [...path, "steps", i],
+      `A step of ${step.add} points at ${step.at} %: reps just past a step stop pushing, and reps just below it are tempted to move deals between periods. Prefer a marginal tier.`,
+    );
+  }
+  const compiled = compileCurve(curve);
+  const floor = curve.floor ?? 0;
+  const atFloor = payoutPercent(compiled, floor);
+  if (floor > 0 && atFloor > 0) {
+    warn(
+      "FLOOR_CLIFF",
+      [...path, "floor"],
+      `At the ${floor} % floor the payout jumps from 0 to ${Number(atFloor.toFixed(2))} %: a cliff, with the same effects as a step.`,
+    );
+  }
+  if (floor > 100) {
+    warn(
+      "FLOOR_ABOVE_TARGET",
+      [...path, "floor"],
+      `The floor (${floor} %) is above target: a rep exactly on target earns nothing.`,
+    );
+  }
+  const atTarget = payoutPercent(compiled, 100);
+  if (Math.abs(atTarget - 100) > 1e-9) {
+    warn(
+      "TARGET_NOT_100",
+      path,
+      `At 100 % attainment this curve pays ${Number(atTarget.toFixed(2))} % of the on-target amount, not 100 %: the announced on-target pay is not what target pays.`,
+    );
+  }
+  const last = curve.tiers[curve.tiers.length - 1]!;
+  if (curve.cap === undefined && last.rate > 0) {
+    warn(
+      "UNCAPPED",
+      [...path, "cap"],
+      "The curve has no cap: cost is unbounded for an exceptional year.",
+    );
+  }
+  return problems;
+}
+
+/**
+ * Checks a plan and says what is wrong in words: structure (with zod's paths), then meaning —
+ * weights that do not sum to 100 %, tiers out of order, duplicate ids; and design risks as warnings —
+ * fewer than 2 or more than 4 criteria, step thresholds and floor cliffs, decelerators, curves that
+ * do not pay 100 % at target, no cap, a gate above 100 %, criteria that are all outputs or all inputs.
+ *
+ * @example
+ * ```ts
+ * const result = validatePlan(json);
+ * if (!result.ok) for (const p of result.problems) console.log(p.severity, p.message);
+ * ```
+ */
+export function validatePlan(input: unknown): PlanValidation {
+  const parsed = compensationPlanSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: toValidationIssues(parsed.error.issues).map((issue) => ({
+        severity: "error",
+        code: "INVALID_SHAPE",
+        path: issue.path,
+        message: `${issue.path.length > 0 ? issue.path.join(".") : "plan"}: ${issue.message}`,
+      })),
+    };
+  }
+  const plan = parsed.data;
+  const problems: PlanProblem[] = [];
+  const weightSum = plan.criteria.reduce((sum, c) => sum + c.weight, 0);
+  if (Math.abs(weightSum - 100) > 1e-6) {
+    problems.push({
+      severity: "error",
+      code: "WEIGHTS_NOT_100",
+      path: ["criteria"],
+      message: `The criteria's weights sum to ${Number(weightSum.toFixed(4))} %, not 100 %.`,
+    });
+  }
+  const ids = new Set<string>();
+  for (const [i, criterion] of plan.criteria.entries()) {
+    if (ids.has(criterion.id)) {
+      problems.push({
+        severity: "error",
+        code: "DUPLICATE_CRITERION",
+        path: ["criteria", i, "id"],
+        message: `Two criteria are called "${criterion.id}".`,
+      });
+    }
+    ids.add(criterion.id);
+    problems.push(...curveProblems(criterion.curve, ["criteria", i, "curve"]));
+  }
+  const reps = new Set<string>();
+  for (const [i, rep] of plan.reps.entries()) {
+    if (reps.has(rep.repId)) {
+      problems.push({
+        severity: "error",
+        code: "DUPLICATE_REP",
+        path: ["reps", i, "repId"],
+        message: `Rep "${rep.repId}" is listed twice.`,
+      });
+    }
+    reps.add(rep.repId);
+  }
+  if (plan.reps.length === 0 && plan.defaultTerms === undefined) {
+    problems.push({
+      severity: "error",
+      code: "NO_REPS",
+      path: ["reps"],
+      message: "The plan covers nobody: list reps or give default terms.",
+    });
+  }
+  if (plan.criteria.length < 2 || plan.criteria.length > 4) {
+    problems.push({
+      severity: "warning",
+      code: "CRITERIA_COUNT",
+      path: ["criteria"],
+      message:
+        plan.criteria.length < 2
+          ? "A single criterion pays for one thing only: 2 to 4 criteria balance results and the work behind them."
+          : `${plan.criteria.length} criteria dilute each one's weight: reps cannot keep more than 4 in mind.`,
+    });
+  }
+  const families = new Set(plan.criteria.map((c) => metricCatalogue[c.metric.kind].family));
+  if (plan.criteria.length >= 2 && families.size === 1) {
+    problems.push({
+      severity: "warning",
+      code: "ONE_FAMILY",
+      path: ["criteria"],
+      message: `Every criterion is an ${[...families][0]} metric: combine outputs (revenue, deals won) with inputs (meetings, proposals) the rep controls.`,
+    });
+  }
+  if (plan.collective !== undefined) {
+    if ((plan.collective.gate ?? 0) > 100) {
+      problems.push({
+        severity: "warning",
+        code: "GATE_ABOVE_TARGET",
+        path: ["collective", "gate"],
+        message: `The team gate (${plan.collective.gate} %) is above the team target: nobody is paid when the team is exactly on target.`,
+      });
+    }
+    if (plan.collective.scale !== undefined)
+      problems.push(
+        ...curveProblems(plan.collective.scale, ["collective", "scale"]).filter(
+          (p) => p.severity === "error" || p.code === "STEP_THRESHOLD",
+        ),
+      );
+  }
+  const errors = problems.filter((p) => p.severity === "error");
+  const warnings = problems.filter((p) => p.severity === "warning");
+  return errors.length > 0
+    ? { ok: false, problems: [...errors, ...warnings] }
+    : { ok: true, plan, warnings };
+}
+
+/** A plan that passed {@link validatePlan}, with its design warnings. */
+export interface ParsedPlan {
+  /** The plan. */
+  readonly plan: CompensationPlan;
+  /** Design risks to review. */
+  readonly warnings: readonly PlanProblem[];
+}
+
+/**
+ * Validates a plan, throwing on errors.
+ * @throws CrmkitError `VALIDATION_FAILED` with `details.problems` and the first error's path
+ */
+export function parsePlan(input: unknown): ParsedPlan {
+  const result = validatePlan(input);
+  if (result.ok) return { plan: result.plan, warnings: result.warnings };
+  const first = result.problems[0]!;
+  throw new CrmkitError("VALIDATION_FAILED", `Invalid plan: ${first.message}`, {
+    details: { path: [...first.path], problems: result.problems },
+  });
+}

@@ -1,0 +1,309 @@
+import type { MetricRef } from "../objectives/index.js";
+
+/**
+ * A marginal tier of a payout curve: from `from` % attainment on, each attainment point adds `rate`
+ * payout points (1 is one-for-one; 1.5 an accelerator; 0.5 a decelerator; 0 a plateau).
+ */
+export interface PayoutTier {
+  /** Attainment (%) where the tier starts. */
+  readonly from: number;
+  /** Payout points per attainment point, ≥ 0. */
+  readonly rate: number;
+}
+
+/** A step: at `at` % attainment the payout jumps by `add` points (flagged by validation). */
+export interface PayoutStep {
+  /** Attainment (%) where the jump happens. */
+  readonly at: number;
+  /** Payout points added at and above it, ≥ 0. */
+  readonly add: number;
+}
+
+/**
+ * How attainment (% of target) turns into payout (% of the criterion's on-target amount):
+ * nothing below the floor; from it, the sum over the marginal tiers (each tier's rate × the
+ * attainment points inside it) plus the steps reached; never above the cap. Tiers make a continuous
+ * curve, and with rates and steps ≥ 0 it never decreases.
+ */
+export interface PayoutCurve {
+  /** Below this attainment (%) nothing is paid. @defaultValue 0 */
+  readonly floor?: number;
+  /** The marginal tiers, `from` strictly ascending; before the first tier nothing accrues. */
+  readonly tiers: readonly PayoutTier[];
+  /** Discontinuous jumps. */
+  readonly steps?: readonly PayoutStep[];
+  /** The highest payout (%). @defaultValue no cap */
+  readonly cap?: number;
+}
+
+/** Where a criterion's target comes from. */
+export type CriterionTarget =
+  | {
+      /** The rep's objective for the metric and period (the actuals' `targets`). */
+      readonly source: "objective";
+    }
+  | {
+      /** The same number for every rep, in the metric's unit, for the simulated period. */
+      readonly source: "fixed";
+      /** The target. */
+      readonly value: number;
+    };
+
+/** One weighted criterion of a plan. */
+export interface PlanCriterion {
+  /** The criterion id, unique in the plan. */
+  readonly id: string;
+  /** Its name in explanations. @defaultValue the metric's label */
+  readonly name?: string;
+  /** What is measured. */
+  readonly metric: MetricRef;
+  /** Its weight in percent: the share of the on-target pay it carries. Weights sum to 100. */
+  readonly weight: number;
+  /** The target. */
+  readonly target: CriterionTarget;
+  /** Attainment to payout. */
+  readonly curve: PayoutCurve;
+}
+
+/** The collective component: the team's attainment gates or scales individual payouts. */
+export interface CollectiveComponent {
+  /** The team metric. */
+  readonly metric: MetricRef;
+  /**
+   * The team target for the simulated period.
+   * @defaultValue the sum of the reps' targets for the metric (their objectives, or a criterion's
+   * fixed target)
+   */
+  readonly target?: number;
+  /** No individual payout while team attainment (%) is below this. */
+  readonly gate?: number;
+  /** Team attainment to a multiplier (%) of every individual payout. */
+  readonly scale?: PayoutCurve;
+}
+
+/** One rep's terms in a plan. */
+export interface RepTerms {
+  /** The rep's id (user id, or the dataset's rep id). */
+  readonly repId: string;
+  /** On-target variable pay per year, in minor units; prorated for shorter periods. */
+  readonly onTargetPay: number;
+  /** Multiplies the rep's targets (0.8 for a junior). @defaultValue 1 */
+  readonly targetFactor?: number;
+  /** Multiplies the rep's payout (a territory factor). @defaultValue 1 */
+  readonly payFactor?: number;
+  /** Why the rep has these terms, shown in explanations. */
+  readonly note?: string;
+}
+
+/** A variable-pay plan: JSON, validated, versioned. */
+export interface CompensationPlan {
+  /** The plan id. */
+  readonly id: string;
+  /** The display name. */
+  readonly name: string;
+  /** The version, from 1; a saved version never changes. */
+  readonly version: number;
+  /** The ISO 4217 currency of every amount. */
+  readonly currency: string;
+  /** The criteria: 2 to 4 recommended, weights summing to 100. */
+  readonly criteria: readonly PlanCriterion[];
+  /** The collective component. */
+  readonly collective?: CollectiveComponent;
+  /** The reps covered and their terms. */
+  readonly reps: readonly RepTerms[];
+  /** Terms of reps found in the actuals but not listed (omitted: they are reported uncovered). */
+  readonly defaultTerms?: Omit<RepTerms, "repId">;
+  /** The yearly budget envelope, minor units. @defaultValue the sum of on-target pay */
+  readonly budget?: number;
+}
+
+/** A problem found by {@link validatePlan}, in words. */
+export interface PlanProblem {
+  /** `error` makes the plan unusable; `warning` is a design risk to review. */
+  readonly severity: "error" | "warning";
+  /** A stable code (`WEIGHTS_NOT_100`, `STEP_THRESHOLD`…). */
+  readonly code: string;
+  /** Where, in the plan. */
+  readonly path: readonly (string | number)[];
+  /** What is wrong and why it matters. */
+  readonly message: string;
+}
+
+/** The outcome of {@link validatePlan}. */
+export type PlanValidation =
+  | {
+      /** The plan can be simulated. */
+      readonly ok: true;
+      /** The parsed plan. */
+      readonly plan: CompensationPlan;
+      /** Design risks. */
+      readonly warnings: readonly PlanProblem[];
+    }
+  | {
+      /** The plan has errors. */
+      readonly ok: false;
+      /** Errors first, then warnings. */
+      readonly problems: readonly PlanProblem[];
+    };
+
+/** One criterion of one rep in a simulation. */
+export interface CriterionResult {
+  /** The criterion. */
+  readonly criterionId: string;
+  /** The metric key. */
+  readonly metric: string;
+  /** The measured value, `null` when data is missing. */
+  readonly value: number | null;
+  /** The rep's target after adjustments, `null` when there is none. */
+  readonly target: number | null;
+  /** value / target in %, `null` when either is missing. */
+  readonly attainment: number | null;
+  /** The curve's payout in % of the on-target amount. */
+  readonly payoutPercent: number | null;
+  /** This criterion's share of the rep's on-target pay. */
+  readonly onTargetAmount: number;
+  /** The amount paid (after the collective component and the pay factor), minor units. */
+  readonly amount: number | null;
+  /** Why there is no figure. */
+  readonly missing?: string;
+}
+
+/** A gap in the data: a rep and metric whose figure does not exist. */
+export interface DataGap {
+  /** The rep. */
+  readonly repId: string;
+  /** The criterion (or `collective`). */
+  readonly criterionId: string;
+  /** The metric key. */
+  readonly metric: string;
+  /** Why, in words. */
+  readonly reason: string;
+}
+
+/** One rep in a simulation. */
+export interface RepResult {
+  /** The rep. */
+  readonly repId: string;
+  /** The display name. */
+  readonly name?: string;
+  /** On-target pay for the period, minor units. */
+  readonly onTargetPay: number;
+  /** Per criterion. */
+  readonly criteria: readonly CriterionResult[];
+  /** Whether every criterion has its data; otherwise the payout is not computed. */
+  readonly complete: boolean;
+  /** Weighted attainment in %, `null` when incomplete. */
+  readonly attainment: number | null;
+  /** Whether weighted attainment is at least 100 %. */
+  readonly atTarget: boolean | null;
+  /** The payout for the period, minor units, `null` when incomplete. */
+  readonly payout: number | null;
+  /** payout / on-target pay, in %. */
+  readonly payoutPercent: number | null;
+  /** The calculation, line by line. */
+  readonly explanation: readonly string[];
+}
+
+/** Min, quartiles and max of a list of numbers (linear interpolation between ranks). */
+export interface Distribution {
+  /** The smallest. */
+  readonly min: number;
+  /** The first quartile. */
+  readonly q1: number;
+  /** The median. */
+  readonly median: number;
+  /** The third quartile. */
+  readonly q3: number;
+  /** The largest. */
+  readonly max: number;
+}
+
+/** A histogram bucket of payouts in % of on-target pay: `[from, to)`. */
+export interface HistogramBucket {
+  /** Lower bound, included. */
+  readonly from: number;
+  /** Upper bound, excluded (`null` for the last, open bucket). */
+  readonly to: number | null;
+  /** How many reps. */
+  readonly count: number;
+}
+
+/** The scenario where the team meets its target exactly. */
+export interface AtTeamTarget {
+  /** What each metric was scaled by to put the team at 100 %. */
+  readonly factors: Readonly<Record<string, number>>;
+  /** The cost in that scenario. */
+  readonly cost: number;
+  /** The envelope: the period's budget, less the share of reps whose data is incomplete. */
+  readonly envelope: number;
+  /** Whether the envelope is paid out (within the tolerance). */
+  readonly fullyPaid: boolean;
+  /** With a current plan: reps paid less by this plan than by the current one in that scenario. */
+  readonly losers?: readonly string[];
+  /** Their share of the reps compared, in %. */
+  readonly losersShare?: number;
+  /** Whether that share is above the limit (30 % by default). */
+  readonly losersFlagged?: boolean;
+}
+
+/** The team view of a simulation. */
+export interface TeamResult {
+  /** Reps simulated. */
+  readonly reps: number;
+  /** Reps with complete data. */
+  readonly complete: number;
+  /** Share of the complete reps at or above target, in %. */
+  readonly atTargetShare: number | null;
+  /** The healthy band of that share, in %. */
+  readonly band: readonly [number, number];
+  /** `below` or `above` the band, or `null` inside it. */
+  readonly bandFlag: "below" | "above" | null;
+  /** The cost of the complete reps, minor units. */
+  readonly cost: number;
+  /** The budget envelope for the period. */
+  readonly budget: number;
+  /** cost / budget in %. */
+  readonly costRatio: number | null;
+  /** Distribution of payouts (minor units) of complete reps; `null` without any. */
+  readonly payouts: Distribution | null;
+  /** Histogram of payouts in % of on-target pay. */
+  readonly histogram: readonly HistogramBucket[];
+  /** The collective component's reading. */
+  readonly collective: {
+    /** Team attainment, %. */
+    readonly attainment: number | null;
+    /** Whether the gate is passed (`null` without a gate). */
+    readonly gatePassed: boolean | null;
+    /** The multiplier applied, %. */
+    readonly multiplier: number;
+  } | null;
+  /** The scenario at exactly the team target, `null` when it cannot be built (with why). */
+  readonly atTeamTarget: AtTeamTarget | null;
+  /** Why there is no at-target scenario. */
+  readonly atTeamTargetMissing?: string;
+}
+
+/** What {@link simulate} returns. */
+export interface SimulationResult {
+  /** The plan. */
+  readonly plan: {
+    /** The plan id. */
+    readonly id: string;
+    /** Its version. */
+    readonly version: number;
+  };
+  /** The period. */
+  readonly period: string;
+  /** The currency. */
+  readonly currency: string;
+  /** Per rep. */
+  readonly reps: readonly RepResult[];
+  /** The team. */
+  readonly team: TeamResult;
+  /** Every gap in the data: listed, never paid as zero. */
+  readonly gaps: readonly DataGap[];
+  /** Reps in the actuals the plan does not cover. */
+  readonly uncovered: readonly string[];
+  /** The plan's design warnings. */
+  readonly warnings: readonly PlanProblem[];
+}
