@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { activityBenchmarks } from "./activities.bench.js";
 import { automationBenchmarks } from "./automations.bench.js";
 import { chromiumVersion, runInChromium } from "./chromium.js";
+import { compensationBenchmarks } from "./compensation.bench.js";
 import type { BenchResult } from "./harness.js";
 import { memoryBenchmarks } from "./memory.bench.js";
 import { pipelineBenchmarks } from "./pipelines.bench.js";
@@ -38,6 +39,7 @@ if (!only || only === "pipelines") results.push(...(await pipelineBenchmarks()))
 if (!only || only === "scoring") results.push(...(await scoringBenchmarks()));
 if (!only || only === "activities") results.push(...(await activityBenchmarks()));
 if (!only || only === "automations") results.push(...(await automationBenchmarks()));
+if (!only || only === "compensation") results.push(...(await compensationBenchmarks()));
 
 const machine = {
   cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,
