@@ -24,6 +24,7 @@ export default defineConfig({
             "packages/*/src/**/*.test.ts",
             "bench/src/**/*.test.ts",
             "docs/examples/**/*.test.ts",
+            "examples/*/src/**/*.test.ts",
           ],
           exclude: ["**/*.browser.test.ts", "**/node_modules/**"],
         },

@@ -1,0 +1,94 @@
+// The HTML report, opened in the system Chromium: its charts render and show the replay's figures.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumArgs } from "../../../bench/src/chromium.js";
+import { type Replay, replay } from "./replay.js";
+import { renderReport } from "./report.js";
+import { generateYear } from "./year.js";
+
+let browser: Browser;
+let result: Replay;
+let url: string;
+
+beforeAll(async () => {
+  result = await replay(await generateYear());
+  const folder = mkdtempSync(join(tmpdir(), "crmkit-report-"));
+  const file = join(folder, "report.html");
+  writeFileSync(file, renderReport(result.comparison, result.outlook));
+  url = pathToFileURL(file).href;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: chromiumArgs,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("the compensation report", () => {
+  it("renders its three charts with the replay's figures, and lists the gap instead of a zero", async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
+    const problems: string[] = [];
+    page.on("console", (message) => problems.push(message.text()));
+    page.on("pageerror", (error) => problems.push(error.message));
+    await page.goto(url);
+    expect(await page.locator("figure[data-chart] svg").count()).toBe(3);
+
+    const { comparison, outlook } = result;
+    const bars = await page.locator('figure[data-chart="pay"] rect').evaluateAll((rects) =>
+      rects.map((rect) => ({
+        series: rect.getAttribute("data-series"),
+        key: rect.getAttribute("data-key"),
+        value: Number(rect.getAttribute("data-value")),
+        height: rect.getBoundingClientRect().height,
+      })),
+    );
+    for (const rep of comparison.reps) {
+      for (const series of ["current", "proposed"] as const) {
+        const bar = bars.find((b) => b.key === rep.repId && b.series === series);
+        if (rep[series] === null) expect(bar).toBeUndefined();
+        else {
+          expect(bar?.value).toBeCloseTo(rep[series]! / 100, 6);
+          expect(bar!.height).toBeGreaterThan(0); // drawn, not only present in the markup
+        }
+      }
+    }
+    // The rep with no activity logged has no proposed pay: shown as n/a and listed as a gap.
+    expect(await page.locator('figure[data-chart="pay"] [data-missing="zoe"]').count()).toBe(1);
+    expect(await page.locator('[data-gaps] li[data-gap="zoe"]').textContent()).toContain(
+      "no activity recorded in the period",
+    );
+
+    const attainment = await page
+      .locator('figure[data-chart="attainment"] rect')
+      .evaluateAll((rects) =>
+        rects.map((r) => [r.getAttribute("data-key"), Number(r.getAttribute("data-value"))]),
+      );
+    expect(Object.fromEntries(attainment)).toEqual(
+      Object.fromEntries(
+        comparison.proposed.reps
+          .filter((r) => r.attainment !== null)
+          .map((r) => [r.repId, r.attainment]),
+      ),
+    );
+    const histogram = await page
+      .locator('figure[data-chart="distribution"] rect[data-series="proposed"]')
+      .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute("data-value"))));
+    expect(histogram.reduce((a, b) => a + b, 0)).toBe(comparison.proposed.team.complete);
+
+    const summary = await page.locator("[data-summary]").textContent();
+    expect(summary).toContain(`${comparison.proposed.team.atTargetShare!.toFixed(1)} %`);
+    expect(await page.locator("[data-monte-carlo]").textContent()).toContain(
+      `${outlook.expectedShareAtTarget.toFixed(1)} %`,
+    );
+    expect(await page.locator("[data-reps] tr[data-rep]").count()).toBe(12);
+    await page.screenshot({ path: join(new URL(".", url).pathname, "report.png"), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

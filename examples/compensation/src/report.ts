@@ -1,0 +1,152 @@
+// A self-contained HTML report (inline SVG, no script, no external file) of a plan comparison.
+import {
+  formatMoney,
+  type PlanComparison,
+  type SimulationResult,
+  type WhatIfResult,
+} from "@crmkit/core";
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
+const pct = (value: number | null) => (value === null ? "—" : `${value.toFixed(1)} %`);
+
+interface Bar {
+  readonly key: string;
+  readonly label: string;
+  readonly values: readonly (number | null)[];
+}
+
+/** A grouped vertical bar chart; each rect carries its series, key and value for checking. */
+function barChart(
+  id: string,
+  title: string,
+  bars: readonly Bar[],
+  series: readonly string[],
+  format: (value: number) => string,
+  reference?: { readonly value: number; readonly label: string },
+): string {
+  const width = 760;
+  const height = 260;
+  const left = 70;
+  const bottom = 40;
+  const top = 20;
+  const colours = ["#94a3b8", "#2563eb"];
+  const max =
+    Math.max(reference?.value ?? 0, ...bars.flatMap((b) => b.values.map((v) => v ?? 0)), 1) * 1.1;
+  const slot = (width - left - 10) / bars.length;
+  const barWidth = Math.max(4, (slot * 0.8) / series.length);
+  const y = (value: number) => top + (height - top - bottom) * (1 - value / max);
+  const rects = bars.flatMap((bar, i) =>
+    bar.values.map((value, s) => {
+      const x = left + i * slot + slot * 0.1 + s * barWidth;
+      if (value === null)
+        return `<text x="${x + barWidth / 2}" y="${height - bottom - 4}" font-size="10" text-anchor="middle" data-missing="${escapeHtml(bar.key)}">n/a</text>`;
+      return `<rect data-series="${escapeHtml(series[s]!)}" data-key="${escapeHtml(bar.key)}" data-value="${value}" x="${x.toFixed(1)}" y="${y(value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(height - bottom - y(value)).toFixed(1)}" fill="${colours[s % colours.length]}"><title>${escapeHtml(`${bar.label} — ${series[s]}: ${format(value)}`)}</title></rect>`;
+    }),
+  );
+  const labels = bars.map(
+    (bar, i) =>
+      `<text x="${(left + i * slot + slot / 2).toFixed(1)}" y="${height - bottom + 14}" font-size="10" text-anchor="middle">${escapeHtml(bar.label)}</text>`,
+  );
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
+    const value = (max / 1.1) * f;
+    return `<text x="${left - 6}" y="${y(value) + 3}" font-size="10" text-anchor="end">${escapeHtml(format(value))}</text><line x1="${left}" x2="${width - 10}" y1="${y(value)}" y2="${y(value)}" stroke="#e5e7eb"/>`;
+  });
+  const line =
+    reference === undefined
+      ? ""
+      : `<line data-reference="${reference.value}" x1="${left}" x2="${width - 10}" y1="${y(reference.value)}" y2="${y(reference.value)}" stroke="#dc2626" stroke-dasharray="4 3"/><text x="${width - 12}" y="${y(reference.value) - 4}" font-size="10" text-anchor="end" fill="#dc2626">${escapeHtml(reference.label)}</text>`;
+  const legend = series
+    .map(
+      (name, s) =>
+        `<span class="key"><i style="background:${colours[s % colours.length]}"></i>${escapeHtml(name)}</span>`,
+    )
+    .join(" ");
+  return `<figure data-chart="${id}"><figcaption>${escapeHtml(title)} ${legend}</figcaption><svg role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${ticks.join("")}${rects.join("")}${labels.join("")}${line}</svg></figure>`;
+}
+
+function summary(result: SimulationResult, name: string): string {
+  const team = result.team;
+  const atTarget = team.atTeamTarget;
+  return `<tr><th>${escapeHtml(name)}</th><td>${pct(team.atTargetShare)}${team.bandFlag ? ` <b class="flag">${team.bandFlag} ${team.band[0]}–${team.band[1]} %</b>` : ""}</td><td>${formatMoney(team.cost, result.currency)}</td><td>${pct(team.costRatio)}</td><td>${atTarget === null ? escapeHtml(team.atTeamTargetMissing ?? "—") : `${formatMoney(atTarget.cost, result.currency)} (${atTarget.fullyPaid ? "envelope paid" : "envelope not paid"})`}</td><td>${atTarget?.losersShare === undefined ? "—" : `${pct(atTarget.losersShare)}${atTarget.losersFlagged ? ' <b class="flag">above 30 %</b>' : ""}`}</td></tr>`;
+}
+
+/** Renders the comparison (and, when given, the Monte Carlo outlook) as one HTML page. */
+export function renderReport(comparison: PlanComparison, outlook?: WhatIfResult): string {
+  const { current, proposed } = comparison;
+  const currency = proposed.currency;
+  const euros = (minor: number) =>
+    formatMoney(Math.round(minor), currency, 0).replace(` ${currency}`, " €");
+  const names = new Map(proposed.reps.map((rep) => [rep.repId, rep.name ?? rep.repId]));
+  const payChart = barChart(
+    "pay",
+    "Variable pay per rep: current vs proposed",
+    comparison.reps.map((rep) => ({
+      key: rep.repId,
+      label: names.get(rep.repId)!.split(" ")[0]!,
+      values: [
+        rep.current === null ? null : rep.current / 100,
+        rep.proposed === null ? null : rep.proposed / 100,
+      ],
+    })),
+    ["current", "proposed"],
+    (v) => euros(v * 100),
+  );
+  const attainmentChart = barChart(
+    "attainment",
+    "Weighted attainment per rep (proposed plan)",
+    proposed.reps.map((rep) => ({
+      key: rep.repId,
+      label: (rep.name ?? rep.repId).split(" ")[0]!,
+      values: [rep.attainment],
+    })),
+    ["attainment"],
+    (v) => `${v.toFixed(0)} %`,
+    { value: 100, label: "target" },
+  );
+  const distributionChart = barChart(
+    "distribution",
+    "Payout distribution (reps per band of % of on-target pay)",
+    proposed.team.histogram.map((bucket, i) => ({
+      key: `${bucket.from}`,
+      label: bucket.to === null ? `≥ ${bucket.from} %` : `${bucket.from}–${bucket.to}`,
+      values: [current.team.histogram[i]?.count ?? 0, bucket.count],
+    })),
+    ["current", "proposed"],
+    (v) => v.toFixed(0),
+  );
+  const rows = comparison.reps
+    .map((rep) => {
+      const detail = proposed.reps.find((r) => r.repId === rep.repId)!;
+      return `<tr data-rep="${escapeHtml(rep.repId)}"><td>${escapeHtml(names.get(rep.repId)!)}</td><td>${rep.current === null ? "—" : formatMoney(rep.current, currency)}</td><td>${rep.proposed === null ? "—" : formatMoney(rep.proposed, currency)}</td><td>${rep.deltaPercent === null ? "—" : `${rep.deltaPercent > 0 ? "+" : ""}${rep.deltaPercent.toFixed(1)} %`}${rep.moved ? ' <b class="flag">moves</b>' : ""}</td><td>${pct(detail.attainment)}</td><td><details><summary>why</summary><ol>${detail.explanation.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ol></details></td></tr>`;
+    })
+    .join("");
+  const gaps = proposed.gaps
+    .map(
+      (gap) =>
+        `<li data-gap="${escapeHtml(gap.repId)}">${escapeHtml(names.get(gap.repId) ?? gap.repId)} — ${escapeHtml(gap.metric)}: ${escapeHtml(gap.reason)}</li>`,
+    )
+    .join("");
+  const warnings = proposed.warnings.map((w) => `<li>${escapeHtml(w.message)}</li>`).join("");
+  const monteCarlo =
+    outlook === undefined
+      ? ""
+      : `<h2>What if: ${outlook.scenarios.toLocaleString("en-US")} seeded scenarios</h2><p data-monte-carlo>Cost P50 ${formatMoney(outlook.cost.p50, currency)}, P90 ${formatMoney(outlook.cost.p90, currency)} (budget ${formatMoney(outlook.budget, currency)}, over budget in ${pct(outlook.probabilityOverBudget * 100)} of scenarios); expected share of the team at target ${pct(outlook.expectedShareAtTarget)}, inside the 70–80 % band in ${pct(outlook.probabilityInBand * 100)} of scenarios.</p>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Variable pay: ${escapeHtml(current.plan.id)} v${current.plan.version} vs v${proposed.plan.version}</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:820px;color:#111}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e5e7eb;padding:4px 6px;text-align:left;vertical-align:top}.flag{color:#b91c1c}.key{font-size:12px;margin-left:1em}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}figure{margin:1.5rem 0}figcaption{font-weight:600}</style>
+</head><body>
+<h1>Variable pay replay — ${escapeHtml(proposed.period)}</h1>
+<table data-summary><tr><th>Plan</th><th>Reps at target</th><th>Cost</th><th>Of budget</th><th>At team target</th><th>Losing out at team target</th></tr>${summary(current, `Current (v${current.plan.version})`)}${summary(proposed, `Proposed (v${proposed.plan.version})`)}</table>
+${payChart}${attainmentChart}${distributionChart}
+<h2>Per rep</h2><table data-reps><tr><th>Rep</th><th>Current</th><th>Proposed</th><th>Change</th><th>Attainment</th><th>Calculation</th></tr>${rows}</table>
+<h2>Missing data (not paid as zero)</h2><ul data-gaps>${gaps || "<li>none</li>"}</ul>
+<h2>Plan review</h2><ul data-warnings>${warnings || "<li>no warning</li>"}</ul>
+${monteCarlo}
+</body></html>
+`;
+}
