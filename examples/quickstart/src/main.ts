@@ -5,18 +5,24 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import {
+  allocateBySegment,
+  type CompensationPlan,
   CrmkitError,
+  comparePlans,
   createCollector,
   createCrm,
   createMemoryEmailSender,
   createTestEnvironment,
   crmStorageSchema,
   defineStorageSchema,
+  formatMoney,
   missedAppointmentRecovery,
+  parseActualsDataset,
   q,
   recoveryReport,
   type StoredRecord,
   signIdentity,
+  validatePlan,
 } from "@crmkit/core";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 
@@ -673,3 +679,119 @@ const recovery = await recoveryReport(crm.automations);
 console.log(
   `recovery: ${recovery.missed} missed, ${recovery.rebooked} rebooked automatically (${Math.round(recovery.rebookedShare * 100)} %), ${recovery.handedOver} handed to a rep`,
 );
+
+heading("Objectives and variable pay: seasonality, progress, a plan replayed on last year");
+// Anna's 2027 revenue objective books half the year in Q4; Q4's target follows from it.
+await crm.objectives.set({
+  subject: { kind: "user", id: "anna" },
+  metric: { kind: "revenue" },
+  period: "2027",
+  target: 50_000_000,
+  seasonality: [15, 15, 20, 50],
+});
+const q4 = await crm.objectives.targetFor(
+  { kind: "user", id: "anna" },
+  { kind: "revenue" },
+  "2027-Q4",
+);
+console.log(
+  `Anna, revenue 2027: €500,000.00; Q4 by seasonality: ${formatMoney(q4!.target, "EUR")}`,
+);
+// This week's meetings against a monthly objective, with the 50 / 90 / 100 % alerts.
+crm.events.on("objective.alert", (alert) =>
+  console.log(`  alert: ${alert.subject.id} reached ${alert.threshold} % of ${alert.metric.kind}`),
+);
+for (const [repId] of weekReps)
+  await crm.objectives.set({
+    subject: { kind: "user", id: repId },
+    metric: { kind: "meetingsHeld" },
+    period: "2026-12",
+    target: 4,
+  });
+for (const [repId] of weekReps) {
+  const [first] = await crm.activities.agenda(repId, { day: "2026-12-02" });
+  if (first) await crm.activities.complete(first.activity.id, { outcome: "Held" });
+  const [second] = await crm.activities.agenda(repId, { day: "2026-12-03" });
+  if (second && repId === "anna") await crm.activities.complete(second.activity.id);
+}
+await crm.objectives.checkAlerts("2026-12");
+for (const progress of await crm.objectives.progress("2026-12"))
+  console.log(
+    `  ${progress.subject.id}: ${progress.actual} of ${progress.target.target} meetings (${progress.attainment} %), next alert at ${progress.next ?? "—"} %`,
+  );
+const allocation = allocateBySegment({
+  total: 150_000_000,
+  shares: { smb: 35, enterprise: 25 },
+  mode: "proportional",
+  reps: weekReps.map(([repId]) => ({ repId })),
+});
+console.log(
+  `company split 35/25 (proportional): anna carries ${Object.entries(allocation.reps[0]!.bySegment)
+    .map(([segment, amount]) => `${segment} ${formatMoney(amount, "EUR")}`)
+    .join(", ")}`,
+);
+// Last year's figures, before any data lived in crmkit: Sam's meetings were never recorded.
+const lastYear = parseActualsDataset(
+  [
+    "rep,name,revenue,meetingsPerWeek",
+    "anna,Anna,56000000,8.6",
+    "marc,Marc,47500000,7.9",
+    "sam,Sam,51000000,",
+  ].join("\n"),
+  { period: "2025", currency: "EUR" },
+);
+const terms = weekReps.map(([repId]) => ({ repId, onTargetPay: 1_200_000 }));
+const current: CompensationPlan = {
+  id: "inside",
+  name: "Inside sales",
+  version: 1,
+  currency: "EUR",
+  criteria: [
+    {
+      id: "revenue",
+      metric: { kind: "revenue" },
+      weight: 100,
+      target: { source: "fixed", value: 50_000_000 },
+      curve: { tiers: [{ from: 0, rate: 1 }], steps: [{ at: 100, add: 10 }], cap: 150 },
+    },
+  ],
+  reps: terms,
+};
+const proposal: CompensationPlan = {
+  ...current,
+  version: 2,
+  criteria: [
+    {
+      ...current.criteria[0]!,
+      weight: 70,
+      curve: {
+        floor: 50,
+        tiers: [
+          { from: 50, rate: 2 },
+          { from: 100, rate: 1.5 },
+        ],
+        cap: 200,
+      },
+    },
+    {
+      id: "meetings",
+      metric: { kind: "meetingsPerWeek" },
+      weight: 30,
+      target: { source: "fixed", value: 8 },
+      curve: { floor: 50, tiers: [{ from: 50, rate: 2 }], cap: 120 },
+    },
+  ],
+  collective: { metric: { kind: "revenue" }, gate: 90 },
+};
+const review = validatePlan(current);
+if (review.ok)
+  for (const warning of review.warnings) console.log(`  current plan review: ${warning.message}`);
+const replayed = comparePlans(current, proposal, lastYear, "2025");
+for (const rep of replayed.reps)
+  console.log(
+    `  ${rep.repId.padEnd(5)} current ${formatMoney(rep.current ?? 0, "EUR").padStart(14)}  proposed ${rep.proposed === null ? "not computed".padStart(14) : formatMoney(rep.proposed, "EUR").padStart(14)}`,
+  );
+for (const gap of replayed.proposed.gaps)
+  console.log(`  gap: ${gap.repId} ${gap.metric} — ${gap.reason}`);
+console.log("  why Anna gets what she gets:");
+for (const line of replayed.proposed.reps[0]!.explanation) console.log(`    ${line}`);
