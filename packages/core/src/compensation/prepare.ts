@@ -28,7 +28,7 @@ export interface PreparedRep {
   /** Why a target is missing. */
   readonly targetGaps: (string | null)[];
   /** The collective metric's value and the rep's contribution to the team target. */
-  collectiveValue: number | null;
+  readonly collectiveValue: number | null;
   readonly collectiveTarget: number | null;
 }
 

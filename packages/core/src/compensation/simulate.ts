@@ -74,7 +74,7 @@ export function simulate(
 ): SimulationResult {
   const { plan, warnings } = parsePlan(planInput);
   const prepared = preparePlan(plan, actuals, period);
-  const result = run(prepared, actuals.currency ?? plan.currency, options);
+  const result = run(prepared, actuals.currency ?? plan.currency);
   const gaps = result.gaps;
   let atTeamTarget: AtTeamTarget | null = null;
   let atTeamTargetMissing: string | undefined;
@@ -82,7 +82,7 @@ export function simulate(
   if (typeof factors === "string") atTeamTargetMissing = factors;
   else {
     const scaled = scaleActuals(actuals, factors);
-    const proposed = run(preparePlan(plan, scaled, period), plan.currency, options);
+    const proposed = run(preparePlan(plan, scaled, period), plan.currency);
     // Reps without complete data are not paid in the scenario either: their share of the
     // envelope is left out of the comparison.
     const onTargetAll = prepared.reps.reduce((sum, rep) => sum + rep.onTarget, 0);
@@ -100,7 +100,6 @@ export function simulate(
       const current = run(
         preparePlan(parsePlan(options.current).plan, scaled, period),
         plan.currency,
-        options,
       );
       const before = new Map(current.reps.map((rep) => [rep.repId, rep.payout]));
       const compared = proposed.reps.filter(
@@ -230,7 +229,7 @@ interface RunResult {
   collective: SimulationResult["team"]["collective"];
 }
 
-function run(prepared: PreparedPlan, currency: string, _options: SimulateOptions): RunResult {
+function run(prepared: PreparedPlan, currency: string): RunResult {
   const money = (minor: number) => formatMoney(minor, currency);
   const gaps: DataGap[] = [];
   const collectiveValues = prepared.reps.map((rep) => rep.collectiveValue);

@@ -98,11 +98,13 @@ export async function measureIntensity(
         const repId = portfolio.owner.get(member);
         if (repId === undefined) continue;
         const rule = request.rules[r]!;
+        // A rule names action types or categories; the type's own id wins.
+        const category = categories.get(type);
         const key =
           type in rule.perYear
             ? type
-            : (categories.get(type) ?? "") in rule.perYear
-              ? categories.get(type)!
+            : category !== undefined && category in rule.perYear
+              ? category
               : null;
         if (key === null) continue;
         const tally = tallyOf(r, repId);

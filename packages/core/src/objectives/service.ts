@@ -19,7 +19,7 @@ import {
   readMetric,
 } from "./measure.js";
 import { type MetricRef, metricInfo, metricKey, metricRefSchema } from "./metrics.js";
-import { parsePeriod, periodInstants } from "./period.js";
+import { type Period, parsePeriod, periodInstants, periodMonths } from "./period.js";
 import { resolveTarget } from "./targets.js";
 import type {
   IntensityLine,
@@ -306,7 +306,6 @@ export class ObjectiveService {
       if (!teamCounters.has(teamId)) teamCounters.set(teamId, emptyCounters());
       addCounters(teamCounters.get(teamId)!, counters);
     }
-    const [startMs, endMs] = periodInstants(parsed, this.#deps.timezone);
     return resolved.map(({ first, target }) => {
       const counters =
         (first.subject.kind === "user"
@@ -314,9 +313,7 @@ export class ObjectiveService {
           : teamCounters.get(first.subject.id)) ?? emptyCounters();
       const reading = readMetric(counters, first.metric, collected.days, collected);
       const expectedByNow =
-        target.months === undefined
-          ? target.target
-          : this.#expected(target.months, parsed.year, parsed.firstMonth, at, startMs, endMs);
+        target.months === undefined ? target.target : this.#expected(parsed, target.months, at);
       const attainment =
         reading.value === null || target.target === 0
           ? null
@@ -410,22 +407,13 @@ export class ObjectiveService {
     return measureIntensity(this.#deps, request);
   }
 
-  #expected(
-    months: readonly number[],
-    year: number,
-    firstMonth: number,
-    at: number,
-    startMs: number,
-    endMs: number,
-  ): number {
-    if (at <= startMs) return 0;
-    if (at >= endMs) return months.reduce((a, b) => a + b, 0);
+  /** What month targets expect by `at`: the months over, plus the elapsed share of the current one. */
+  #expected(period: Period, months: readonly number[], at: number): number {
     let expected = 0;
-    for (const [i, target] of months.entries()) {
-      const key = `${year + Math.floor((firstMonth - 1 + i) / 12)}-${String(((firstMonth - 1 + i) % 12) + 1).padStart(2, "0")}`;
+    for (const [i, key] of periodMonths(period).entries()) {
       const [from, to] = periodInstants(parsePeriod(key), this.#deps.timezone);
-      if (at >= to) expected += target;
-      else if (at > from) expected += (target * (at - from)) / (to - from);
+      if (at >= to) expected += months[i]!;
+      else if (at > from) expected += (months[i]! * (at - from)) / (to - from);
     }
     return expected;
   }
