@@ -1,0 +1,95 @@
+import type { PGlite } from "@electric-sql/pglite";
+import type pg from "pg";
+import type { Pool, PoolClient } from "pg";
+
+/** Runs SQL with parameters (never values concatenated into the text). */
+export interface SqlExecutor {
+  query<Row>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+}
+
+/** What the adapter needs from a PostgreSQL connection: a real server or PGlite. */
+export interface SqlDriver extends SqlExecutor {
+  /** `pg` or `pglite`, in error details. */
+  readonly kind: "pg" | "pglite";
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Listens on a channel; resolves to the function that stops. */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Releases what the driver opened itself (a pool it created, a PGlite it created). */
+  close(): Promise<void>;
+}
+
+/** A driver over a `pg` pool: each transaction takes one client; LISTEN holds one more. */
+export function poolDriver(pool: Pool, owned: boolean): SqlDriver {
+  return {
+    kind: "pg",
+    query: async (text, params) => pool.query(text, params as unknown[]) as never,
+    async transaction(work) {
+      const client: PoolClient = await pool.connect();
+      let broken = false;
+      try {
+        await client.query("BEGIN");
+        const result = await work({
+          query: (text, params) => client.query(text, params as unknown[]) as never,
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        try {
+          await client.query("ROLLBACK");
+        } catch {
+          broken = true; // the connection is gone: do not give it back to the pool
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async listen(channel, handler) {
+      const client = await pool.connect();
+      const onNotification = (message: pg.Notification) => {
+        if (message.channel === channel) handler(message.payload ?? "");
+      };
+      client.on("notification", onNotification);
+      await client.query(`LISTEN ${quoteIdent(channel)}`);
+      return async () => {
+        client.off("notification", onNotification);
+        try {
+          await client.query(`UNLISTEN ${quoteIdent(channel)}`);
+          client.release();
+        } catch {
+          client.release(true);
+        }
+      };
+    },
+    async close() {
+      if (owned) await pool.end();
+    },
+  };
+}
+
+/** A driver over PGlite (one in-process connection: transactions queue behind each other). */
+export function pgliteDriver(db: PGlite, owned: boolean): SqlDriver {
+  return {
+    kind: "pglite",
+    query: async (text, params) => db.query(text, params as unknown[]) as never,
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({ query: (text, params) => tx.query(text, params as unknown[]) as never }),
+      ),
+    async listen(channel, handler) {
+      const stop = await db.listen(channel, handler);
+      return async () => {
+        await stop();
+      };
+    },
+    async close() {
+      if (owned) await db.close();
+    },
+  };
+}
+
+/** Quotes an identifier (table, schema, channel): `"name"` with inner quotes doubled. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,10 @@
+/**
+ * PostgreSQL storage for crmkit: a real server through `pg`, or PGlite in process.
+ *
+ * @packageDocumentation
+ */
+export {
+  createPostgresStorage,
+  type PostgresConnection,
+  type PostgresStorageOptions,
+} from "./postgres-storage.js";

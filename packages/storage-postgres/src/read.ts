@@ -1,0 +1,153 @@
+import type { IndexKey, NormalizedRange, PreparedQuery, StoredRecord } from "@crmkit/core/storage";
+import type { SqlExecutor } from "./driver.js";
+import { keyColumns, keyFromColumns, type Layout, utf16Hex } from "./layout.js";
+
+interface Row {
+  id: string;
+  revision: string | number;
+  data: Record<string, unknown>;
+  t?: number;
+  n?: number;
+  s?: string;
+}
+
+/** Builds SQL conditions with numbered parameters. */
+class Conditions {
+  readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  /** The range as conditions on an index table's (t, n, s) columns, aliased `alias`. */
+  range(alias: string, range: NormalizedRange): void {
+    if (range.type === undefined) return;
+    const typed = range.type === "number" ? 0 : 1;
+    this.parts.push(`${alias}.t = ${typed}`);
+    const column = range.type === "number" ? `${alias}.n` : `${alias}.s`;
+    const value = (key: IndexKey) =>
+      typeof key === "number"
+        ? this.param(key)
+        : `decode(${this.param(keyColumns(key)[2])}, 'hex')`;
+    if (range.lower)
+      this.parts.push(`${column} ${range.lower.open ? ">" : ">="} ${value(range.lower.key)}`);
+    if (range.upper)
+      this.parts.push(`${column} ${range.upper.open ? "<" : "<="} ${value(range.upper.key)}`);
+  }
+
+  /** The range as conditions on a record table's id sort key (ids are strings). */
+  idRange(alias: string, range: NormalizedRange): void {
+    const value = (key: IndexKey) => `decode(${this.param(utf16Hex(String(key)))}, 'hex')`;
+    if (range.lower)
+      this.parts.push(`${alias}.ik ${range.lower.open ? ">" : ">="} ${value(range.lower.key)}`);
+    if (range.upper)
+      this.parts.push(`${alias}.ik ${range.upper.open ? "<" : "<="} ${value(range.upper.key)}`);
+  }
+
+  get where(): string {
+    return this.parts.length === 0 ? "" : `WHERE ${this.parts.join(" AND ")}`;
+  }
+}
+
+function toRecord(row: Row): StoredRecord {
+  return { ...row.data, id: row.id, revision: Number(row.revision) } as StoredRecord;
+}
+
+/**
+ * Reads one page of a query (one entry more than the limit, as `toPage` expects), in the
+ * contract's order, with keyset conditions from the cursor — never OFFSET. A record of a
+ * multi-entry index is listed at its first key inside the range (its last, descending).
+ */
+export async function readPage(
+  db: SqlExecutor,
+  layout: Layout,
+  query: PreparedQuery,
+): Promise<{ key: IndexKey; record: StoredRecord }[]> {
+  if (query.range.empty) return [];
+  const limit = Number.isFinite(query.limit) ? query.limit + 1 : null;
+  const asc = query.order === "asc";
+  const direction = asc ? "ASC" : "DESC";
+  const c = new Conditions();
+  if (query.index === undefined) {
+    c.idRange("r", query.range);
+    if (query.after)
+      c.parts.push(`r.ik ${asc ? ">" : "<"} decode(${c.param(utf16Hex(query.after.id))}, 'hex')`);
+    const { rows } = await db.query<Row>(
+      `SELECT r.id, r.revision, r.data FROM ${layout.records(query.collection)} r ${c.where}
+       ORDER BY r.ik ${direction}${limit === null ? "" : ` LIMIT ${c.param(limit)}`}`,
+      c.params,
+    );
+    return rows.map((row) => ({ key: row.id, record: toRecord(row) }));
+  }
+  const entries = layout.entries(query.collection, query.index);
+  c.range("e", query.range);
+  if (query.after) {
+    const [t, n, s] = keyColumns(query.after.key);
+    c.parts.push(
+      `(e.t, e.n, e.s, e.ik) ${asc ? ">" : "<"} (${c.param(t)}::int2, ${c.param(n)}::float8, decode(${c.param(s)}, 'hex'), decode(${c.param(utf16Hex(query.after.id))}, 'hex'))`,
+    );
+  }
+  if (query.index.multiEntry) {
+    // Skip an entry when the same record has another key in range earlier in the query's order.
+    const inner = new Conditions();
+    inner.params.push(...c.params);
+    inner.range("o", query.range);
+    c.params.splice(0, c.params.length, ...inner.params);
+    c.parts.push(
+      `NOT EXISTS (SELECT 1 FROM ${entries} o WHERE o.ik = e.ik${inner.parts.length > 0 ? ` AND ${inner.parts.join(" AND ")}` : ""} AND (o.t, o.n, o.s) ${asc ? "<" : ">"} (e.t, e.n, e.s))`,
+    );
+  }
+  const { rows } = await db.query<Row>(
+    `SELECT r.id, r.revision, r.data, e.t, e.n, encode(e.s, 'hex') AS s
+     FROM ${entries} e JOIN ${layout.records(query.collection)} r ON r.ik = e.ik
+     ${c.where}
+     ORDER BY e.t ${direction}, e.n ${direction}, e.s ${direction}, e.ik ${direction}${limit === null ? "" : ` LIMIT ${c.param(limit)}`}`,
+    c.params,
+  );
+  return rows.map((row) => ({
+    key: keyFromColumns(row.t!, row.n!, row.s!),
+    record: toRecord(row),
+  }));
+}
+
+/** Counts the records a selection matches (each record once). */
+export async function countSelection(
+  db: SqlExecutor,
+  layout: Layout,
+  query: PreparedQuery,
+): Promise<number> {
+  if (query.range.empty) return 0;
+  const c = new Conditions();
+  let sql: string;
+  if (query.index === undefined) {
+    c.idRange("r", query.range);
+    sql = `SELECT count(*) AS count FROM ${layout.records(query.collection)} r ${c.where}`;
+  } else {
+    c.range("e", query.range);
+    const counted = query.index.multiEntry ? "count(DISTINCT e.ik)" : "count(*)";
+    sql = `SELECT ${counted} AS count FROM ${layout.entries(query.collection, query.index)} e ${c.where}`;
+  }
+  const { rows } = await db.query<{ count: string | number }>(sql, c.params);
+  return Number(rows[0]?.count ?? 0);
+}
+
+/** Reads records by id, in the order asked (null where missing). */
+export async function readMany(
+  db: SqlExecutor,
+  layout: Layout,
+  collection: string,
+  ids: readonly string[],
+): Promise<(StoredRecord | null)[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<Row>(
+    `SELECT id, revision, data FROM ${layout.records(collection)} WHERE id = ANY($1::text[])`,
+    [[...new Set(ids)]],
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => {
+    const row = byId.get(id);
+    return row === undefined ? null : toRecord(row);
+  });
+}
