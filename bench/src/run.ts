@@ -9,6 +9,7 @@ import { compensationBenchmarks } from "./compensation.bench.js";
 import type { BenchResult } from "./harness.js";
 import { memoryBenchmarks } from "./memory.bench.js";
 import { pipelineBenchmarks } from "./pipelines.bench.js";
+import { postgresBenchmarks } from "./postgres.bench.js";
 import { scoringBenchmarks } from "./scoring.bench.js";
 import { segmentBenchmarks } from "./segments.bench.js";
 
@@ -40,6 +41,7 @@ if (!only || only === "scoring") results.push(...(await scoringBenchmarks()));
 if (!only || only === "activities") results.push(...(await activityBenchmarks()));
 if (!only || only === "automations") results.push(...(await automationBenchmarks()));
 if (!only || only === "compensation") results.push(...(await compensationBenchmarks()));
+if (!only || only === "storage-postgres") results.push(...(await postgresBenchmarks()));
 
 const machine = {
   cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,
