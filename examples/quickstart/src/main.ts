@@ -25,6 +25,8 @@ import {
   validatePlan,
 } from "@crmkit/core";
 import { createMemoryStorage } from "@crmkit/storage-memory";
+import { createPostgresStorage } from "@crmkit/storage-postgres";
+import { PGlite } from "@electric-sql/pglite";
 
 const schema = defineStorageSchema({
   version: 1,
@@ -795,3 +797,38 @@ for (const gap of replayed.proposed.gaps)
   console.log(`  gap: ${gap.repId} ${gap.metric} — ${gap.reason}`);
 console.log("  why Anna gets what she gets:");
 for (const line of replayed.proposed.reps[0]!.explanation) console.log(`    ${line}`);
+
+heading(
+  "PostgreSQL: the same workspace over SQL, two servers sharing one database (embedded PGlite)",
+);
+const database = await PGlite.create(); // PostgreSQL in WebAssembly; a real server takes a connection string
+const openServer = () =>
+  createPostgresStorage({ schema: crmStorageSchema, connection: { pglite: database } });
+const [serverA, serverB] = [await openServer(), await openServer()]; // the second finds the tables migrated
+const crmA = await createCrm({ storage: serverA, environment: createTestEnvironment({ seed: 3 }) });
+const crmB = await createCrm({ storage: serverB, environment: createTestEnvironment({ seed: 4 }) });
+serverA.watch?.((batch) => {
+  if (batch.origin === "remote")
+    console.log(
+      `server A heard (LISTEN/NOTIFY): ${batch.changes.map((c) => `${c.collection}/${c.id} r${c.revision}`).join(", ")}`,
+    );
+});
+const ada = await crmB.contacts.create({
+  firstName: "Ada",
+  email: "ada@example.com",
+  country: "FR",
+});
+await new Promise((resolve) => setTimeout(resolve, 50));
+console.log(`server A reads what B wrote: ${(await crmA.contacts.get(ada.id))?.email}`);
+// Both servers change Ada from the same revision: the database refuses the second write.
+await crmA.contacts.update(ada.id, { status: "customer" }, { expectedRevision: ada.revision });
+try {
+  await crmB.contacts.update(ada.id, { status: "competitor" }, { expectedRevision: ada.revision });
+} catch (error) {
+  if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
+  console.log(`server B's stale update refused: ${error.code} — ${error.message}`);
+}
+await new Promise((resolve) => setTimeout(resolve, 50));
+await serverA.close();
+await serverB.close();
+await database.close();
