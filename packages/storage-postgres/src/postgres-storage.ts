@@ -120,15 +120,10 @@ export async function createPostgresStorage(
   const catalog = createSchemaCatalog(options.schema);
   const schemaName = options.schemaName ?? "public";
   const prefix = options.tablePrefix ?? "crmkit_";
-  for (const [field, value] of [
-    ["schemaName", schemaName],
-    ["tablePrefix", prefix],
-  ] as const) {
-    if (value.length === 0 && field === "schemaName") {
-      throw new CrmkitError("VALIDATION_FAILED", "The schema name must not be empty.", {
-        details: { path: [field] },
-      });
-    }
+  if (schemaName.length === 0) {
+    throw new CrmkitError("VALIDATION_FAILED", "The schema name must not be empty.", {
+      details: { path: ["schemaName"] },
+    });
   }
   const driver = await openDriver(options.connection ?? {});
   const layout = new Layout(schemaName, prefix);
@@ -166,7 +161,8 @@ class PostgresStorage implements StorageAdapter {
   readonly #layout: Layout;
   readonly #catalog: SchemaCatalog;
   readonly #hub = new ChangeHub();
-  readonly #instance = `${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  // Tells this instance's own notifications from other processes'.
+  readonly #instance = crypto.randomUUID();
   #closed = false;
   #unlisten: Promise<() => Promise<void>> | null = null;
 
@@ -248,8 +244,8 @@ class PostgresStorage implements StorageAdapter {
     this.#hub.clear();
     const unlisten = this.#unlisten;
     this.#unlisten = null;
-    if (unlisten)
-      await (await unlisten.catch(() => async () => undefined))().catch(() => undefined);
+    const stop = await unlisten?.catch(() => undefined);
+    await stop?.().catch(() => undefined);
     await this.#driver.close();
   }
 

@@ -22,19 +22,19 @@ class Conditions {
   }
 
   /** The range as conditions on an index table's (t, n, s) columns, aliased `alias`. */
-  range(alias: string, range: NormalizedRange): void {
-    if (range.type === undefined) return;
-    const typed = range.type === "number" ? 0 : 1;
-    this.parts.push(`${alias}.t = ${typed}`);
+  rangeParts(alias: string, range: NormalizedRange): string[] {
+    if (range.type === undefined) return [];
+    const parts = [`${alias}.t = ${range.type === "number" ? 0 : 1}`];
     const column = range.type === "number" ? `${alias}.n` : `${alias}.s`;
     const value = (key: IndexKey) =>
       typeof key === "number"
         ? this.param(key)
         : `decode(${this.param(keyColumns(key)[2])}, 'hex')`;
     if (range.lower)
-      this.parts.push(`${column} ${range.lower.open ? ">" : ">="} ${value(range.lower.key)}`);
+      parts.push(`${column} ${range.lower.open ? ">" : ">="} ${value(range.lower.key)}`);
     if (range.upper)
-      this.parts.push(`${column} ${range.upper.open ? "<" : "<="} ${value(range.upper.key)}`);
+      parts.push(`${column} ${range.upper.open ? "<" : "<="} ${value(range.upper.key)}`);
+    return parts;
   }
 
   /** The range as conditions on a record table's id sort key (ids are strings). */
@@ -82,7 +82,7 @@ export async function readPage(
     return rows.map((row) => ({ key: row.id, record: toRecord(row) }));
   }
   const entries = layout.entries(query.collection, query.index);
-  c.range("e", query.range);
+  c.parts.push(...c.rangeParts("e", query.range));
   if (query.after) {
     const [t, n, s] = keyColumns(query.after.key);
     c.parts.push(
@@ -91,12 +91,9 @@ export async function readPage(
   }
   if (query.index.multiEntry) {
     // Skip an entry when the same record has another key in range earlier in the query's order.
-    const inner = new Conditions();
-    inner.params.push(...c.params);
-    inner.range("o", query.range);
-    c.params.splice(0, c.params.length, ...inner.params);
+    const inner = ["o.ik = e.ik", ...c.rangeParts("o", query.range)];
     c.parts.push(
-      `NOT EXISTS (SELECT 1 FROM ${entries} o WHERE o.ik = e.ik${inner.parts.length > 0 ? ` AND ${inner.parts.join(" AND ")}` : ""} AND (o.t, o.n, o.s) ${asc ? "<" : ">"} (e.t, e.n, e.s))`,
+      `NOT EXISTS (SELECT 1 FROM ${entries} o WHERE ${inner.join(" AND ")} AND (o.t, o.n, o.s) ${asc ? "<" : ">"} (e.t, e.n, e.s))`,
     );
   }
   const { rows } = await db.query<Row>(
@@ -125,7 +122,7 @@ export async function countSelection(
     c.idRange("r", query.range);
     sql = `SELECT count(*) AS count FROM ${layout.records(query.collection)} r ${c.where}`;
   } else {
-    c.range("e", query.range);
+    c.parts.push(...c.rangeParts("e", query.range));
     const counted = query.index.multiEntry ? "count(DISTINCT e.ik)" : "count(*)";
     sql = `SELECT ${counted} AS count FROM ${layout.entries(query.collection, query.index)} e ${c.where}`;
   }
