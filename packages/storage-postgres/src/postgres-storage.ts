@@ -90,7 +90,8 @@ interface Notice {
   readonly changes: WriteOutcome[];
 }
 
-const noticeChunk = 40;
+const encoder = new TextEncoder();
+const byteLength = (text: string) => encoder.encode(text).length;
 
 /**
  * Opens a crmkit store in PostgreSQL — a real server through `pg`, or PGlite (PostgreSQL compiled
@@ -253,18 +254,20 @@ class PostgresStorage implements StorageAdapter {
   watch(listener: ChangeListener): () => void {
     assertOpen(this.#closed, adapterName);
     const unsubscribe = this.#hub.subscribe(listener);
-    this.#unlisten ??= this.#driver
-      .listen(this.#layout.channel, (payload) => this.#received(payload))
-      .catch((error) => {
-        this.#unlisten = null;
-        throw error;
+    if (this.#unlisten === null) {
+      const listening = this.#driver.listen(this.#layout.channel, (payload) =>
+        this.#received(payload),
+      );
+      this.#unlisten = listening;
+      // A failure to LISTEN surfaces like a listener error: asynchronously, without failing
+      // writes; the next watch tries again.
+      listening.catch((error) => {
+        if (this.#unlisten === listening) this.#unlisten = null;
+        queueMicrotask(() => {
+          throw toCrmkitError(error, "listening for other processes' writes");
+        });
       });
-    // A failure to LISTEN surfaces like a listener error: asynchronously, without failing writes.
-    this.#unlisten.catch((error) =>
-      queueMicrotask(() => {
-        throw toCrmkitError(error, "listening for other processes' writes");
-      }),
-    );
+    }
     return unsubscribe;
   }
 
@@ -281,22 +284,28 @@ class PostgresStorage implements StorageAdapter {
 
   async #announce(tx: SqlExecutor, outcomes: readonly WriteOutcome[]): Promise<void> {
     // pg_notify inside the transaction is delivered on commit only, so a rolled-back batch is never
-    // announced; payloads stay under PostgreSQL's 8,000-byte limit.
-    for (let start = 0; start < outcomes.length; start += noticeChunk) {
-      const notice: Notice = {
-        from: this.#instance,
-        changes: outcomes.slice(start, start + noticeChunk),
-      };
-      const payload = JSON.stringify(notice);
-      if (payload.length > 7_900) {
-        for (const change of notice.changes) {
-          await tx.query("SELECT pg_notify($1, $2)", [
-            this.#layout.channel,
-            JSON.stringify({ from: this.#instance, changes: [change] }),
-          ]);
-        }
-      } else await tx.query("SELECT pg_notify($1, $2)", [this.#layout.channel, payload]);
+    // announced. Changes are packed into payloads under PostgreSQL's 8,000-byte limit, all sent in
+    // one statement.
+    const payloads: string[] = [];
+    const head = `{"from":${JSON.stringify(this.#instance)},"changes":[`;
+    let body: string[] = [];
+    let size = byteLength(head) + 2;
+    for (const change of outcomes) {
+      const item = JSON.stringify(change);
+      const itemSize = byteLength(item) + 1;
+      if (body.length > 0 && size + itemSize > 7_900) {
+        payloads.push(`${head}${body.join(",")}]}`);
+        body = [];
+        size = byteLength(head) + 2;
+      }
+      body.push(item);
+      size += itemSize;
     }
+    if (body.length > 0) payloads.push(`${head}${body.join(",")}]}`);
+    await tx.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [
+      this.#layout.channel,
+      payloads,
+    ]);
   }
 
   async #read<T>(work: () => Promise<T>, what: string): Promise<T> {

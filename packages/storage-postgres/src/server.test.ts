@@ -157,6 +157,21 @@ if (url === undefined) {
       expect(seen).toEqual([
         { origin: "remote", changes: [{ collection: "counters", id: "n1", revision: 1 }] },
       ]);
+      // A large batch arrives whole, split over payloads under PostgreSQL's 8,000-byte limit.
+      const many = Array.from({ length: 1_000 }, (_, i) => ({
+        type: "put" as const,
+        collection: "counters",
+        record: { id: `bulk-${"é".repeat(20)}-${i}`, value: i },
+      }));
+      const before = seen.length;
+      await b.write(many);
+      await expect
+        .poll(() => seen.slice(before).reduce((sum, batch) => sum + batch.changes.length, 0))
+        .toBe(1_000);
+      expect(seen.length - before).toBeGreaterThan(1);
+      expect(seen.slice(before).flatMap((batch) => batch.changes.map((c) => c.id))).toEqual(
+        many.map((op) => op.record.id),
+      );
       await a.close();
       await b.close();
       await dropSchema(schemaName);
