@@ -394,8 +394,9 @@ function rejectNul(value: unknown, path: (string | number)[]): void {
     }
     return;
   }
-  if (Array.isArray(value)) value.forEach((element, i) => rejectNul(element, [...path, i]));
-  else if (typeof value === "object" && value !== null) {
+  if (Array.isArray(value)) {
+    for (const [i, element] of value.entries()) rejectNul(element, [...path, i]);
+  } else if (typeof value === "object" && value !== null) {
     for (const [key, field] of Object.entries(value)) {
       rejectNul(key, path);
       rejectNul(field, [...path, key]);
