@@ -30,6 +30,7 @@ import {
 import { PartyRepository } from "./records/party-repository.js";
 import { collections, crmStorageSchema } from "./records/schema.js";
 import type { Account, Contact } from "./records/types.js";
+import { ReportService } from "./reports/service.js";
 import { ScoringService } from "./scoring/service.js";
 import type { ScoringEvents } from "./scoring/types.js";
 import { type SegmentEvents, SegmentService } from "./segments/service.js";
@@ -130,6 +131,8 @@ export interface Crm {
   readonly objectives: ObjectiveService;
   /** Variable-pay plans (versioned) replayed on stored figures. */
   readonly compensation: CompensationService;
+  /** Indicators: funnels, win rates, the pipeline, frozen forecasts and their accuracy. */
+  readonly reports: ReportService;
   /** The durable outbox of e-mail list calls. */
   readonly outbox: OutboxService;
   /** Lead scoring: the model, hits, the ledger, explanations and hand-offs. */
@@ -301,6 +304,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     assignment,
     objectives,
     compensation: new CompensationService({ storage, environment, objectives }),
+    reports: new ReportService({ storage, environment, timezone }),
     outbox: new OutboxService({ storage, environment }),
     scoring,
     events,

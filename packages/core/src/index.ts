@@ -85,6 +85,7 @@ export type {
   WorkingHours,
 } from "./records/types.js";
 export { contactRoles } from "./records/types.js";
+export * from "./reports/index.js";
 export * from "./scoring/index.js";
 export * from "./segments/index.js";
 export {

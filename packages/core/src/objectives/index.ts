@@ -25,6 +25,7 @@ export {
   type PeriodUnit,
   parsePeriod,
   periodContains,
+  periodInstants,
   periodMonths,
 } from "./period.js";
 export {

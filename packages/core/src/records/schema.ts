@@ -56,6 +56,8 @@ export const collections = {
   objectives: "objectives",
   /** Variable-pay plans, every version kept. */
   compensationPlans: "compensation_plans",
+  /** Forecasts frozen at an instant, to measure their accuracy. */
+  forecastSnapshots: "forecast_snapshots",
   /** Stored web hits (page visits, engagement, events), the source of every score. */
   hits: "hits",
   /** Anonymous visitors linked to a contact by a signed identification. */
@@ -95,7 +97,7 @@ const partyIndexes = [
  * ```
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
-  version: 5,
+  version: 6,
   collections: [
     {
       name: collections.contacts,
@@ -201,6 +203,7 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
     },
     { name: collections.objectives, indexes: [{ name: "subjectId", path: "subjectId" }] },
     { name: collections.compensationPlans, indexes: [{ name: "planId", path: "planId" }] },
+    { name: collections.forecastSnapshots, indexes: [{ name: "period", path: "period" }] },
     {
       name: collections.hits,
       indexes: [

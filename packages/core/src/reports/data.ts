@@ -1,0 +1,190 @@
+import type { Pipeline } from "../pipelines/types.js";
+import { collections } from "../records/schema.js";
+import type { StorageAdapter } from "../storage/types.js";
+
+/** A deal as the reports read it: instants as epoch milliseconds. */
+export interface ReportDeal {
+  /** The deal id. */
+  readonly id: string;
+  /** Its pipeline. */
+  readonly pipelineId: string;
+  /** Its current stage. */
+  readonly stageId: string;
+  /** Open, won or lost. */
+  readonly state: "open" | "won" | "lost";
+  /** The owning rep. */
+  readonly ownerId: string | undefined;
+  /** Where the lead came from. */
+  readonly source: string | undefined;
+  /** The sales territory. */
+  readonly territory: string | undefined;
+  /** Products. */
+  readonly products: readonly string[];
+  /** The value in minor units. */
+  readonly value: number | undefined;
+  /** The expected close date, `YYYY-MM-DD`. */
+  readonly expectedCloseDate: string | undefined;
+  /** When it was created. */
+  readonly createdAt: number;
+  /** When it was last written. */
+  readonly updatedAt: number;
+  /** When it was closed. */
+  readonly closedAt: number | undefined;
+}
+
+/** One stay of a deal in a stage. */
+export interface ReportStay {
+  /** The deal. */
+  readonly dealId: string;
+  /** The pipeline. */
+  readonly pipelineId: string;
+  /** The stage. */
+  readonly stageId: string;
+  /** Its position in the deal's history. */
+  readonly sequence: number;
+  /** When the deal entered. */
+  readonly enteredAt: number;
+  /** When it left; absent while it is still there. */
+  readonly leftAt: number | undefined;
+}
+
+/** What the reports read, loaded once: deals, their stage histories, pipelines and reps' teams. */
+export interface ReportData {
+  /** The deals, in id order. */
+  readonly deals: readonly ReportDeal[];
+  /** Each deal's stays, in sequence order. */
+  readonly stays: ReadonlyMap<string, readonly ReportStay[]>;
+  /** Pipelines by id. */
+  readonly pipelines: ReadonlyMap<string, Pipeline>;
+  /** Team id by user id. */
+  readonly teams: ReadonlyMap<string, string>;
+}
+
+const time = (value: unknown): number | undefined =>
+  typeof value === "string" ? Date.parse(value) : undefined;
+
+/**
+ * Streams deals, stage history, pipelines and users into {@link ReportData} (deals of one pipeline
+ * when asked). Reports are pure functions of it, so the same data gives the same numbers on every
+ * adapter and in any insertion order.
+ */
+export async function loadReportData(
+  storage: StorageAdapter,
+  options: { readonly pipelineId?: string } = {},
+): Promise<ReportData> {
+  const pipelines = new Map<string, Pipeline>();
+  for await (const batch of storage.scan({ collection: collections.pipelines })) {
+    for (const record of batch) pipelines.set(record.id, record as unknown as Pipeline);
+  }
+  const teams = new Map<string, string>();
+  for await (const batch of storage.scan({ collection: collections.users })) {
+    for (const user of batch) if (typeof user.teamId === "string") teams.set(user.id, user.teamId);
+  }
+  const deals: ReportDeal[] = [];
+  const selection =
+    options.pipelineId === undefined
+      ? { collection: collections.deals }
+      : { collection: collections.deals, index: "pipelineId", where: { eq: options.pipelineId } };
+  for await (const batch of storage.scan({ ...selection, batchSize: 5_000 })) {
+    for (const d of batch) {
+      deals.push({
+        id: d.id,
+        pipelineId: d.pipelineId as string,
+        stageId: d.stageId as string,
+        state: d.state as ReportDeal["state"],
+        ownerId: d.ownerId as string | undefined,
+        source: d.source as string | undefined,
+        territory: d.territory as string | undefined,
+        products: (d.products as string[] | undefined) ?? [],
+        value: d.value as number | undefined,
+        expectedCloseDate: d.expectedCloseDate as string | undefined,
+        createdAt: time(d.createdAt)!,
+        updatedAt: time(d.updatedAt)!,
+        closedAt: time(d.closedAt),
+      });
+    }
+  }
+  const wanted = options.pipelineId === undefined ? null : new Set(deals.map((d) => d.id));
+  const stays = new Map<string, ReportStay[]>();
+  for await (const batch of storage.scan({
+    collection: collections.dealStages,
+    batchSize: 5_000,
+  })) {
+    for (const s of batch) {
+      const dealId = s.dealId as string;
+      if (wanted !== null && !wanted.has(dealId)) continue;
+      let list = stays.get(dealId);
+      if (list === undefined) {
+        list = [];
+        stays.set(dealId, list);
+      }
+      list.push({
+        dealId,
+        pipelineId: s.pipelineId as string,
+        stageId: s.stageId as string,
+        sequence: s.sequence as number,
+        enteredAt: time(s.enteredAt)!,
+        leftAt: time(s.leftAt),
+      });
+    }
+  }
+  for (const list of stays.values()) list.sort((a, b) => a.sequence - b.sequence);
+  // Deals in id order: a report never depends on the order records were inserted in.
+  deals.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { deals, stays, pipelines, teams };
+}
+
+/** What a report can be split by. */
+export type ReportDimension = "rep" | "team" | "source" | "product" | "territory";
+
+/** The label of records without a value for the dimension. */
+export const noValue = "(none)";
+
+/** The groups a deal belongs to for a dimension (several for products). */
+export function groupsOf(
+  deal: ReportDeal,
+  dimension: ReportDimension | undefined,
+  teams: ReadonlyMap<string, string>,
+): readonly string[] {
+  switch (dimension) {
+    case undefined:
+      return ["all"];
+    case "rep":
+      return [deal.ownerId ?? noValue];
+    case "team":
+      return [(deal.ownerId === undefined ? undefined : teams.get(deal.ownerId)) ?? noValue];
+    case "source":
+      return [deal.source ?? noValue];
+    case "territory":
+      return [deal.territory ?? noValue];
+    case "product":
+      return deal.products.length === 0 ? [noValue] : [...new Set(deal.products)];
+  }
+}
+
+/** The median of numbers (the mean of the two middle ones for an even count); `null` for none. */
+export function medianOf(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** A period of instants `[from, to)` (ISO strings or epoch ms). */
+export interface ReportRange {
+  /** The first instant included. */
+  readonly from: string | number;
+  /** The first instant excluded. */
+  readonly to: string | number;
+}
+
+/** A range in epoch milliseconds. */
+export function rangeMs(range: ReportRange): [number, number] {
+  const ms = (v: string | number) => (typeof v === "number" ? v : Date.parse(v));
+  return [ms(range.from), ms(range.to)];
+}
+
+/** Group entries sorted by key, for stable output. */
+export function sortedGroups<T>(map: Map<string, T>): [string, T][] {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}

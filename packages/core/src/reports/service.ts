@@ -1,0 +1,135 @@
+import type { Environment } from "../environment.js";
+import { toIsoInstant } from "../environment.js";
+import { CrmkitError } from "../errors.js";
+import { parsePeriod, periodInstants } from "../objectives/index.js";
+import { collections } from "../records/schema.js";
+import type { StorageAdapter } from "../storage/types.js";
+import { loadReportData, type ReportData } from "./data.js";
+import {
+  type AccuracyLine,
+  computeForecast,
+  type ForecastSnapshot,
+  forecastAccuracy,
+} from "./forecast.js";
+import { type FunnelOptions, type FunnelReport, funnelReport } from "./funnel.js";
+import { type PerformanceOptions, type PerformanceRow, performanceReport } from "./performance.js";
+import {
+  type PipelineReport,
+  type PipelineReportOptions,
+  pipelineReport,
+} from "./pipeline-report.js";
+
+/** What {@link ReportService} needs. */
+export interface ReportServiceDeps {
+  /** The store. */
+  readonly storage: StorageAdapter;
+  /** The clock. */
+  readonly environment: Environment;
+  /** The workspace timezone: periods are its calendar periods. */
+  readonly timezone: string;
+}
+
+/**
+ * Indicators over storage: funnels, win rates and cycles, the pipeline, frozen forecasts and their
+ * accuracy. Each method loads what it reads; to run several reports on the same data, load it once
+ * with {@link ReportService.data} and call the pure functions (`funnelReport`, `performanceReport`,
+ * `pipelineReport`).
+ */
+export class ReportService {
+  readonly #deps: ReportServiceDeps;
+
+  /** @internal */
+  constructor(deps: ReportServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /** Loads deals, stage history, pipelines and teams once (of one pipeline when asked). */
+  data(options: { readonly pipelineId?: string } = {}): Promise<ReportData> {
+    return loadReportData(this.#deps.storage, options);
+  }
+
+  /** Cohort conversion per stage (see {@link funnelReport}). */
+  async funnel(options: FunnelOptions): Promise<FunnelReport> {
+    return funnelReport(await this.data({ pipelineId: options.pipelineId }), options);
+  }
+
+  /** Win rate, deal size and cycle lengths (see {@link performanceReport}). */
+  async performance(options: PerformanceOptions): Promise<PerformanceRow[]> {
+    return performanceReport(
+      await this.data(options.pipelineId === undefined ? {} : { pipelineId: options.pipelineId }),
+      options,
+    );
+  }
+
+  /** The open pipeline by stage and close month (see {@link pipelineReport}). */
+  async pipeline(options: Partial<PipelineReportOptions> = {}): Promise<PipelineReport> {
+    const data = await this.data(
+      options.pipelineId === undefined ? {} : { pipelineId: options.pipelineId },
+    );
+    return pipelineReport(data, { ...options, at: options.at ?? this.#deps.environment.now() });
+  }
+
+  /**
+   * Freezes the forecast of a period now (won so far + weighted open deals expected to close in it)
+   * and stores it, so its accuracy can be measured once the period is over.
+   * @throws CrmkitError `VALIDATION_FAILED` for a bad period
+   */
+  async snapshotForecast(period: string): Promise<ForecastSnapshot> {
+    const parsed = parsePeriod(period);
+    const [from, to] = periodInstants(parsed, this.#deps.timezone);
+    const at = this.#deps.environment.now();
+    const computed = computeForecast(
+      await this.data(),
+      { from, to, fromDate: parsed.from, toDate: parsed.to },
+      at,
+    );
+    const snapshot: ForecastSnapshot = {
+      id: `${parsed.key}@${toIsoInstant(at)}`,
+      period: parsed.key,
+      at: toIsoInstant(at),
+      ...computed,
+    };
+    await this.#deps.storage.write([
+      {
+        type: "put",
+        collection: collections.forecastSnapshots,
+        record: snapshot as never,
+        expectedRevision: 0,
+      },
+    ]);
+    return snapshot;
+  }
+
+  /** The stored snapshots of a period, oldest first. */
+  async forecasts(period: string): Promise<ForecastSnapshot[]> {
+    const key = parsePeriod(period).key;
+    const page = await this.#deps.storage.query({
+      collection: collections.forecastSnapshots,
+      index: "period",
+      where: { eq: key },
+    });
+    return page.records
+      .map((record) => {
+        const { revision: _revision, ...snapshot } = record;
+        return snapshot as unknown as ForecastSnapshot;
+      })
+      .sort((a, b) => (a.at < b.at ? -1 : 1));
+  }
+
+  /**
+   * A frozen forecast against what was won in its period: absolute percentage error and bias per
+   * rep, team and in total.
+   * @throws CrmkitError `NOT_FOUND` for an unknown snapshot
+   */
+  async forecastAccuracy(snapshotId: string): Promise<AccuracyLine[]> {
+    const record = await this.#deps.storage.get(collections.forecastSnapshots, snapshotId);
+    if (record === null) {
+      throw new CrmkitError("NOT_FOUND", `No forecast snapshot "${snapshotId}".`, {
+        details: { id: snapshotId },
+      });
+    }
+    const snapshot = record as unknown as ForecastSnapshot;
+    const [from, to] = periodInstants(parsePeriod(snapshot.period), this.#deps.timezone);
+    return forecastAccuracy(snapshot, await this.data(), { from, to });
+  }
+}

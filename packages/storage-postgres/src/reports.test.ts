@@ -1,0 +1,26 @@
+// The same reports on the memory store and on PostgreSQL (PGlite): identical, record for record.
+import { crmStorageSchema } from "@crmkit/core";
+import { PGlite } from "@electric-sql/pglite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reportsOn } from "../../core/src/testing/report-scenario.js";
+import { createMemoryStorage } from "../../storage-memory/src/index.js";
+import { createPostgresStorage } from "./postgres-storage.js";
+
+let db: PGlite;
+beforeAll(async () => {
+  db = await PGlite.create();
+}, 60_000);
+afterAll(async () => {
+  await db?.close();
+});
+
+describe("reports on two adapters", () => {
+  it("give the same funnel, performance and pipeline on memory and PostgreSQL", async () => {
+    const memory = await reportsOn(createMemoryStorage({ schema: crmStorageSchema }));
+    const postgres = await reportsOn(
+      await createPostgresStorage({ schema: crmStorageSchema, connection: { pglite: db } }),
+    );
+    expect(postgres).toEqual(memory);
+    expect(memory.funnel.groups.length).toBeGreaterThan(0);
+  }, 60_000);
+});
