@@ -16,8 +16,11 @@ import {
   crmStorageSchema,
   defineStorageSchema,
   formatMoney,
+  funnelReport,
   missedAppointmentRecovery,
   parseActualsDataset,
+  performanceReport,
+  pipelineReport,
   q,
   recoveryReport,
   type StoredRecord,
@@ -797,6 +800,27 @@ for (const gap of replayed.proposed.gaps)
   console.log(`  gap: ${gap.repId} ${gap.metric} — ${gap.reason}`);
 console.log("  why Anna gets what she gets:");
 for (const line of replayed.proposed.reps[0]!.explanation) console.log(`    ${line}`);
+
+heading("Indicators: a short KPI summary of the demo's pipeline");
+{
+  const data = await crm.reports.data({ pipelineId: "new-business" });
+  const everything = { from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" };
+  const [funnel] = funnelReport(data, { pipelineId: "new-business", range: everything }).groups;
+  for (const step of funnel?.steps ?? [])
+    console.log(
+      `  ${step.from} → ${step.to}: ${step.reached} of ${step.entered} (${step.conversion === null ? "—" : `${Math.round(step.conversion * 100)} %`})`,
+    );
+  const [performance] = performanceReport(data, { range: everything });
+  console.log(
+    `  closed ${performance?.closed ?? 0}, won ${performance?.won ?? 0}, win rate ${performance?.winRate === null || performance === undefined ? "—" : `${Math.round(performance.winRate * 100)} %`}`,
+  );
+  const open = pipelineReport(data, { at: crm.environment.now() });
+  const weighted = open.byStage.reduce((sum, row) => sum + row.weightedValue, 0);
+  const deals = open.byStage.reduce((sum, row) => sum + row.count, 0);
+  console.log(
+    `  open pipeline: ${deals} deals, weighted ${formatMoney(Math.round(weighted), "EUR")}`,
+  );
+}
 
 heading(
   "PostgreSQL: the same workspace over SQL, two servers sharing one database (embedded PGlite)",
