@@ -58,6 +58,18 @@ export interface ReportData {
   readonly pipelines: ReadonlyMap<string, Pipeline>;
   /** Team id by user id. */
   readonly teams: ReadonlyMap<string, string>;
+  /** Each deal's stage tasks (stage and status). */
+  readonly tasks: ReadonlyMap<string, readonly ReportTask[]>;
+  /** Each deal's first meeting held (a done activity of the meeting or visit category), epoch ms. */
+  readonly firstMeetings: ReadonlyMap<string, number>;
+}
+
+/** A stage task as the reports read it. */
+export interface ReportTask {
+  /** The stage that created it. */
+  readonly stageId: string;
+  /** Open, done, skipped (its stage's goal was met first) or cancelled. */
+  readonly status: "open" | "done" | "skipped" | "cancelled";
 }
 
 const time = (value: unknown): number | undefined =>
@@ -129,9 +141,40 @@ export async function loadReportData(
     }
   }
   for (const list of stays.values()) list.sort((a, b) => a.sequence - b.sequence);
+  const tasks = new Map<string, ReportTask[]>();
+  for await (const batch of storage.scan({ collection: collections.tasks, batchSize: 5_000 })) {
+    for (const t of batch) {
+      const dealId = t.dealId as string;
+      if (wanted !== null && !wanted.has(dealId)) continue;
+      const list = tasks.get(dealId) ?? [];
+      list.push({ stageId: t.stageId as string, status: t.status as ReportTask["status"] });
+      tasks.set(dealId, list);
+    }
+  }
+  const meetingTypes = new Set<string>();
+  for await (const batch of storage.scan({ collection: collections.actionTypes })) {
+    for (const type of batch)
+      if (type.category === "meeting" || type.category === "visit") meetingTypes.add(type.id);
+  }
+  const firstMeetings = new Map<string, number>();
+  for await (const batch of storage.scan({
+    collection: collections.activities,
+    batchSize: 5_000,
+  })) {
+    for (const a of batch) {
+      const dealId = a.dealId as string | undefined;
+      if (dealId === undefined || a.status !== "done" || !meetingTypes.has(a.type as string))
+        continue;
+      if (wanted !== null && !wanted.has(dealId)) continue;
+      const at = time(a.startAt ?? a.doneAt);
+      if (at === undefined) continue;
+      const known = firstMeetings.get(dealId);
+      if (known === undefined || at < known) firstMeetings.set(dealId, at);
+    }
+  }
   // Deals in id order: a report never depends on the order records were inserted in.
   deals.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { deals, stays, pipelines, teams };
+  return { deals, stays, pipelines, teams, tasks, firstMeetings };
 }
 
 /** What a report can be split by. */

@@ -1,3 +1,12 @@
+export { type AdoptionOptions, type AdoptionRow, adoptionReport } from "./adoption.js";
+export {
+  type CoachingGap,
+  type CoachingOptions,
+  type CoachingRow,
+  coachingReport,
+  type ProductOutlier,
+} from "./coaching.js";
+export { type AcquisitionRow, acquisitionReport, type SourceCost } from "./costs.js";
 export { type CsvColumn, toCsv } from "./csv.js";
 export {
   loadReportData,
@@ -7,6 +16,7 @@ export {
   type ReportDimension,
   type ReportRange,
   type ReportStay,
+  type ReportTask,
 } from "./data.js";
 export {
   type AccuracyLine,
@@ -31,3 +41,4 @@ export {
   pipelineReport,
 } from "./pipeline-report.js";
 export { ReportService, type ReportServiceDeps } from "./service.js";
+export { type MrrMonth, mrrReport, type SubscriptionLine } from "./subscriptions.js";

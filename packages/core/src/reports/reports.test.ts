@@ -220,6 +220,8 @@ function buildData(specs: readonly DealSpec[]): ReportData {
     deals,
     stays,
     pipelines: new Map([["p", pipeline]]),
+    tasks: new Map(),
+    firstMeetings: new Map(),
     teams: new Map([
       ["r1", "t"],
       ["r2", "t"],

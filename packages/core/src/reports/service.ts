@@ -4,7 +4,10 @@ import { CrmkitError } from "../errors.js";
 import { parsePeriod, periodInstants } from "../objectives/index.js";
 import { collections } from "../records/schema.js";
 import type { StorageAdapter } from "../storage/types.js";
-import { loadReportData, type ReportData } from "./data.js";
+import { type AdoptionOptions, type AdoptionRow, adoptionReport } from "./adoption.js";
+import { type CoachingOptions, type CoachingRow, coachingReport } from "./coaching.js";
+import { type AcquisitionRow, acquisitionReport, type SourceCost } from "./costs.js";
+import { loadReportData, type ReportData, type ReportRange } from "./data.js";
 import {
   type AccuracyLine,
   computeForecast,
@@ -67,6 +70,21 @@ export class ReportService {
       options.pipelineId === undefined ? {} : { pipelineId: options.pipelineId },
     );
     return pipelineReport(data, { ...options, at: options.at ?? this.#deps.environment.now() });
+  }
+
+  /** Process adoption per rep or team (see {@link adoptionReport}). */
+  async adoption(options: AdoptionOptions): Promise<AdoptionRow[]> {
+    return adoptionReport(await this.data(), options);
+  }
+
+  /** Stage gaps against the top performers and product outliers (see {@link coachingReport}). */
+  async coaching(options: CoachingOptions): Promise<CoachingRow[]> {
+    return coachingReport(await this.data(), options);
+  }
+
+  /** Cost per first meeting and per deal won, by lead source (see {@link acquisitionReport}). */
+  async acquisition(costs: readonly SourceCost[], range: ReportRange): Promise<AcquisitionRow[]> {
+    return acquisitionReport(await this.data(), costs, range);
   }
 
   /**
