@@ -10,6 +10,7 @@ import type { BenchResult } from "./harness.js";
 import { memoryBenchmarks } from "./memory.bench.js";
 import { pipelineBenchmarks } from "./pipelines.bench.js";
 import { postgresBenchmarks } from "./postgres.bench.js";
+import { reportBenchmarks } from "./reports.bench.js";
 import { scoringBenchmarks } from "./scoring.bench.js";
 import { segmentBenchmarks } from "./segments.bench.js";
 
@@ -42,6 +43,7 @@ if (!only || only === "activities") results.push(...(await activityBenchmarks())
 if (!only || only === "automations") results.push(...(await automationBenchmarks()));
 if (!only || only === "compensation") results.push(...(await compensationBenchmarks()));
 if (!only || only === "storage-postgres") results.push(...(await postgresBenchmarks()));
+if (!only || only === "reports") results.push(...(await reportBenchmarks()));
 
 const machine = {
   cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,
