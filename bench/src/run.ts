@@ -44,6 +44,14 @@ if (!only || only === "automations") results.push(...(await automationBenchmarks
 if (!only || only === "compensation") results.push(...(await compensationBenchmarks()));
 if (!only || only === "storage-postgres") results.push(...(await postgresBenchmarks()));
 if (!only || only === "reports") results.push(...(await reportBenchmarks()));
+if (!only || only === "reports-indexeddb") {
+  results.push(
+    ...(await runInChromium<BenchResult[]>(
+      fileURLToPath(new URL("./reports-indexeddb.page.ts", import.meta.url)),
+      "runReportBenchmarks",
+    )),
+  );
+}
 
 const machine = {
   cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,
