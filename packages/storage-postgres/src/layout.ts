@@ -109,3 +109,17 @@ export function keyColumns(key: IndexKey): [number, number, string] {
 export function keyFromColumns(t: number, n: number, sHex: string): IndexKey {
   return Number(t) === 0 ? Number(n) : fromUtf16Hex(sHex);
 }
+
+/** Index entries in columns, as `insertEntries` sends them: type, number, string hex, id sort key. */
+export type EntryColumns = [number[], number[], string[], string[]];
+
+/** Appends a record's keys in one index (its id's sort key `ik`, hex) to entry columns. */
+export function addEntries(columns: EntryColumns, keys: readonly IndexKey[], ik: string): void {
+  for (const key of keys) {
+    const [t, n, s] = keyColumns(key);
+    columns[0].push(t);
+    columns[1].push(n);
+    columns[2].push(s);
+    columns[3].push(ik);
+  }
+}

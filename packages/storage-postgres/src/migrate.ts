@@ -9,7 +9,7 @@ import {
   sameIndexDefinition,
 } from "@crmkit/core/storage";
 import { quoteIdent, type SqlDriver, type SqlExecutor } from "./driver.js";
-import { keyColumns, type Layout, utf16Hex } from "./layout.js";
+import { addEntries, type EntryColumns, type Layout, utf16Hex } from "./layout.js";
 
 /**
  * Creates or migrates a store's tables to a schema, once, safely: the whole migration runs in one
@@ -138,16 +138,9 @@ async function backfill(
       [after],
     );
     if (rows.length === 0) return;
-    const columns: [number[], number[], string[], string[]] = [[], [], [], []];
-    for (const row of rows) {
-      for (const key of extractIndexKeys(row.data, index)) {
-        const [t, n, s] = keyColumns(key);
-        columns[0].push(t);
-        columns[1].push(n);
-        columns[2].push(s);
-        columns[3].push(utf16Hex(row.id));
-      }
-    }
+    const columns: EntryColumns = [[], [], [], []];
+    for (const row of rows)
+      addEntries(columns, extractIndexKeys(row.data, index), utf16Hex(row.id));
     try {
       await insertEntries(tx, layout.entries(collection, index), columns);
     } catch (error) {
@@ -168,7 +161,7 @@ async function backfill(
 export async function insertEntries(
   tx: SqlExecutor,
   table: string,
-  [t, n, s, ik]: readonly [number[], number[], string[], string[]],
+  [t, n, s, ik]: Readonly<EntryColumns>,
 ): Promise<void> {
   if (t.length === 0) return;
   await tx.query(

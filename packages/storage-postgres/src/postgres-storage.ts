@@ -28,7 +28,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { pgliteDriver, poolDriver, type SqlDriver, type SqlExecutor } from "./driver.js";
 import { adapterName, toCrmkitError } from "./errors.js";
-import { keyColumns, Layout, utf16Hex } from "./layout.js";
+import { addEntries, type EntryColumns, keyColumns, Layout, utf16Hex } from "./layout.js";
 import { insertEntries, migrate } from "./migrate.js";
 import { countSelection, readMany, readPage } from "./read.js";
 
@@ -424,7 +424,7 @@ async function putMany(
   const iks = run.map((op) => utf16Hex(op.id));
   for (const index of collection.indexes) {
     if (!index.unique) continue;
-    const claims: [number[], number[], string[], string[]] = [[], [], [], []];
+    const claims: EntryColumns = [[], [], [], []];
     const seen = new Set<string>();
     for (const [k, op] of run.entries()) {
       for (const key of op.keys[index.name] ?? []) {
@@ -475,16 +475,8 @@ async function putMany(
       `DELETE FROM ${table} WHERE ik IN (SELECT decode(x, 'hex') FROM unnest($1::text[]) AS x)`,
       [iks],
     );
-    const columns: [number[], number[], string[], string[]] = [[], [], [], []];
-    run.forEach((op, k) => {
-      for (const key of op.keys[index.name] ?? []) {
-        const [t, n, s] = keyColumns(key);
-        columns[0].push(t);
-        columns[1].push(n);
-        columns[2].push(s);
-        columns[3].push(iks[k]!);
-      }
-    });
+    const columns: EntryColumns = [[], [], [], []];
+    for (const [k, op] of run.entries()) addEntries(columns, op.keys[index.name] ?? [], iks[k]!);
     await insertEntries(tx, table, columns);
   }
   return run.map((op) => revisions.get(op.id)!);
@@ -543,14 +535,8 @@ async function putOne(tx: SqlExecutor, layout: Layout, op: PreparedPut): Promise
         if (held.rows.length > 0) throw uniqueViolation(op, index.name, adapterName, key);
       }
     }
-    const columns: [number[], number[], string[], string[]] = [[], [], [], []];
-    for (const key of keys) {
-      const [t, n, s] = keyColumns(key);
-      columns[0].push(t);
-      columns[1].push(n);
-      columns[2].push(s);
-      columns[3].push(ik);
-    }
+    const columns: EntryColumns = [[], [], [], []];
+    addEntries(columns, keys, ik);
     try {
       await insertEntries(tx, table, columns);
     } catch (error) {

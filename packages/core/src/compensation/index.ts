@@ -1,3 +1,4 @@
+export { quantile } from "../stats.js";
 export { comparePlans, type PlanComparison, type RepComparison } from "./compare.js";
 export { type CompiledCurve, compileCurve, explainPayout, payoutPercent } from "./curve.js";
 export { type ActualsDataset, type DatasetRep, parseActualsDataset } from "./dataset.js";
@@ -10,7 +11,7 @@ export {
   planMetrics,
   type SavedPlan,
 } from "./service.js";
-export { distributionOf, quantile, type SimulateOptions, simulate } from "./simulate.js";
+export { distributionOf, type SimulateOptions, simulate } from "./simulate.js";
 export type {
   AtTeamTarget,
   CollectiveComponent,

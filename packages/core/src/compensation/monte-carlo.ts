@@ -2,11 +2,11 @@ import { seededRandom } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import { roundHalfAway } from "../money.js";
 import type { Actuals } from "../objectives/index.js";
+import { quantile } from "../stats.js";
 import { payoutPercent } from "./curve.js";
 import { parsePlan } from "./plan.js";
 import { collectiveMultiplier, preparePlan, teamAttainment } from "./prepare.js";
 import { scaleActuals } from "./scale.js";
-import { quantile } from "./simulate.js";
 import type { CompensationPlan } from "./types.js";
 
 /** Options of {@link whatIf}. */

@@ -1,5 +1,6 @@
 import { formatMoney, roundHalfAway, splitExactly } from "../money.js";
 import { type Actuals, metricInfo } from "../objectives/index.js";
+import { quantile } from "../stats.js";
 import { explainPayout, payoutPercent } from "./curve.js";
 import { parsePlan } from "./plan.js";
 import { collectiveMultiplier, type PreparedPlan, preparePlan, teamAttainment } from "./prepare.js";
@@ -42,14 +43,6 @@ export function distributionOf(values: readonly number[]): Distribution | null {
     q3: quantile(sorted, 0.75),
     max: sorted[sorted.length - 1]!,
   };
-}
-
-/** The `q` quantile of sorted values, interpolating linearly between ranks. */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
 }
 
 /**

@@ -394,9 +394,9 @@ export async function measureActuals(
   for (const [repId, counters] of collected.byUser) {
     const values: Record<string, number | null> = {};
     const gaps: Record<string, string> = {};
+    const user = collected.users.get(repId);
     for (const metric of request.metrics) {
       const key = metricKey(metric);
-      const user = collected.users.get(repId);
       const reading =
         user === undefined && request.userIds !== undefined
           ? ({ value: null, gap: "no such user" } as const)
@@ -404,7 +404,6 @@ export async function measureActuals(
       values[key] = reading.value;
       if (reading.gap !== undefined) gaps[key] = reading.gap;
     }
-    const user = collected.users.get(repId);
     reps.push({
       repId,
       ...(typeof user?.name === "string" ? { name: user.name } : {}),

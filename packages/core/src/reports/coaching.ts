@@ -1,4 +1,4 @@
-import { type ReportData, type ReportRange, rangeMs } from "./data.js";
+import { compareText, type ReportData, type ReportRange, rangeMs } from "./data.js";
 import { funnelReport } from "./funnel.js";
 
 /** Options of {@link coachingReport}. */
@@ -92,7 +92,7 @@ export function coachingReport(data: ReportData, options: CoachingOptions): Coac
     .sort();
   const top = new Set(
     [...reps]
-      .sort((a, b) => (wonValue.get(b) ?? 0) - (wonValue.get(a) ?? 0) || (a < b ? -1 : 1))
+      .sort((a, b) => (wonValue.get(b) ?? 0) - (wonValue.get(a) ?? 0) || compareText(a, b))
       .slice(0, options.top ?? 3),
   );
   const byRep = new Map(funnel.groups.map((g) => [g.key, g]));
@@ -126,7 +126,7 @@ export function coachingReport(data: ReportData, options: CoachingOptions): Coac
     gaps.sort((a, b) => a.gap - b.gap);
     const productOutliers: ProductOutlier[] = [];
     for (const [product, tallies] of [...perProduct.entries()].sort(([a], [b]) =>
-      a < b ? -1 : 1,
+      compareText(a, b),
     )) {
       const own = tallies.get(repId);
       if (own === undefined || own.closed < minimum) continue;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "../validation.js";
-import { noValue, type ReportData, type ReportRange, rangeMs } from "./data.js";
+import { compareText, noValue, type ReportData, type ReportRange, rangeMs } from "./data.js";
 
 /** What a lead source cost over a range (marketing spend, events, agency fees). */
 export interface SourceCost {
@@ -81,7 +81,7 @@ export function acquisitionReport(
   }
   return [...rows.entries()]
     .filter(([, r]) => r.cost > 0 || r.deals > 0 || r.meetings.length > 0 || r.won.length > 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([source, r]) => ({
       source,
       cost: r.cost,

@@ -173,7 +173,7 @@ export async function loadReportData(
     }
   }
   // Deals in id order: a report never depends on the order records were inserted in.
-  deals.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  deals.sort((a, b) => compareText(a.id, b.id));
   return { deals, stays, pipelines, teams, tasks, firstMeetings };
 }
 
@@ -205,14 +205,6 @@ export function groupsOf(
   }
 }
 
-/** The median of numbers (the mean of the two middle ones for an even count); `null` for none. */
-export function medianOf(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 /** A period of instants `[from, to)` (ISO strings or epoch ms). */
 export interface ReportRange {
   /** The first instant included. */
@@ -227,7 +219,12 @@ export function rangeMs(range: ReportRange): [number, number] {
   return [ms(range.from), ms(range.to)];
 }
 
+/** Orders strings by UTF-16 code unit, as ids and keys are compared everywhere in crmkit. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Group entries sorted by key, for stable output. */
 export function sortedGroups<T>(map: Map<string, T>): [string, T][] {
-  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...map.entries()].sort(([a], [b]) => compareText(a, b));
 }

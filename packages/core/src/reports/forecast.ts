@@ -1,4 +1,5 @@
 import type { ReportData } from "./data.js";
+import { compareText } from "./data.js";
 
 /** One rep's frozen forecast for a period. */
 export interface ForecastLine {
@@ -73,7 +74,7 @@ export function computeForecast(
       line.dealIds.push(deal.id);
     }
   }
-  const sorted = [...lines.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...lines.entries()].sort(([a], [b]) => compareText(a, b));
   const result = sorted.map(([repId, line]) => {
     const teamId = data.teams.get(repId);
     return {
@@ -159,7 +160,7 @@ export function forecastAccuracy(
     teams.set(teamId, team);
   }
   const teamLines = [...teams.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([teamId, t]) => line("team", teamId, t.f, t.a, t.ids));
   const total = line(
     "total",

@@ -1,7 +1,7 @@
 import { CrmkitError } from "../errors.js";
+import { median } from "../stats.js";
 import {
   groupsOf,
-  medianOf,
   type ReportData,
   type ReportDimension,
   type ReportRange,
@@ -160,7 +160,7 @@ export function funnelReport(data: ReportData, options: FunnelOptions): FunnelRe
       })),
       stageTimes: open.map((stageId, i) => ({
         stageId,
-        medianDays: medianOf(tally.durations[i]!),
+        medianDays: median(tally.durations[i]!),
         completed: tally.durations[i]!.length,
         ongoing: tally.ongoing[i]!,
       })),

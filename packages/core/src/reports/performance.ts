@@ -1,6 +1,6 @@
+import { median } from "../stats.js";
 import {
   groupsOf,
-  medianOf,
   type ReportData,
   type ReportDimension,
   type ReportRange,
@@ -106,8 +106,8 @@ export function performanceReport(data: ReportData, options: PerformanceOptions)
       wonValue: t.value,
       averageDealSize: t.valued === 0 ? null : t.value / t.valued,
       withoutValue: t.won.length - t.valued,
-      cycleDays: medianOf(t.cycles),
-      askToDecisionDays: medianOf(t.asks),
+      cycleDays: median(t.cycles),
+      askToDecisionDays: median(t.asks),
       ids: { won: t.won, lost: t.lost },
     };
   });

@@ -1,6 +1,7 @@
+import { median } from "../stats.js";
 import {
+  compareText,
   groupsOf,
-  medianOf,
   noValue,
   type ReportData,
   type ReportDimension,
@@ -125,7 +126,7 @@ export function pipelineReport(data: ReportData, options: PipelineReportOptions)
         value: t.value,
         weightedValue: t.weighted / 100,
         withoutValue: t.withoutValue,
-        medianAgeDays: medianOf(t.ages),
+        medianAgeDays: median(t.ages),
         rotting: t.rotting,
         ids: t.ids,
       };
@@ -135,17 +136,17 @@ export function pipelineReport(data: ReportData, options: PipelineReportOptions)
   return {
     byStage: rows(byStage).sort(
       (a, b) =>
-        (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) ||
-        (a.pipelineId < b.pipelineId ? -1 : a.pipelineId > b.pipelineId ? 1 : 0) ||
+        compareText(a.group, b.group) ||
+        compareText(a.pipelineId, b.pipelineId) ||
         stageOrder(a) - stageOrder(b),
     ),
     // "(none)" sorts before digits; undated months go last.
     byCloseMonth: rows(byMonth).sort(
       (a, b) =>
-        (a.group < b.group ? -1 : a.group > b.group ? 1 : 0) ||
-        (a.pipelineId < b.pipelineId ? -1 : a.pipelineId > b.pipelineId ? 1 : 0) ||
+        compareText(a.group, b.group) ||
+        compareText(a.pipelineId, b.pipelineId) ||
         Number(a.key === noValue) - Number(b.key === noValue) ||
-        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+        compareText(a.key, b.key),
     ),
   };
 }

@@ -210,7 +210,7 @@ describe("lead scoring", () => {
     const id = await identified(crm, "v4");
     const hit = page("v4", "/pricing", env.now());
     const first = await crm.scoring.ingest([hit, hit]);
-    expect(first).toEqual({ accepted: ["web:" + hit.id], duplicates: ["web:" + hit.id] });
+    expect(first).toEqual({ accepted: [`web:${hit.id}`], duplicates: [`web:${hit.id}`] });
     const again = await crm.scoring.ingest([hit]);
     expect(again.accepted).toEqual([]);
     expect((await crm.scoring.score(id)).global).toBe(20);
