@@ -304,7 +304,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     assignment,
     objectives,
     compensation: new CompensationService({ storage, environment, objectives }),
-    reports: new ReportService({ storage, environment, timezone }),
+    reports: new ReportService({ storage, environment, timezone, objectives }),
     outbox: new OutboxService({ storage, environment }),
     scoring,
     events,

@@ -1,5 +1,12 @@
 export { type AdoptionOptions, type AdoptionRow, adoptionReport } from "./adoption.js";
 export {
+  type ActivityRow,
+  type AttainmentRow,
+  activityRows,
+  attainmentRows,
+} from "./attainment.js";
+export { type BookingsOptions, type BookingsRow, bookingsReport } from "./bookings.js";
+export {
   type CoachingGap,
   type CoachingOptions,
   type CoachingRow,
@@ -8,6 +15,7 @@ export {
 } from "./coaching.js";
 export { type AcquisitionRow, acquisitionReport, type SourceCost } from "./costs.js";
 export { type CsvColumn, toCsv } from "./csv.js";
+export { reportCsv } from "./csv-presets.js";
 export {
   loadReportData,
   noValue,

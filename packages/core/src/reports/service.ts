@@ -2,9 +2,17 @@ import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import { parsePeriod, periodInstants } from "../objectives/index.js";
+import type { ObjectiveService, ProgressOptions } from "../objectives/service.js";
 import { collections } from "../records/schema.js";
 import type { StorageAdapter } from "../storage/types.js";
 import { type AdoptionOptions, type AdoptionRow, adoptionReport } from "./adoption.js";
+import {
+  type ActivityRow,
+  type AttainmentRow,
+  activityRows,
+  attainmentRows,
+} from "./attainment.js";
+import { type BookingsOptions, type BookingsRow, bookingsReport } from "./bookings.js";
 import { type CoachingOptions, type CoachingRow, coachingReport } from "./coaching.js";
 import { type AcquisitionRow, acquisitionReport, type SourceCost } from "./costs.js";
 import { loadReportData, type ReportData, type ReportRange } from "./data.js";
@@ -30,6 +38,8 @@ export interface ReportServiceDeps {
   readonly environment: Environment;
   /** The workspace timezone: periods are its calendar periods. */
   readonly timezone: string;
+  /** Objectives, for attainment and activity against targets. */
+  readonly objectives: ObjectiveService;
 }
 
 /**
@@ -70,6 +80,48 @@ export class ReportService {
       options.pipelineId === undefined ? {} : { pipelineId: options.pipelineId },
     );
     return pipelineReport(data, { ...options, at: options.at ?? this.#deps.environment.now() });
+  }
+
+  /**
+   * Deals won by calendar month (in the workspace timezone) and group (see {@link bookingsReport}).
+   */
+  async bookings(options: Omit<BookingsOptions, "timezone">): Promise<BookingsRow[]> {
+    return bookingsReport(await this.data(), { ...options, timezone: this.#deps.timezone });
+  }
+
+  /**
+   * Quota attainment: one row per objective giving a target for the period, measured from its start
+   * to `at` (default now), with the expected-by-now figure, pace, alert thresholds reached and the
+   * objectives behind the target. Missing data is a gap, not a zero.
+   * @throws CrmkitError `VALIDATION_FAILED` for a bad period
+   */
+  async attainment(period: string, options: ProgressOptions = {}): Promise<AttainmentRow[]> {
+    return attainmentRows(await this.#deps.objectives.progress(period, options));
+  }
+
+  /**
+   * Meetings per week per rep in a period (to `at`, default the period's end or now) against the
+   * rep's `meetingsPerWeek` objective, else `targetPerWeek`.
+   * @throws CrmkitError `VALIDATION_FAILED` for a bad period
+   */
+  async activity(options: {
+    /** The period, `2026-Q4` or `2026-11`… */
+    readonly period: string;
+    /** Measure to this instant (ISO or epoch ms). @defaultValue now */
+    readonly at?: string | number;
+    /** The weekly meeting target of reps without a `meetingsPerWeek` objective. */
+    readonly targetPerWeek?: number;
+    /** The reps. @defaultValue every active user who is not an admin */
+    readonly userIds?: readonly string[];
+  }): Promise<ActivityRow[]> {
+    const at = options.at ?? this.#deps.environment.now();
+    const actuals = await this.#deps.objectives.actuals({
+      period: options.period,
+      metrics: [{ kind: "meetingsHeld" }, { kind: "calls" }, { kind: "meetingsPerWeek" }],
+      until: typeof at === "number" ? at : Date.parse(at),
+      ...(options.userIds === undefined ? {} : { userIds: options.userIds }),
+    });
+    return activityRows(actuals, options.targetPerWeek);
   }
 
   /** Process adoption per rep or team (see {@link adoptionReport}). */

@@ -66,5 +66,6 @@ export async function reportsOn(storage: StorageAdapter) {
       at: Date.parse("2026-05-25T00:00:00Z"),
       dimension: "team",
     }),
+    bookings: await crm.reports.bookings({ range, dimension: "rep" }),
   };
 }
