@@ -34,7 +34,7 @@ export interface AttainmentRow {
   /** The next threshold, or `null`. */
   readonly next: number | null;
   /** Why `actual` is missing. */
-  readonly gap: string | undefined;
+  readonly gap?: string;
   /** The objectives behind the target (drill-down). */
   readonly objectiveIds: readonly string[];
 }
@@ -60,7 +60,7 @@ export function attainmentRows(progress: readonly ObjectiveProgress[]): Attainme
       pace: p.pace,
       reached: p.reached,
       next: p.next,
-      gap: p.gap,
+      ...(p.gap === undefined ? {} : { gap: p.gap }),
       objectiveIds: p.target.objectiveIds,
     }))
     .sort(
@@ -90,7 +90,7 @@ export interface ActivityRow {
   /** meetingsPerWeek / targetPerWeek in percent. */
   readonly attainment: number | null;
   /** Why the figures are missing. */
-  readonly gap: string | undefined;
+  readonly gap?: string;
 }
 
 /**
@@ -112,7 +112,7 @@ export function activityRows(actuals: Actuals, targetPerWeek?: number): Activity
         targetPerWeek: target,
         attainment:
           perWeek === null || target === null || target === 0 ? null : (perWeek * 100) / target,
-        gap: rep.gaps.meetingsPerWeek,
+        ...(rep.gaps.meetingsPerWeek === undefined ? {} : { gap: rep.gaps.meetingsPerWeek }),
       };
     })
     .sort((a, b) => compareText(a.repId, b.repId));

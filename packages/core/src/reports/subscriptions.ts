@@ -157,7 +157,8 @@ export function mrrReport(
       opening,
       closing,
       ...movement,
-      revenueChurnRate: opening === 0 ? null : -movement.churn / opening,
+      // abs, not negation: no churn is a rate of 0, never -0.
+      revenueChurnRate: opening === 0 ? null : Math.abs(movement.churn) / opening,
       customerChurnRate: payingBefore === 0 ? null : customers.churn.length / payingBefore,
       byType,
       byCountry,
