@@ -23,6 +23,7 @@ import {
   pipelineReport,
   q,
   recoveryReport,
+  reportCsv,
   type StoredRecord,
   signIdentity,
   validatePlan,
@@ -803,6 +804,12 @@ for (const line of replayed.proposed.reps[0]!.explanation) console.log(`    ${li
 
 heading("Indicators: a short KPI summary of the demo's pipeline");
 {
+  // Close a few deals so the summary has a win and losses: the deal at the proposal stage is won,
+  // two leads are lost.
+  const [atProposal] = await crm.deals.list({ pipelineId: "new-business", stageId: "proposal" });
+  if (atProposal) await crm.deals.win(atProposal.id);
+  const leads = await crm.deals.list({ pipelineId: "new-business", stageId: "lead" });
+  for (const lead of leads.slice(0, 2)) await crm.deals.lose(lead.id, "no budget");
   const data = await crm.reports.data({ pipelineId: "new-business" });
   const everything = { from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" };
   const [funnel] = funnelReport(data, { pipelineId: "new-business", range: everything }).groups;
@@ -820,6 +827,14 @@ heading("Indicators: a short KPI summary of the demo's pipeline");
   console.log(
     `  open pipeline: ${deals} deals, weighted ${formatMoney(Math.round(weighted), "EUR")}`,
   );
+  // Bookings by month and rep, exported with the report's CSV preset (drill-down ids last).
+  const bookings = await crm.reports.bookings({ range: everything, dimension: "rep" });
+  for (const line of reportCsv.bookings(bookings).trimEnd().split("\r\n")) console.log(`  ${line}`);
+  // Quota attainment as report rows, from the objectives set above.
+  for (const row of await crm.reports.attainment("2026-12"))
+    console.log(
+      `  attainment ${row.subjectId} / ${row.label}: ${row.attainment === null ? (row.gap ?? "—") : `${Math.round(row.attainment)} %`} (target ${row.target}, expected by now ${row.expectedByNow.toFixed(1)})`,
+    );
 }
 
 heading(
