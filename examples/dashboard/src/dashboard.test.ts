@@ -16,7 +16,7 @@ import { createMemoryStorage } from "@crmkit/storage-memory";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumArgs } from "../../../bench/src/chromium.js";
-import { billingLines, type DashboardFigures } from "./figures.js";
+import { billingLines, type DashboardFigures, dashboardFigures } from "./figures.js";
 import { asOf, generateYear, reps, timezone } from "./generate.js";
 import { contentSecurityPolicy, startServer } from "./serve.js";
 
@@ -77,7 +77,6 @@ describe("the dashboard", () => {
     expect(await page.getAttribute("#app", "data-generated-ms")).not.toBeNull();
     expect(contentSecurityPolicy).not.toContain("unsafe");
     const shown = (await page.evaluate("globalThis.crmkitDashboard")) as DashboardFigures;
-    const { dashboardFigures } = await import("./figures.js");
     expect(shown).toEqual(JSON.parse(JSON.stringify(await dashboardFigures(crm))));
   }, 60_000);
 

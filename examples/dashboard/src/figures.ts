@@ -11,7 +11,7 @@ import {
   type PipelineRow,
   type SubscriptionLine,
 } from "@crmkit/core";
-import { asOf, reps, timezone } from "./generate.js";
+import { asOf, reps } from "./generate.js";
 
 /** One month's frozen forecast against what was won. */
 export interface ForecastMonth {
@@ -162,5 +162,3 @@ export async function dashboardFigures(crm: Crm): Promise<DashboardFigures> {
     names: Object.fromEntries(reps.map((r) => [r.id, r.name])),
   };
 }
-
-export { timezone };

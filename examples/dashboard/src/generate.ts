@@ -43,9 +43,9 @@ export interface GeneratedYear {
 }
 
 /**
- * Plays 2026 up to {@link asOf} into an empty workspace. `environment` must be the workspace's
- * test environment: the generator sets its clock to each event's instant before writing it.
- * `progress` is called after each event with (done, total).
+ * Plays October 2025 to {@link asOf} into an empty workspace. `environment` must be the
+ * workspace's test environment: the generator sets its clock to each event's instant before
+ * writing it. `progress` is called after each event with (done, total).
  */
 export async function generateYear(
   crm: Crm,
