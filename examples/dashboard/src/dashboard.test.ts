@@ -38,6 +38,14 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("console", (message) => problems.push(`${message.type()}: ${message.text()}`));
   page.on("pageerror", (error) => problems.push(error.message));
+  // A strict CSP blocks eval silently in the console but tells the page: collect what it says.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    Object.assign(globalThis, { cspViolations: seen });
+    addEventListener("securitypolicyviolation", (event) =>
+      seen.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}`),
+    );
+  });
   await page.goto(started.url);
 
   // Meanwhile, the same year on the memory store.
@@ -76,6 +84,7 @@ describe("the dashboard", () => {
     expect(await page.getAttribute("#app", "data-failed")).toBeNull();
     expect(await page.getAttribute("#app", "data-generated-ms")).not.toBeNull();
     expect(contentSecurityPolicy).not.toContain("unsafe");
+    expect(await page.evaluate("globalThis.cspViolations")).toEqual([]);
     const shown = (await page.evaluate("globalThis.crmkitDashboard")) as DashboardFigures;
     expect(shown).toEqual(JSON.parse(JSON.stringify(await dashboardFigures(crm))));
   }, 60_000);

@@ -1,7 +1,8 @@
 // Validation of what the activity service takes: bookings, changes, agenda ranges, slot queries.
-import { z } from "zod";
+
 import { toIsoInstant } from "../environment.js";
 import { validationError } from "../errors.js";
+import { z } from "../zod.js";
 
 /** A minute, in ms. @internal */
 export const minute = 60_000;

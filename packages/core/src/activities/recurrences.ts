@@ -1,7 +1,7 @@
 // Recurring actions: a template repeated every N days, weeks or months — for one contact or
 // account (until a date, or a number of times), or for every member of a segment ("a visit to
 // every Gold customer every 4 months"), each occurrence booked in the owner's first free slot.
-import { z } from "zod";
+
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, validationError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
@@ -12,6 +12,7 @@ import type { SegmentEvents, SegmentService } from "../segments/service.js";
 import type { StorageAdapter, StoredRecord } from "../storage/types.js";
 import { addToWallClock, formatWallDate, fromWallClock, toWallClock } from "../time/zoned.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import type { ActivityService } from "./service.js";
 import type { Activity, ActivityEvents } from "./types.js";
 

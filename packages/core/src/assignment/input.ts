@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { segmentQuerySchema } from "../segments/query.js";
+import { z } from "../zod.js";
 import type { PoolCapacity, PoolMembers, PoolStrategy } from "./types.js";
 
 const id = z.string().min(1).max(128);

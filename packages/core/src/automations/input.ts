@@ -1,9 +1,10 @@
 // Validation of automations: triggers, conditions and steps (branches nest).
-import { z } from "zod";
+
 import { validationError } from "../errors.js";
 import { collections } from "../records/schema.js";
 import { segmentQuerySchema } from "../segments/query.js";
 import type { StorageAdapter } from "../storage/types.js";
+import { z } from "../zod.js";
 import type { AutomationInput, Step } from "./types.js";
 
 const id = z.string().min(1).max(128);

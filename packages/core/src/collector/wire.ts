@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.js";
 
 const primitive = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 const eventId = z

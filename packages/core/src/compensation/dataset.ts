@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { CrmkitError } from "../errors.js";
 import { type Actuals, parseMetricKey, parsePeriod, type RepActuals } from "../objectives/index.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 
 const metricKeySchema = z
   .string()

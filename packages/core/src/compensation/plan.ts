@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { CrmkitError } from "../errors.js";
 import { metricCatalogue, metricRefSchema } from "../objectives/index.js";
 import { toValidationIssues } from "../validation.js";
+import { z } from "../zod.js";
 import { compileCurve, payoutPercent } from "./curve.js";
 import type { CompensationPlan, PayoutCurve, PlanProblem, PlanValidation } from "./types.js";
 

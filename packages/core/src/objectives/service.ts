@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
@@ -7,6 +6,7 @@ import { collections } from "../records/schema.js";
 import type { SegmentService } from "../segments/service.js";
 import type { StorageAdapter } from "../storage/types.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import { measureIntensity } from "./intensity.js";
 import {
   type Actuals,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.js";
 
 const id = z.string().min(1).max(128);
 const optionalText = z.string().trim().min(1).max(200);

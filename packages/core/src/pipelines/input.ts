@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { assignmentTargetSchema } from "../assignment/input.js";
 import type { AssignmentTarget } from "../assignment/types.js";
 import { type SegmentQuery, segmentQuerySchema } from "../segments/query.js";
+import { z } from "../zod.js";
 import type { ListHook, StageKind, TaskTemplate } from "./types.js";
 
 const id = z

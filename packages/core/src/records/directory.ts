@@ -1,10 +1,10 @@
-import { z } from "zod";
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { StorageAdapter } from "../storage/types.js";
 import { isValidTimezone } from "../time/zoned.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import { readAll } from "./read-all.js";
 import { collections } from "./schema.js";
 import type { Absence, Team, User, UserRole, WorkingHours } from "./types.js";

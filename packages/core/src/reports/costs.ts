@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import { compareText, noValue, type ReportData, type ReportRange, rangeMs } from "./data.js";
 
 /** What a lead source cost over a range (marketing spend, events, agency fees). */

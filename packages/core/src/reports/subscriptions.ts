@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 
 /** A recurring revenue line: what a customer pays each month between two dates. */
 export interface SubscriptionLine {

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { segmentQuerySchema } from "../segments/query.js";
+import { z } from "../zod.js";
 import { durationPattern } from "./durations.js";
 import type { Duration } from "./types.js";
 

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
@@ -10,6 +9,7 @@ import { type ConditionScope, compileCondition } from "../segments/condition.js"
 import type { StorageAdapter, StoredRecord } from "../storage/types.js";
 import { loadTaxonomy } from "../taxonomy/snapshot.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import { type CompiledModel, compareHits, compileModel, globalGroup } from "./derive.js";
 import { hitInputSchema, scoringModelSchema } from "./input.js";
 import { explainGroup, liveEntries, type NewEntry, scoresAt } from "./ledger.js";

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import type { CalendarUnit } from "../time/zoned.js";
+import { z } from "../zod.js";
 
 /** A value a field can be compared with. */
 export type Scalar = string | number | boolean;

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
@@ -9,6 +8,7 @@ import type { PartyKind } from "../records/types.js";
 import type { StorageAdapter, StoredRecord } from "../storage/types.js";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/snapshot.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import { compileQuery, type EvaluationContext, type Predicate } from "./compile.js";
 import {
   contextLoader,

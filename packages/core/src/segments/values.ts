@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   addCalendar,
   type CalendarUnit,
@@ -6,6 +5,7 @@ import {
   fromWallClock,
   startOfPeriod,
 } from "../time/zoned.js";
+import { z } from "../zod.js";
 import type { RelativeOperator } from "./query.js";
 
 const isoInstant = z.iso.datetime({ offset: true, local: false });

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { CrmkitError, type PathSegment } from "../errors.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import { extractIndexKeys } from "./keys.js";
 import type { ResolvedCollection, SchemaCatalog } from "./schema.js";
 import type { IndexKey, JsonValue, StoredRecord, WriteOperation } from "./types.js";

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { CrmkitError } from "../errors.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import { isIndexKey, type NormalizedRange, normalizeRange } from "./keys.js";
 import type { ResolvedCollection, ResolvedIndex, SchemaCatalog } from "./schema.js";
 import type {

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { CrmkitError } from "../errors.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import type { CollectionDefinition, IndexDefinition, StorageSchema } from "./types.js";
 
 const name = z

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
@@ -16,6 +15,7 @@ import { queryReferences, replaceQueryIds } from "../segments/query.js";
 import type { RecordChange, SavedSegment, SegmentService } from "../segments/service.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import { loadTaxonomy } from "./snapshot.js";
 
 /** The statuses every new workspace starts with. */
