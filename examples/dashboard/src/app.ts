@@ -13,24 +13,37 @@ declare global {
   var crmkitDashboard: DashboardFigures | undefined;
 }
 
+/** Set once a generation has finished: a half-written workspace (a tab closed midway) is redone. */
+const readyKey = "crmkit-dashboard-ready";
+
 async function main(root: HTMLElement): Promise<void> {
-  if (new URLSearchParams(location.search).has("reset")) await deleteIndexedDbStorage(databaseName);
-  const storage = await openIndexedDbStorage({ name: databaseName, schema: crmStorageSchema });
   // The clock is pinned so the generated data and its figures are the same on every machine; an
   // application passes `createEnvironment()` (the real clock) instead.
   const environment = createTestEnvironment({ now: asOf, seed: 2026 });
-  const crm = await createCrm({ storage, environment, timezone });
-  if ((await crm.users.get("anna")) === null) {
-    const status = root.querySelector("[data-status]") ?? root;
-    const started = performance.now();
-    await generateYear(crm, environment, {
-      progress(done, total) {
-        if (done % 100 === 0 || done === total)
-          status.textContent = `Generating a year of sales into IndexedDB… ${Math.round((done * 100) / total)} %`;
-      },
-    });
-    root.setAttribute("data-generated-ms", String(Math.round(performance.now() - started)));
-  }
+  // One tab at a time checks and generates: a second tab opened meanwhile waits, then reads.
+  const crm = await navigator.locks.request(databaseName, async () => {
+    const reset = new URLSearchParams(location.search).has("reset");
+    const ready = localStorage.getItem(readyKey) === asOf;
+    if (reset || !ready) {
+      localStorage.removeItem(readyKey);
+      await deleteIndexedDbStorage(databaseName);
+    }
+    const storage = await openIndexedDbStorage({ name: databaseName, schema: crmStorageSchema });
+    const crm = await createCrm({ storage, environment, timezone });
+    if (reset || !ready) {
+      const status = root.querySelector("[data-status]") ?? root;
+      const started = performance.now();
+      await generateYear(crm, environment, {
+        progress(done, total) {
+          if (done % 100 === 0 || done === total)
+            status.textContent = `Generating a year of sales into IndexedDB… ${Math.round((done * 100) / total)} %`;
+        },
+      });
+      root.setAttribute("data-generated-ms", String(Math.round(performance.now() - started)));
+      localStorage.setItem(readyKey, asOf);
+    }
+    return crm;
+  });
   environment.set(asOf);
   const started = performance.now();
   const figures = await dashboardFigures(crm);

@@ -35,7 +35,9 @@ beforeAll(async () => {
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: chromiumArgs,
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // A context of its own, so a second tab shares the first one's IndexedDB and localStorage.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
   page.on("console", (message) => problems.push(`${message.type()}: ${message.text()}`));
   page.on("pageerror", (error) => problems.push(error.message));
   // A strict CSP blocks eval silently in the console but tells the page: collect what it says.
@@ -198,4 +200,15 @@ describe("the dashboard", () => {
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it("reads the stored year in a second tab without generating it again", async () => {
+    const second = await page.context().newPage();
+    await second.goto(page.url());
+    await second.waitForSelector("#app[data-ready], #app[data-failed]", { timeout: 60_000 });
+    expect(await second.getAttribute("#app", "data-generated-ms")).toBeNull();
+    expect(await second.evaluate("globalThis.crmkitDashboard")).toEqual(
+      await page.evaluate("globalThis.crmkitDashboard"),
+    );
+    await second.close();
+  }, 90_000);
 });
