@@ -1,6 +1,6 @@
 // Draws the figures with the DOM and inline SVG, no UI library. Every drawn value also carries
 // its exact figure in a data attribute, so a test can check what is shown against the reports.
-import { calendarDate } from "@crmkit/core";
+import { type AgendaEntry, calendarDate } from "@crmkit/core";
 import type { DashboardFigures } from "./figures.js";
 import { timezone } from "./generate.js";
 
@@ -35,6 +35,16 @@ function svg(tag: string, attributes: Attributes = {}, ...children: (Node | stri
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
   node.append(...children);
   return node;
+}
+
+/** A table row: a string is a plain cell; a cell with attributes is built with `el("td", …)`. */
+function row(attributes: Attributes, ...cells: (string | HTMLTableCellElement)[]): HTMLElement {
+  return el("tr", attributes, ...cells.map((c) => (typeof c === "string" ? el("td", {}, c) : c)));
+}
+
+/** A table: a header row, then the rows. */
+function table(attributes: Attributes, headers: readonly string[], rows: readonly HTMLElement[]) {
+  return el("table", attributes, el("tr", {}, ...headers.map((h) => el("th", {}, h))), ...rows);
 }
 
 function card(key: string, title: string, note: string, ...body: Node[]): HTMLElement {
@@ -243,30 +253,15 @@ function forecast(f: DashboardFigures): HTMLElement {
     { id: "forecast", label: "Forecast frozen on the 1st", colour: "#a5b4fc" },
     { id: "actual", label: "Won", colour: "#16a34a" },
   ];
-  const table = el(
-    "table",
-    { class: "small" },
-    el(
-      "tr",
-      {},
-      el("th", {}, "Month"),
-      el("th", {}, "Forecast"),
-      el("th", {}, "Won"),
-      el("th", {}, "Error"),
+  const rows = f.forecast.map((m) =>
+    row(
+      { "data-month": m.month },
+      `${monthName(m.month)}${m.running ? " (running)" : ""}`,
+      money(m.forecast),
+      money(m.actual),
+      m.running ? "—" : percent(m.absolutePercentageError),
     ),
   );
-  for (const m of f.forecast) {
-    table.append(
-      el(
-        "tr",
-        { "data-month": m.month },
-        el("td", {}, `${monthName(m.month)}${m.running ? " (running)" : ""}`),
-        el("td", {}, money(m.forecast)),
-        el("td", {}, money(m.actual)),
-        el("td", {}, m.running ? "—" : percent(m.absolutePercentageError)),
-      ),
-    );
-  }
   return card(
     "forecast",
     "Forecast vs actual",
@@ -282,23 +277,12 @@ function forecast(f: DashboardFigures): HTMLElement {
       format: money,
     }),
     legend(series),
-    table,
+    table({ class: "small" }, ["Month", "Forecast", "Won", "Error"], rows),
   );
 }
 
 function attainment(f: DashboardFigures): HTMLElement {
-  const table = el(
-    "table",
-    {},
-    el(
-      "tr",
-      {},
-      el("th", {}, "Rep"),
-      el("th", {}, "Revenue 2026"),
-      el("th", {}, "Attainment"),
-      el("th", {}, "Meetings / week (Q4)"),
-    ),
-  );
+  const rows: HTMLElement[] = [];
   for (const [repId, name] of Object.entries(f.names)) {
     const revenue = f.attainment.find((r) => r.subjectId === repId && r.metric === "revenue");
     const meetings = f.attainment.find(
@@ -317,16 +301,11 @@ function attainment(f: DashboardFigures): HTMLElement {
       goal.style.left = `${100 / 1.5}%`;
       track.append(bar, expected, goal);
     }
-    table.append(
-      el(
-        "tr",
+    rows.push(
+      row(
         { "data-rep": repId },
-        el("td", {}, name),
-        el(
-          "td",
-          {},
-          revenue?.actual == null ? "n/a" : `${money(revenue.actual)} of ${money(revenue.target)}`,
-        ),
+        name,
+        revenue?.actual == null ? "n/a" : `${money(revenue.actual)} of ${money(revenue.target)}`,
         el(
           "td",
           { class: "attainment", "data-attainment": revenue?.attainment ?? "" },
@@ -347,7 +326,7 @@ function attainment(f: DashboardFigures): HTMLElement {
     "attainment",
     "Attainment per rep",
     "Revenue against the year's objective (the tick is where the seasonality expects them by now; the line is 100 %), and Q4 meetings per week against 4.",
-    table,
+    table({}, ["Rep", "Revenue 2026", "Attainment", "Meetings / week (Q4)"], rows),
   );
 }
 
@@ -359,28 +338,14 @@ function mrr(f: DashboardFigures): HTMLElement {
     { id: "contraction", label: "Contraction", colour: "#f97316" },
     { id: "churn", label: "Churn", colour: "#dc2626" },
   ];
-  const table = el(
-    "table",
-    { class: "small" },
-    el(
-      "tr",
-      {},
-      el("th", {}, "Month"),
-      el("th", {}, "MRR at month end"),
-      el("th", {}, "Revenue churn"),
+  const rows = f.mrr.map((m) =>
+    row(
+      { "data-month": m.month, "data-closing": m.closing },
+      monthName(m.month),
+      money(m.closing),
+      percent(m.revenueChurnRate === null ? null : m.revenueChurnRate * 100),
     ),
   );
-  for (const m of f.mrr) {
-    table.append(
-      el(
-        "tr",
-        { "data-month": m.month, "data-closing": m.closing },
-        el("td", {}, monthName(m.month)),
-        el("td", {}, money(m.closing)),
-        el("td", {}, percent(m.revenueChurnRate === null ? null : m.revenueChurnRate * 100)),
-      ),
-    );
-  }
   return card(
     "mrr",
     "MRR movements",
@@ -397,65 +362,62 @@ function mrr(f: DashboardFigures): HTMLElement {
       format: money,
     }),
     legend(series),
-    table,
+    table({ class: "small" }, ["Month", "MRR at month end", "Revenue churn"], rows),
   );
 }
 
 function agenda(f: DashboardFigures): HTMLElement {
-  const grid = el("table", { class: "agenda" });
-  grid.append(
-    el(
-      "tr",
+  const dayLabel = (day: string) =>
+    new Date(`${day}T12:00:00Z`).toLocaleDateString("en-GB", {
+      weekday: "short",
+      day: "numeric",
+      timeZone: "UTC",
+    });
+  const block = (entry: AgendaEntry) => {
+    const time = new Date(entry.activity.startAt!).toLocaleTimeString("en-GB", {
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: timezone,
+    });
+    const node = el(
+      "div",
+      {
+        class: `entry ${entry.activity.status}`,
+        "data-activity": entry.activity.id,
+        "data-type": entry.activity.type,
+        "data-colour": entry.colour,
+      },
+      `${time} ${entry.typeName}`,
+    );
+    node.style.background = entry.colour;
+    node.title = `${entry.activity.title ?? entry.typeName} (${entry.activity.status})`;
+    return node;
+  };
+  const rows = Object.entries(f.names).map(([repId, name]) =>
+    row(
       {},
-      el("th", {}, ""),
-      ...f.agenda.days.map((d) =>
+      el("th", {}, name.split(" ")[0]!),
+      ...f.agenda.days.map((day) =>
         el(
-          "th",
+          "td",
           {},
-          new Date(`${d}T12:00:00Z`).toLocaleDateString("en-GB", {
-            weekday: "short",
-            day: "numeric",
-            timeZone: "UTC",
-          }),
+          ...f.agenda.entries
+            .filter(
+              (e) =>
+                e.userId === repId &&
+                e.activity.startAt !== undefined &&
+                calendarDate(Date.parse(e.activity.startAt), timezone) === day,
+            )
+            .map(block),
         ),
       ),
     ),
   );
-  for (const [repId, name] of Object.entries(f.names)) {
-    const row = el("tr", {}, el("th", {}, name.split(" ")[0]!));
-    for (const d of f.agenda.days) {
-      const cell = el("td", {});
-      for (const entry of f.agenda.entries) {
-        if (entry.userId !== repId || entry.activity.startAt === undefined) continue;
-        if (calendarDate(Date.parse(entry.activity.startAt), timezone) !== d) continue;
-        const time = new Date(entry.activity.startAt).toLocaleTimeString("en-GB", {
-          hour: "2-digit",
-          minute: "2-digit",
-          timeZone: timezone,
-        });
-        const block = el(
-          "div",
-          {
-            class: `entry ${entry.activity.status}`,
-            "data-activity": entry.activity.id,
-            "data-type": entry.activity.type,
-            "data-colour": entry.colour,
-          },
-          `${time} ${entry.typeName}`,
-        );
-        block.style.background = entry.colour;
-        block.title = `${entry.activity.title ?? entry.typeName} (${entry.activity.status})`;
-        cell.append(block);
-      }
-      row.append(cell);
-    }
-    grid.append(row);
-  }
   return card(
     "agenda",
     "This week's agenda",
     "Activities of the week by rep, coloured by action type; faded ones are done.",
-    grid,
+    table({ class: "agenda" }, ["", ...f.agenda.days.map(dayLabel)], rows),
     legend(f.agenda.types.map((t) => ({ id: t.id, label: t.name, colour: t.colour }))),
   );
 }
