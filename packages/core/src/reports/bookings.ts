@@ -41,33 +41,28 @@ export interface BookingsRow {
  */
 export function bookingsReport(data: ReportData, options: BookingsOptions): BookingsRow[] {
   const [from, to] = rangeMs(options.range);
-  const cells = new Map<string, { won: number; value: number; without: number; ids: string[] }>();
+  type Row = { -readonly [K in keyof BookingsRow]: BookingsRow[K] } & { ids: string[] };
+  const rows = new Map<string, Map<string, Row>>();
   for (const deal of data.deals) {
     if (deal.state !== "won" || deal.closedAt === undefined) continue;
     if (deal.closedAt < from || deal.closedAt >= to) continue;
     const month = calendarDate(deal.closedAt, options.timezone).slice(0, 7);
+    let groups = rows.get(month);
+    if (groups === undefined) {
+      groups = new Map();
+      rows.set(month, groups);
+    }
     for (const key of groupsOf(deal, options.dimension, data.teams)) {
-      const cellKey = `${month}\u0000${key}`;
-      let cell = cells.get(cellKey);
-      if (cell === undefined) {
-        cell = { won: 0, value: 0, without: 0, ids: [] };
-        cells.set(cellKey, cell);
+      let row = groups.get(key);
+      if (row === undefined) {
+        row = { month, key, won: 0, value: 0, withoutValue: 0, ids: [] };
+        groups.set(key, row);
       }
-      cell.won++;
-      if (deal.value === undefined) cell.without++;
-      else cell.value += deal.value;
-      cell.ids.push(deal.id);
+      row.won++;
+      if (deal.value === undefined) row.withoutValue++;
+      else row.value += deal.value;
+      row.ids.push(deal.id);
     }
   }
-  return sortedGroups(cells).map(([cellKey, cell]) => {
-    const [month, key] = cellKey.split("\u0000") as [string, string];
-    return {
-      month,
-      key,
-      won: cell.won,
-      value: cell.value,
-      withoutValue: cell.without,
-      ids: cell.ids,
-    };
-  });
+  return sortedGroups(rows).flatMap(([, groups]) => sortedGroups(groups).map(([, row]) => row));
 }
