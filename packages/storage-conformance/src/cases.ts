@@ -231,6 +231,41 @@ export const conformanceCases: readonly ConformanceCase[] = [
     },
   },
   {
+    id: "text-rules",
+    title:
+      "refuses lone surrogates, U+0000 and over-long indexed strings with VALIDATION_FAILED and a path, writing nothing, and keeps everything else",
+    async run({ open }) {
+      const store = await open();
+      const refused: [WriteOperation[], (string | number)[]][] = [
+        [[put({ id: "a", name: "Bob\ud800" })], [0, "record", "name"]],
+        [
+          [put({ id: "a" }), put({ id: "b", profile: { city: "x\u0000y" } })],
+          [1, "record", "profile", "city"],
+        ],
+        [[put({ id: "a", tags: ["ok", "\udfff"] })], [0, "record", "tags", 1]],
+        [[put({ id: "a", profile: { "k\ud83d": 1 } })], [0, "record", "profile", "k\ud83d"]],
+        [[put({ id: "a", status: "s".repeat(513) })], [0, "record", "status"]],
+      ];
+      for (const [operations, path] of refused) {
+        const error = await rejectsWith(store.write(operations), "VALIDATION_FAILED");
+        expect(error.details.path).toEqual(path);
+        expect(await store.count({ collection: "contacts" })).toBe(0);
+      }
+      await rejectsWith(store.write([put({ id: "id\ud800" })]), "VALIDATION_FAILED");
+      // Pairs, other control characters and exactly 512 indexed characters are ordinary text.
+      const kept = {
+        id: "\u{1F600}".repeat(256),
+        name: "Zoë \u{1F600} \u0001\u001f\uFFFF",
+        status: "s".repeat(512),
+      };
+      await store.write([put(kept)]);
+      expect(await store.get("contacts", kept.id)).toEqual({ ...kept, revision: 1 });
+      expect(
+        await store.count({ collection: "contacts", index: "status", where: { eq: kept.status } }),
+      ).toBe(1);
+    },
+  },
+  {
     id: "no-lost-update",
     title: "lets exactly one of two writers holding the same revision win",
     async run({ open }) {

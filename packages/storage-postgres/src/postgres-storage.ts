@@ -208,7 +208,6 @@ class PostgresStorage implements StorageAdapter {
     assertOpen(this.#closed, adapterName);
     const prepared = prepareWrite(this.#catalog, operations);
     if (prepared.length === 0) return [];
-    for (const op of prepared) if (op.type === "put") rejectNul(op.record, [op.opIndex, "record"]);
     let outcomes: WriteOutcome[];
     try {
       outcomes = await this.#driver.transaction(async (tx) => {
@@ -377,31 +376,6 @@ function plainRun(operations: readonly PreparedOperation[], start: number): Prep
     run.push(op);
   }
   return run;
-}
-
-/**
- * PostgreSQL text (and so jsonb) cannot hold U+0000: such a record is refused as bad input, with
- * the path of the string, before anything is sent.
- */
-function rejectNul(value: unknown, path: (string | number)[]): void {
-  if (typeof value === "string") {
-    if (value.includes("\u0000")) {
-      throw new CrmkitError(
-        "VALIDATION_FAILED",
-        "Invalid write batch: PostgreSQL cannot store the character U+0000 in a string.",
-        { details: { path, adapter: adapterName } },
-      );
-    }
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const [i, element] of value.entries()) rejectNul(element, [...path, i]);
-  } else if (typeof value === "object" && value !== null) {
-    for (const [key, field] of Object.entries(value)) {
-      rejectNul(key, path);
-      rejectNul(field, [...path, key]);
-    }
-  }
 }
 
 function dataOf(op: PreparedPut): string {

@@ -3,7 +3,7 @@ import { CrmkitError } from "../errors.js";
 import { compileUrlPattern, type UrlPattern } from "../scoring/patterns.js";
 import type { ScoringService } from "../scoring/service.js";
 import type { HitInput } from "../scoring/types.js";
-import { toValidationIssues } from "../validation.js";
+import { safeParseInput } from "../validation.js";
 import { attributionOf, isBot } from "./attribution.js";
 import { dailyVisitorId, verifyIdentity } from "./identity.js";
 import { type RateLimit, RotatingSet, TokenBuckets } from "./limits.js";
@@ -164,9 +164,9 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     } catch {
       throw new Refusal(400, "MALFORMED_BODY", "The body is not JSON.");
     }
-    const parsed = wireBodySchema.safeParse(asBatch(body));
+    const parsed = safeParseInput(wireBodySchema, asBatch(body));
     if (!parsed.success) {
-      const [issue] = toValidationIssues(parsed.error.issues);
+      const [issue] = parsed.issues;
       throw new Refusal(400, "INVALID_HIT", `Invalid hit: ${issue?.message ?? "bad shape"}.`, {
         path: issue?.path ?? [],
       });

@@ -1,6 +1,6 @@
 import { CrmkitError } from "../errors.js";
 import { metricCatalogue, metricRefSchema } from "../objectives/index.js";
-import { toValidationIssues } from "../validation.js";
+import { safeParseInput } from "../validation.js";
 import { z } from "../zod.js";
 import { compileCurve, payoutPercent } from "./curve.js";
 import type { CompensationPlan, PayoutCurve, PlanProblem, PlanValidation } from "./types.js";
@@ -144,11 +144,11 @@ function curveProblems(curve: PayoutCurve, path: (string | number)[]): PlanProbl
  * ```
  */
 export function validatePlan(input: unknown): PlanValidation {
-  const parsed = compensationPlanSchema.safeParse(input);
+  const parsed = safeParseInput(compensationPlanSchema, input);
   if (!parsed.success) {
     return {
       ok: false,
-      problems: toValidationIssues(parsed.error.issues).map((issue) => ({
+      problems: parsed.issues.map((issue) => ({
         severity: "error",
         code: "INVALID_SHAPE",
         path: issue.path,

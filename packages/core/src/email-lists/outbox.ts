@@ -103,7 +103,8 @@ export function outboxEntry(
 ): Omit<OutboxEntry, "revision"> {
   return {
     id: environment.newId(),
-    key: `${request.listId}\u0000${request.email}`,
+    // U+001F (unit separator) cannot appear in a list id or an e-mail address.
+    key: `${request.listId}\u001f${request.email}`,
     order,
     request,
     ...refs,

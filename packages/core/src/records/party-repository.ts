@@ -11,7 +11,7 @@ import {
 import type { RecordChange, SegmentService } from "../segments/service.js";
 import type { JsonValue, StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/snapshot.js";
-import { parseInput, toValidationIssues } from "../validation.js";
+import { parseInput, safeParseInput } from "../validation.js";
 import { addTagsTo, checkParty, mergeCustom } from "./party-input.js";
 import { collections } from "./schema.js";
 import type { PartyKind } from "./types.js";
@@ -418,9 +418,9 @@ export class PartyRepository<Entity, Input, Patch> {
     for (let start = 0; start < rows.length; start += batchSize) {
       const parsedRows: [row: number, parsed: Row][] = [];
       for (let row = start; row < Math.min(rows.length, start + batchSize); row++) {
-        const result = this.#spec.createSchema.safeParse(rows[row]);
+        const result = safeParseInput(this.#spec.createSchema, rows[row]);
         if (result.success) parsedRows.push([row, result.data]);
-        else fail(row, "VALIDATION_FAILED", toValidationIssues(result.error.issues));
+        else fail(row, "VALIDATION_FAILED", result.issues);
       }
       await this.#importChunk(parsedRows, upsertBy, taxonomy, scoreGroups, { fail, ids, counts });
     }

@@ -1,11 +1,22 @@
-import { CrmkitError, type PathSegment } from "../errors.js";
-import { parseInput } from "../validation.js";
+import { CrmkitError, type PathSegment, validationError } from "../errors.js";
+import { reservedKeyMessage, textProblem } from "../text.js";
+import { toValidationIssues } from "../validation.js";
 import { z } from "../zod.js";
 import { extractIndexKeys } from "./keys.js";
 import type { ResolvedCollection, SchemaCatalog } from "./schema.js";
 import type { IndexKey, JsonValue, StoredRecord, WriteOperation } from "./types.js";
 
-const recordId = z.string().min(1).max(512);
+/**
+ * The longest string an index holds, in UTF-16 code units: every adapter can key it (a PostgreSQL
+ * B-tree entry holds the key and the record id in about 2.7 KB). Longer values are refused.
+ */
+export const maxIndexKeyLength = 512;
+
+const recordId = z
+  .string()
+  .min(1)
+  .max(512)
+  .refine((id) => textProblem(id) === undefined, "use well-formed text without U+0000");
 const revision = z.number().int().min(0);
 
 const operationsSchema = z.array(
@@ -73,7 +84,11 @@ export function prepareWrite(
   catalog: SchemaCatalog,
   operations: readonly WriteOperation[],
 ): PreparedOperation[] {
-  const parsed = parseInput(operationsSchema, operations, "write batch");
+  // The shape only: strings and keys are checked by the copy below, once.
+  const checked = operationsSchema.safeParse(operations);
+  if (!checked.success)
+    throw validationError("write batch", toValidationIssues(checked.error.issues));
+  const parsed = checked.data;
   return parsed.map((operation, opIndex): PreparedOperation => {
     const collection = catalog.collection(operation.collection, [opIndex, "collection"]);
     if (operation.type === "delete") {
@@ -89,7 +104,23 @@ export function prepareWrite(
     const input = (operations[opIndex] as { readonly record: object }).record;
     const record = copyRecord(input, [opIndex, "record"]);
     const keys: Record<string, IndexKey[]> = {};
-    for (const index of collection.indexes) keys[index.name] = extractIndexKeys(record, index);
+    for (const index of collection.indexes) {
+      const indexKeys = extractIndexKeys(record, index);
+      for (const key of indexKeys)
+        if (typeof key === "string" && key.length > maxIndexKeyLength)
+          throw new CrmkitError(
+            "VALIDATION_FAILED",
+            `Invalid write batch: an indexed string has at most ${maxIndexKeyLength} characters.`,
+            {
+              details: {
+                path: [opIndex, "record", ...index.segments],
+                collection: collection.name,
+                index: index.name,
+              },
+            },
+          );
+      keys[index.name] = indexKeys;
+    }
     return {
       type: "put",
       opIndex,
@@ -109,6 +140,11 @@ function copyRecord(input: object, path: PathSegment[]): StoredRecord {
   try {
     for (const key in source) {
       if (key === "id" || key === "revision" || !Object.hasOwn(source, key)) continue;
+      if (key === "__proto__") {
+        const error = new NotJson(reservedKeyMessage);
+        error.reversedPath.push(key);
+        throw error;
+      }
       const value = source[key];
       if (value !== undefined) record[key] = copyValue(value, key, 1);
     }
@@ -159,7 +195,11 @@ function copyValue(value: unknown, key: PathSegment | undefined, depth: number):
 
 function copyInner(value: unknown, depth: number): JsonValue {
   switch (typeof value) {
-    case "string":
+    case "string": {
+      const problem = textProblem(value);
+      if (problem === undefined) return value;
+      throw new NotJson(problem);
+    }
     case "boolean":
       return value;
     case "number":
@@ -190,6 +230,12 @@ function copyInner(value: unknown, depth: number): JsonValue {
       const copy: Record<string, JsonValue> = {};
       for (const field in value as Record<string, unknown>) {
         if (!Object.hasOwn(value, field)) continue;
+        const keyProblem = field === "__proto__" ? reservedKeyMessage : textProblem(field);
+        if (keyProblem !== undefined) {
+          const error = new NotJson(`a key: ${keyProblem}`);
+          error.reversedPath.push(field);
+          throw error;
+        }
         const fieldValue = (value as Record<string, unknown>)[field];
         if (fieldValue !== undefined) copy[field] = copyValue(fieldValue, field, depth + 1);
       }
