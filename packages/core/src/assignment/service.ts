@@ -1,5 +1,6 @@
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
+import { ownValue } from "../own.js";
 import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
 import type { Absence, User } from "../records/types.js";
@@ -557,7 +558,8 @@ export class AssignmentService {
                 : { collection: collections.deals, index: "openOwnerId", where: { eq: userId } },
             )
           : 0;
-      contenders.push({ userId, weight: pool.weights?.[userId] ?? 1, load });
+      const weight = ownValue(pool.weights, userId);
+      contenders.push({ userId, weight: typeof weight === "number" ? weight : 1, load });
     }
     const choice = choose(pool.strategy, contenders, state, loadName);
     // Written even when nobody was chosen: checking its revision serialises every decision made in

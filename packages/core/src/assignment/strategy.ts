@@ -63,20 +63,21 @@ export function choose(
       };
     }
     case "weightedRoundRobin": {
-      const currents: Record<string, number> = { ...state.currents };
+      // A Map, not an object: user ids are keys chosen by the host.
+      const currents = new Map<string, number>(Object.entries(state.currents ?? {}));
       let total = 0;
       let best: Contender | undefined;
       // Iterate in id order so ties go to the lowest id, independent of the cursor.
       for (const contender of [...contenders].sort((a, b) => (a.userId < b.userId ? -1 : 1))) {
         total += contender.weight;
-        currents[contender.userId] = (currents[contender.userId] ?? 0) + contender.weight;
-        if (best === undefined || currents[contender.userId]! > currents[best.userId]!)
+        currents.set(contender.userId, (currents.get(contender.userId) ?? 0) + contender.weight);
+        if (best === undefined || currents.get(contender.userId)! > currents.get(best.userId)!)
           best = contender;
       }
-      currents[best!.userId] = currents[best!.userId]! - total;
+      currents.set(best!.userId, currents.get(best!.userId)! - total);
       return {
         userId: best!.userId,
-        state: { ...state, lastUserId: best!.userId, currents },
+        state: { ...state, lastUserId: best!.userId, currents: Object.fromEntries(currents) },
         why: `weighted rotation (weight ${best!.weight} of ${total})`,
       };
     }

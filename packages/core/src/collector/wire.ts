@@ -1,3 +1,4 @@
+import { propertyName } from "../scoring/input.js";
 import { z } from "../zod.js";
 
 const primitive = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
@@ -31,7 +32,7 @@ export const wireHitSchema = z
       )
       .optional(),
     props: z
-      .record(z.string().min(1).max(50), primitive)
+      .record(propertyName, primitive)
       .refine((props) => Object.keys(props).length <= 30, "at most 30 properties")
       .optional(),
     vid: z

@@ -1,4 +1,5 @@
 import type { PathSegment } from "../errors.js";
+import { ownValue } from "../own.js";
 import type { ExplainNode } from "../segments/explain.js";
 import type { Scalar, SegmentQuery } from "../segments/query.js";
 import type { Taxonomy } from "../taxonomy/snapshot.js";
@@ -57,9 +58,11 @@ export function fieldLabel(field: string, taxonomy: Taxonomy): string {
       return `${owner} ${taxonomy.fields[head].get(rest[1])?.label ?? rest[1]}`;
     if (rest[0] === "scores" && rest[1] !== undefined) return `${owner} ${rest[1]} score`;
     const inner = rest.join(".");
-    return `${owner} ${builtInLabels[inner]?.toLowerCase() ?? inner}`;
+    const label = ownValue(builtInLabels, inner);
+    return `${owner} ${typeof label === "string" ? label.toLowerCase() : inner}`;
   }
-  return builtInLabels[field] ?? field;
+  const label = ownValue(builtInLabels, field);
+  return typeof label === "string" ? label : field;
 }
 
 const shown = (value: Scalar) => (typeof value === "string" ? `"${value}"` : String(value));

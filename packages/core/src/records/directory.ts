@@ -1,6 +1,7 @@
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
+import { isPrototypeName, prototypeNameMessage } from "../own.js";
 import type { StorageAdapter } from "../storage/types.js";
 import { isValidTimezone } from "../time/zoned.js";
 import { parseInput } from "../validation.js";
@@ -18,7 +19,12 @@ export const defaultWorkingHours: WorkingHours = {
 
 const timezone = z.string().refine(isValidTimezone, "use an IANA timezone such as Europe/Paris");
 const userInput = z.strictObject({
-  id: z.string().min(1).max(128).optional(),
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((id) => !isPrototypeName(id), prototypeNameMessage)
+    .optional(),
   name: z.string().trim().min(1).max(200),
   email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
   role: z.enum(["inside", "field", "manager", "admin"]),
@@ -52,7 +58,12 @@ const absenceInput = z
     path: ["to"],
   });
 const teamInput = z.strictObject({
-  id: z.string().min(1).max(128).optional(),
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((id) => !isPrototypeName(id), prototypeNameMessage)
+    .optional(),
   name: z.string().trim().min(1).max(200),
   managerId: z.string().min(1).optional(),
   territory: z.string().trim().min(1).max(100).optional(),

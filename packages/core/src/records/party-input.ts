@@ -250,7 +250,7 @@ export function checkParty(
     }
   }
   for (const field of fields.values()) {
-    if (field.required && !(field.id in record.custom)) {
+    if (field.required && !Object.hasOwn(record.custom, field.id)) {
       problem(["custom", field.id], `custom field "${field.id}" is required`, "required");
     }
   }

@@ -1,3 +1,4 @@
+import { ownValue } from "../own.js";
 import { startOfPeriod } from "../time/zoned.js";
 import { durationMs, entryDecay } from "./durations.js";
 import { compileUrlPattern, type UrlPattern } from "./patterns.js";
@@ -171,7 +172,7 @@ function qualifyingHits(
           hit.name === when.name &&
           matchesUrl(hit) &&
           Object.entries(when.props ?? {}).every(([key, expected]) => {
-            const actual = hit.props?.[key];
+            const actual = ownValue(hit.props, key);
             return Array.isArray(expected)
               ? expected.includes(actual ?? null)
               : actual === expected;

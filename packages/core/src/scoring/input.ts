@@ -1,3 +1,4 @@
+import { isPrototypeName, prototypeNameMessage } from "../own.js";
 import { segmentQuerySchema } from "../segments/query.js";
 import { z } from "../zod.js";
 import { durationPattern } from "./durations.js";
@@ -12,7 +13,14 @@ const groupId = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, "use letters, digits, _ and -");
+  .regex(/^[A-Za-z0-9_-]+$/, "use letters, digits, _ and -")
+  .refine((id) => !isPrototypeName(id), prototypeNameMessage);
+/** An event property's name: never a name `Object.prototype` has, so reads stay own. */
+export const propertyName = z
+  .string()
+  .min(1)
+  .max(50)
+  .refine((name) => !isPrototypeName(name), prototypeNameMessage);
 const duration = z
   .string()
   .regex(durationPattern, 'use a whole number and a unit: "30m", "12h", "7d", "2w"')
@@ -46,9 +54,7 @@ const trigger = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("event"),
     name: z.string().trim().min(1).max(50),
-    props: z
-      .record(z.string().min(1).max(50), z.union([primitive, z.array(primitive).max(100)]))
-      .optional(),
+    props: z.record(propertyName, z.union([primitive, z.array(primitive).max(100)])).optional(),
     url: pattern.optional(),
   }),
   z.strictObject({ type: z.literal("fit"), when: segmentQuerySchema }),
@@ -149,7 +155,7 @@ export const hitInputSchema = z
       .optional(),
     referrer: z.string().max(2_000).optional(),
     name: z.string().trim().min(1).max(50).optional(),
-    props: z.record(z.string().min(1).max(50), primitive).optional(),
+    props: z.record(propertyName, primitive).optional(),
     seconds: z.number().min(0).max(86_400).optional(),
     at: z.union([z.iso.datetime({ offset: true }), z.number().int().min(0).max(8.64e15)]),
     attribution: z

@@ -1,3 +1,4 @@
+import { isPrototypeName, ownPath, ownValue } from "../own.js";
 import type { PartyKind } from "../records/types.js";
 
 /**
@@ -120,10 +121,10 @@ export function resolveField(
   if (dot === -1) {
     if (name === "teamId" && target !== "user")
       return { name, type: "id", source: "team", path: ["teamId"] };
-    const known = builtIn[target][name];
+    const known = ownValue(builtIn[target], name) as (typeof builtIn)[QueryTarget][string];
     if (known === undefined) return undefined;
     const [type, index] = known;
-    const options = enumOptions[`${target}.${name}`];
+    const options = ownValue(enumOptions, `${target}.${name}`) as readonly string[] | undefined;
     const base: FieldInfo =
       index === undefined || source === "account"
         ? { name, type, source, path: [name] }
@@ -146,7 +147,9 @@ export function resolveField(
     if (inner === undefined || inner.source === "team") return undefined;
     return { ...inner, name };
   }
-  if (rest.includes(".")) return undefined;
+  // A name Object.prototype has is never a score group or a custom field (both refuse such ids), so
+  // every read a compiled query makes is of an own property or of nothing.
+  if (rest.includes(".") || isPrototypeName(rest)) return undefined;
   if (head === "scores") {
     return { name, type: "number", source, path: ["scores", rest], fallback: 0 };
   }
@@ -161,10 +164,5 @@ export function resolveField(
 
 /** Reads a value at a path; `undefined` when any step is missing. @internal */
 export function readPath(record: unknown, path: readonly string[]): unknown {
-  let value = record;
-  for (const step of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string, unknown>)[step];
-  }
-  return value;
+  return ownPath(record, path);
 }

@@ -32,6 +32,7 @@ export function extractIndexKeys(record: unknown, index: ResolvedIndex): IndexKe
   let value: unknown = record;
   for (const segment of index.segments) {
     if (typeof value !== "object" || value === null || Array.isArray(value)) return [];
+    if (!Object.hasOwn(value, segment)) return [];
     value = (value as Record<string, unknown>)[segment];
   }
   if (index.multiEntry && Array.isArray(value)) {

@@ -1,6 +1,7 @@
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
+import { isPrototypeName, prototypeNameMessage } from "../own.js";
 import { addTagsTo } from "../records/party-input.js";
 import { readAll } from "../records/read-all.js";
 import { collectionOf, collections } from "../records/schema.js";
@@ -28,7 +29,8 @@ export const defaultStatuses: readonly Pick<StatusDefinition, "id" | "name">[] =
 
 const definitionId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "use lower-case letters, digits, - and _");
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "use lower-case letters, digits, - and _")
+  .refine((id) => !isPrototypeName(id), prototypeNameMessage);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, "use #rrggbb");
 const statusInput = z.strictObject({
   id: definitionId.optional(),
@@ -48,7 +50,10 @@ const tagInput = z.strictObject({
 });
 const fieldInput = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "use letters, digits and _"),
+    id: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "use letters, digits and _")
+      .refine((id) => !isPrototypeName(id), prototypeNameMessage),
     target: z.enum(["contact", "account"]),
     label: z.string().trim().min(1).max(100),
     type: z.enum(["string", "number", "boolean", "date", "enum"]),
