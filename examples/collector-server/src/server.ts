@@ -1,5 +1,6 @@
 // crmkit's collector in a Node server: `pnpm --filter @crmkit/example-collector-server start`.
-// POST hits to http://localhost:8787/hits; GET /sign?contact=<id> returns an identify token (the
+// POST hits to http://127.0.0.1:8787/hits (HOST and PORT change where it listens; PORT=0 picks a
+// free port); GET /sign?contact=<id> returns an identify token (the
 // part of your own backend that knows who is logged in); GET /score?contact=<id> explains a score.
 import { createServer } from "node:http";
 import {
@@ -13,6 +14,8 @@ import {
 import { createMemoryStorage } from "@crmkit/storage-memory";
 
 const port = Number(process.env.PORT ?? 8787);
+// Loopback by default: put a reverse proxy in front of it to serve the internet.
+const host = process.env.HOST ?? "127.0.0.1";
 // In production both secrets come from your secret store; never ship them to the browser.
 const identitySecret =
   process.env.CRMKIT_IDENTITY_SECRET ?? "dev-identity-secret-change-me-0123456789";
@@ -71,23 +74,39 @@ const collect = toNodeListener(
 );
 
 const server = createServer(async (req, res) => {
-  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
-  if (url.pathname === "/hits") return collect(req, res);
-  const contact = url.searchParams.get("contact") ?? demo.id;
-  const reply = (body: unknown) => {
-    res.writeHead(200, { "content-type": "application/json" });
+  // The target comes from the client: parse it without trusting the Host header at all.
+  const path = (req.url ?? "/").startsWith("/") ? (req.url ?? "/") : "/";
+  const url = URL.canParse(path, "http://collector.invalid")
+    ? new URL(path, "http://collector.invalid")
+    : undefined;
+  if (url?.pathname === "/hits") return collect(req, res);
+  const reply = (status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify(body, null, 2));
   };
-  if (url.pathname === "/sign")
-    return reply({
-      token: await signIdentity(
-        { contactId: contact, expiresAt: Date.now() + 600_000 },
-        identitySecret,
-      ),
-    });
-  if (url.pathname === "/score") return reply(await crm.scoring.explainScore(contact));
-  res.writeHead(404).end();
+  if (url === undefined || req.method !== "GET") return reply(404, { error: "NOT_FOUND" });
+  const contact = url.searchParams.get("contact") ?? demo.id;
+  try {
+    if (url.pathname === "/sign")
+      return reply(200, {
+        token: await signIdentity(
+          { contactId: contact, expiresAt: Date.now() + 600_000 },
+          identitySecret,
+        ),
+      });
+    if (url.pathname === "/score") return reply(200, await crm.scoring.explainScore(contact));
+    return reply(404, { error: "NOT_FOUND" });
+  } catch {
+    // An unknown contact or a bad id: answered, never thrown out of the listener.
+    return reply(400, { error: "BAD_REQUEST" });
+  }
 });
-server.listen(port, () => {
-  process.stdout.write(`collector on http://localhost:${port}/hits; demo contact ${demo.id}\n`);
+// Bounds on slow clients that the listener cannot see: headers must arrive within 10 s and a whole
+// request within 15 s (the listener itself gives a body 5 s).
+server.headersTimeout = 10_000;
+server.requestTimeout = 15_000;
+server.listen(port, host, () => {
+  const address = server.address();
+  const bound = typeof address === "object" && address !== null ? address.port : port;
+  process.stdout.write(`collector on http://${host}:${bound}/hits; demo contact ${demo.id}\n`);
 });

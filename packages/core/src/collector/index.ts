@@ -11,6 +11,7 @@ export {
 export { signIdentity, verifyIdentity } from "./identity.js";
 export type { RateLimit } from "./limits.js";
 export {
+  type NodeListenerOptions,
   type NodeRequestLike,
   type NodeResponseLike,
   type NodeSocketLike,
