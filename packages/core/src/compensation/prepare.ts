@@ -7,6 +7,7 @@ import {
   metricLabel,
   parsePeriod,
 } from "../objectives/index.js";
+import { ownValue } from "../own.js";
 import { type CompiledCurve, compileCurve, payoutPercent } from "./curve.js";
 import type { CompensationPlan, RepTerms } from "./types.js";
 
@@ -90,7 +91,7 @@ export function preparePlan(
     const targetOf = (index: number | null, key: string): [number | null, string | null] => {
       const criterion = index === null ? null : plan.criteria[index]!;
       if (criterion?.target.source === "fixed") return [criterion.target.value * factor, null];
-      const objective = figures?.targets[key];
+      const objective = ownValue(figures?.targets, key) as number | undefined;
       return objective === undefined
         ? [null, `no objective for ${key} in ${parsed.key}`]
         : [objective * factor, null];
@@ -100,13 +101,13 @@ export function preparePlan(
     const targets: (number | null)[] = [];
     const targetGaps: (string | null)[] = [];
     keys.forEach((key, i) => {
-      const value = figures?.values[key];
+      const value = ownValue(figures?.values, key) as number | null | undefined;
       values.push(value ?? null);
       valueGaps.push(
         value === undefined || value === null
           ? figures === undefined
             ? "no figures for this rep in the actuals"
-            : (figures.gaps[key] ??
+            : ((ownValue(figures.gaps, key) as string | undefined) ??
               `no ${metricLabel(plan.criteria[i]!.metric).toLowerCase()} figure`)
           : null,
       );
@@ -117,7 +118,8 @@ export function preparePlan(
     let collectiveValue: number | null = null;
     let collectiveTarget: number | null = null;
     if (collectiveKey !== null) {
-      collectiveValue = figures?.values[collectiveKey] ?? null;
+      collectiveValue =
+        (ownValue(figures?.values, collectiveKey) as number | null | undefined) ?? null;
       const index = keys.indexOf(collectiveKey);
       collectiveTarget = targetOf(index === -1 ? null : index, collectiveKey)[0];
     }

@@ -1,4 +1,5 @@
 import type { Actuals } from "../objectives/index.js";
+import { ownValue } from "../own.js";
 
 /**
  * Scales actuals for a what-if: every value multiplied by `factors` (one number for every metric, or
@@ -9,7 +10,8 @@ export function scaleActuals(
   actuals: Actuals,
   factors: number | Readonly<Record<string, number>>,
 ): Actuals {
-  const factorOf = (key: string) => (typeof factors === "number" ? factors : (factors[key] ?? 1));
+  const factorOf = (key: string) =>
+    typeof factors === "number" ? factors : ((ownValue(factors, key) as number | undefined) ?? 1);
   return {
     ...actuals,
     reps: actuals.reps.map((rep) => ({
