@@ -1,6 +1,7 @@
 // Unit tests of the tracker (the ESM entry, which shares every line with the script-tag build but
 // `destroy` and the injectable beacon): a small fake of the browser's globals, msw for the fetch
 // transport, and an injected beacon. Real-browser behaviour is proven in `in-chromium.test.ts`.
+import fc from "fast-check";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -277,6 +278,67 @@ describe("pageviews", () => {
     expect(urls()).toEqual([
       "pageview https://shop.example.com/axb(c)",
       "pageview https://shop.example.com/accounts",
+    ]);
+  });
+
+  it("excludes exactly what the wildcard patterns say, whatever they are (property)", async () => {
+    // The reference: each pattern as an anchored regular expression, `*` as `.*`, one trailing
+    // `/` dropped from the pattern and from the path.
+    const reference = (patterns: string[], path: string) =>
+      patterns.some((pattern) =>
+        new RegExp(
+          `^${pattern
+            .replace(/\/$/, "")
+            .split("*")
+            .map((part) => part.replace(/[.+?^${}()|[\]\\/-]/g, "\\$&"))
+            .join(".*")}$`,
+        ).test(path.replace(/\/$/, "")),
+      );
+    const piece = fc.constantFrom("/", "a", "b", ".", "(", "*", "**", "ab/");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.array(piece, { minLength: 1, maxLength: 5 }).map((parts) => `/${parts.join("")}`),
+          { minLength: 1, maxLength: 3 },
+        ),
+        fc.array(
+          // Paths start "/a": "//x" would name another host.
+          fc
+            .array(fc.constantFrom("/", "a", "b", ".", "("), { maxLength: 8 })
+            .map((c) => `/a${c.join("")}`),
+          { minLength: 1, maxLength: 6 },
+        ),
+        async (patterns, paths) => {
+          received = [];
+          tracker?.destroy();
+          const t = start({
+            exclude: patterns.map((pattern, i) => (i % 2 ? ` ${pattern} ` : pattern)),
+          });
+          await settle();
+          received = [];
+          for (const path of paths) t.page(path);
+          await settle();
+          const sent = received.map((hit) => new URL(hit.url).pathname);
+          const expected = paths.filter(
+            (path) => !reference(patterns, new URL(path, "https://x.example").pathname),
+          );
+          expect(sent).toEqual(expected.map((path) => new URL(path, "https://x.example").pathname));
+        },
+      ),
+      { numRuns: 60, seed: 1206 },
+    );
+  }, 60_000);
+
+  it("matches many wildcards against a long path at once, without backtracking", async () => {
+    const t = start({ exclude: ["/a*a*a*a*a*a*b", "/a*a*a*a*c/"] });
+    await settle();
+    received = [];
+    t.page(`/${"a".repeat(20_000)}`);
+    t.page(`/${"a".repeat(20_000)}b`);
+    t.page(`/${"a".repeat(20_000)}c`);
+    await settle();
+    expect(received.map((hit) => hit.url)).toEqual([
+      `https://shop.example.com/${"a".repeat(20_000)}`,
     ]);
   });
 

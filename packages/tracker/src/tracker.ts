@@ -27,7 +27,10 @@ export interface TrackerOptions {
   readonly respectDnt?: boolean | undefined;
   /** Track pages served from `localhost`, loopback addresses and `file:` URLs too. @defaultValue false */
   readonly dev?: boolean | undefined;
-  /** Path patterns never tracked, `*` matching anything (`/admin/*`); a path's trailing `/` is ignored. */
+  /**
+   * Path patterns never tracked, `*` matching anything (`/admin/*`); a trailing `/` is ignored on
+   * the path and on the pattern. Matched without backtracking (linear in the path).
+   */
   readonly exclude?: readonly string[] | undefined;
   /**
    * Sends a body as the page goes away (hidden or unloading), when no answer could be read.
@@ -147,9 +150,6 @@ export function start(
   beacon?: ((url: string | URL, body: string) => boolean) | undefined,
   destroy?: (() => void)[],
 ): Command {
-  const doc = document;
-  const loc = location;
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
   const now = Date.now;
   const api = settings.api!;
   let storage: Record<string, string> = {};
@@ -167,24 +167,36 @@ export function start(
   };
   // The page's URL as sent: without the fragment (it may hold tokens), unless the site routes by
   // hash.
-  const here = () => loc.href.replace(settings.spa === "hash" ? "" : /#.*/, "");
-  const visible = () => doc.visibilityState > "hidden";
+  const here = () => location.href.replace(settings.spa === "hash" ? "" : /#.*/, "");
+  const visible = () => document.visibilityState > "hidden";
   // What replaceState must change to count: the URL without its queries (the hash route's too).
   const withoutQuery = (url?: string) => url?.replace(/\?[^#]*/g, "");
-  // One expression for every excluded path: `*` matches anything, everything else is literal, and
-  // a path's trailing `/` is ignored. `^` stands for "no pattern" (no path is `^`).
-  const excluded = RegExp(
-    `^(${(settings.exclude || "^")
+  // Excluded paths: `*` matches anything, everything else is literal, and a trailing `/` is ignored
+  // (on the path and on the pattern). Matched without backtracking: between spaces (never in a
+  // path, and stripped from patterns) the first part can only sit at the start and the last at the
+  // end, so each part is simply the first found after the one before: at most (pattern length) ×
+  // (path length) steps. A failed part leaves `at` at -1, which `indexOf` reads as 0 for the next
+  // pattern.
+  const excluded = (path: string, at = 0) =>
+    `${settings.exclude}`
       .replace(/\s/g, "")
-      .replace(/\W/g, "\\$&")
-      .replace(/\\\*/g, ".*")
-      .replace(/\\,/g, "|")})/?$`,
-  );
+      .split(",")
+      .some((glob) =>
+        ` ${glob}`
+          .replace(/\/?$/, " ")
+          .split("*")
+          .every(
+            (part) =>
+              // biome-ignore lint/suspicious/noAssignInExpressions: the smallest linear matcher, in bytes.
+              ~(at = ` ${path}`.replace(/\/?$/, " ").indexOf(part, at)) && (at += part.length),
+          ),
+      );
   // Do Not Track, Global Privacy Control, and pages on this machine: fixed for the page's life.
   const quiet =
     (settings.respectDnt !== "false" &&
-      ((nav.doNotTrack as unknown as number) > 0 || nav.globalPrivacyControl)) ||
-    (settings.dev == null && /^(localhost|127\.|\[::1]|$)/.test(loc.hostname));
+      ((navigator.doNotTrack as unknown as number) > 0 ||
+        (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl)) ||
+    (settings.dev == null && /^(localhost|127\.|\[::1]|$)/.test(location.hostname));
   let waitUntil = 0;
   let lastUrl: string | undefined;
   let pageUrl: string | undefined;
@@ -212,15 +224,20 @@ export function start(
     const body = JSON.stringify({ site: settings.site, vid: storage.crmkit_vid, ...hit });
     if (waitUntil > now()) keep(hit);
     // A beacon outlives the page but has no answer: it is used only as the page goes away.
-    else if (!(unloading && (esm && beacon ? beacon(api, body) : nav.sendBeacon(api, body))))
+    else if (!(unloading && (esm && beacon ? beacon(api, body) : navigator.sendBeacon(api, body))))
       // A string body makes this a text/plain "simple" request: no CORS preflight, no credentials.
       fetch(api, { method: "POST", body, keepalive: true, credentials: "omit" }).then(
         (response) => {
           const status = response.status;
-          // 429 (and its Retry-After) and 5xx: kept for later. Other refusals are final.
-          if (status === 429)
-            waitUntil = now() + 1e3 * (+response.headers.get("retry-after")! || 60);
-          if (status === 429 || status > 499) keep(hit);
+          // 429 (and its Retry-After: the wait is never 0, so the test holds) and 5xx: kept for
+          // later. Other refusals are final.
+          if (
+            (status === 429 &&
+              // biome-ignore lint/suspicious/noAssignInExpressions: set and tested in one, for bytes.
+              (waitUntil = now() + 1e3 * (+response.headers.get("retry-after")! || 60))) ||
+            status > 499
+          )
+            keep(hit);
         },
         () => keep(hit),
       );
@@ -232,7 +249,7 @@ export function start(
     const url = fields.url || here();
     silenced() ||
       (esm && !destroy![0]) || // stopped (ESM only)
-      excluded.test(new URL(url).pathname) ||
+      excluded(new URL(url).pathname) ||
       send({ id: randomId(), type, url, ts: now(), ...fields }, unloading);
   };
 
@@ -248,9 +265,9 @@ export function start(
 
   const page = (url?: unknown) => {
     engagement();
-    const referrer = pageUrl || doc.referrer;
+    const referrer = pageUrl || document.referrer;
     lastUrl = here();
-    pageUrl = url ? `${new URL(url as string, loc.href)}` : lastUrl;
+    pageUrl = url ? `${new URL(url as string, location.href)}` : lastUrl;
     visibleSince = visible() && now();
     track("pageview", { url: pageUrl, referrer });
   };
@@ -270,7 +287,8 @@ export function start(
   // visibilitychange there too).
   const handle = (event: Partial<PageTransitionEvent>) => {
     if (event.type === "pagehide" || !visible()) return engagement(1);
-    if (event.persisted) lastUrl = ""; // restored from the back-forward cache: a new pageview
+    // Restored from the back-forward cache: a new pageview.
+    lastUrl = event.persisted ? "" : lastUrl;
     visibleSince ||= now();
     check();
     const box = outbox(); // flushed: on load, on becoming visible, when back online
@@ -305,9 +323,7 @@ export function start(
     else if (name === "consent")
       put("vid", first === "granted" && !silenced() && (storage.crmkit_vid || randomId()));
     else if (name === "optout") {
-      put("optout", "1");
-      put("vid");
-      put("outbox");
+      put("vid", put("outbox", put("optout", "1")));
     }
   };
 }

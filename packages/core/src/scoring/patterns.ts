@@ -1,7 +1,8 @@
 /**
- * URL patterns of scoring rules and collector exclusions, compiled once to an anchored regular
- * expression (`*` is the only wildcard; everything else is literal).
+ * URL patterns of scoring rules and collector exclusions, compiled once to a wildcard matcher
+ * (`*` is the only wildcard; everything else is literal).
  */
+import { compileGlob } from "../patterns/index.js";
 
 /** A compiled URL pattern. @internal */
 export interface UrlPattern {
@@ -15,7 +16,8 @@ const stripTrailingSlash = (path: string) =>
   path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
 
 /**
- * Compiles a pattern: one starting with `/` matches the path; otherwise it names a host (with or
+ * Compiles a pattern, matched without backtracking (see {@link compileGlob}): one starting with `/`
+ * matches the path; otherwise it names a host (with or
  * without `http(s)://`) and matches host and path. The query string takes part only when the
  * pattern has a `?`; the fragment never does. Hosts compare case-insensitively.
  * @internal
@@ -32,17 +34,14 @@ export function compileUrlPattern(pattern: string): UrlPattern {
     const path = slash < 0 ? "" : stripTrailingSlash(head.slice(slash));
     body = `${host}${path === "/" ? "" : path}`;
   }
-  const regex = new RegExp(
-    `^${toRegex(body)}${query === undefined ? "" : `\\?${toRegex(query)}`}$`,
-    "s",
-  );
+  const glob = compileGlob(`${body}${query === undefined ? "" : `?${query}`}`);
   const pathOnly = head.startsWith("/") || head === "*";
   return {
     source: pattern,
     test(url) {
       const path = stripTrailingSlash(url.pathname);
       const subject = pathOnly ? path : `${url.host.toLowerCase()}${path === "/" ? "" : path}`;
-      return regex.test(query === undefined ? subject : `${subject}${url.search}`);
+      return glob.test(query === undefined ? subject : `${subject}${url.search}`);
     },
   };
 }
@@ -50,11 +49,4 @@ export function compileUrlPattern(pattern: string): UrlPattern {
 function splitOnce(text: string, separator: string): [string, string] {
   const index = text.indexOf(separator);
   return [text.slice(0, index), text.slice(index + 1)];
-}
-
-function toRegex(glob: string): string {
-  return glob
-    .split("*")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
 }

@@ -1,10 +1,10 @@
 import { toIsoInstant } from "../environment.js";
 import type { PathSegment } from "../errors.js";
+import { compileRegex } from "../patterns/index.js";
 import type { StoredRecord } from "../storage/types.js";
 import { countActivities, type EvaluationContext } from "./compile.js";
 import { type FieldInfo, readPath, resolveField } from "./fields.js";
 import type { QueryOperator, Scalar, SegmentQuery } from "./query.js";
-import { compileSafeRegex } from "./regex-safety.js";
 import type { QueryEnvironment } from "./resolve.js";
 import { parseQueryInstant, relativeDateSpan, relativeSpan, type TimeSpan } from "./values.js";
 
@@ -187,7 +187,7 @@ export function explainQuery(
     }
     case "matches": {
       const actual = read(fieldOf(query.field));
-      const compiled = compileSafeRegex(query.pattern, query.ignoreCase ?? false);
+      const compiled = compileRegex(query.pattern, { ignoreCase: query.ignoreCase ?? false });
       const matched = compiled.ok && typeof actual === "string" && compiled.regex.test(actual);
       return done("matches", matched, { field: query.field, actual, expected: query.pattern });
     }

@@ -1,3 +1,9 @@
+export {
+  type CompiledRegex,
+  compileRegex,
+  type LinearRegex,
+  maxProgramSize,
+} from "../patterns/index.js";
 export { type FieldClauses, type QueryField, q } from "./builder.js";
 export { compileQuery, type EvaluationContext, type Predicate } from "./compile.js";
 export type { MembersPage, QueryPlan } from "./execute.js";
@@ -45,7 +51,6 @@ export {
   type TextQuery,
   walkQuery,
 } from "./query.js";
-export { compileSafeRegex } from "./regex-safety.js";
 export type {
   Getter,
   QueryEnvironment,

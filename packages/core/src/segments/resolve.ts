@@ -1,11 +1,11 @@
 import { toIsoInstant } from "../environment.js";
 import type { PathSegment, ValidationIssue } from "../errors.js";
+import { compileRegex, type LinearRegex } from "../patterns/index.js";
 import type { PartyKind } from "../records/types.js";
 import type { Taxonomy } from "../taxonomy/snapshot.js";
 import { isValidTimezone } from "../time/zoned.js";
 import { type FieldInfo, type FieldSource, type QueryTarget, resolveField } from "./fields.js";
 import type { Scalar, SegmentQuery } from "./query.js";
-import { compileSafeRegex } from "./regex-safety.js";
 import { isCalendarDate, parseQueryInstant, relativeDateSpan, relativeSpan } from "./values.js";
 
 /** A saved segment as the resolver needs it. @internal */
@@ -72,7 +72,7 @@ export type ResolvedQuery =
       readonly value: string;
       readonly ignoreCase: boolean;
     }
-  | { readonly k: "regex"; readonly get: Getter; readonly regex: RegExp }
+  | { readonly k: "regex"; readonly get: Getter; readonly regex: LinearRegex }
   | {
       readonly k: "tags";
       readonly get: Getter;
@@ -339,7 +339,7 @@ export function resolveQuery(query: SegmentQuery, env: QueryEnvironment): Resolu
         }
         const ignoreCase = node.ignoreCase ?? false;
         if (node.op === "matches") {
-          const compiled = compileSafeRegex(node.pattern, ignoreCase);
+          const compiled = compileRegex(node.pattern, { ignoreCase });
           if (!compiled.ok) {
             problem([...path, "pattern"], compiled.reason, "unsafe_pattern");
             return undefined;
