@@ -319,6 +319,33 @@ describe("collector", () => {
     expect(other.status).toBe(202);
   });
 
+  it("cannot be dodged with forged X-Forwarded-For headers, and keys stay bounded", async () => {
+    const { send, hit } = await setup({ clientRateLimit: { burst: 60, perSecond: 2 } });
+    let accepted = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const forged = i % 2 === 0 ? `198.51.${i % 256}.${i >> 8}` : "x".repeat(8_192) + String(i);
+      const response = await send({ site: "pk_web", ...hit() }, { headers: { "x-forwarded-for": forged } });
+      if (response.status === 202) accepted++;
+    }
+    expect(accepted).toBe(60);
+  });
+
+  it("believes X-Forwarded-For only from trusted proxies: the right-most untrusted hop", async () => {
+    const { send, hit } = await setup({
+      clientRateLimit: { burst: 2, perSecond: 1 },
+      trustProxy: ["10.0.0.0/8"],
+    });
+    const from = (client: string, forged = "6.6.6.6") =>
+      send(
+        { site: "pk_web", ...hit() },
+        { ip: "10.0.0.2", headers: { "x-forwarded-for": `${forged}, ${client}` } },
+      );
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await from("198.51.100.1", `6.6.6.${i}`)).status);
+    statuses.push((await from("198.51.100.2")).status);
+    expect(statuses).toEqual([202, 202, 429, 429, 202]);
+  });
+
   it("counts a resent hit once, also across a restart", async () => {
     const { send, hit, crm, env, storage } = await setup();
     const first = hit({ vid: "visitor_0002" });

@@ -6,6 +6,7 @@ import type { HitInput } from "../scoring/types.js";
 import { safeParseInput } from "../validation.js";
 import { attributionOf, isBot } from "./attribution.js";
 import { dailyVisitorId, verifyIdentity } from "./identity.js";
+import { compileTrust, rateKey, type TrustProxy } from "./client-ip.js";
 import { type RateLimit, RotatingSet, TokenBuckets } from "./limits.js";
 import { asBatch, type WireHit, wireBodySchema } from "./wire.js";
 
@@ -34,9 +35,18 @@ export interface CollectorOptions {
   /** The clock. @defaultValue createEnvironment() */
   readonly environment?: Environment;
   /**
-   * The client's IP address, for rate limits and visitor hashes. The Node adapter passes the
-   * socket's; behind a proxy, read its header here (`x-forwarded-for` can be forged otherwise).
-   * @defaultValue the `ip` of the handler's context
+   * Which proxies in front of the collector may be believed about the client's address: their
+   * number (`1` behind one load balancer), or their addresses and CIDR ranges. The client is then
+   * the right-most `X-Forwarded-For` hop that is not a trusted proxy; with no proxy trusted, the
+   * header is ignored (any client can write it). See the security guide.
+   * @defaultValue 0 (the socket's address, the `ip` of the handler's context)
+   */
+  readonly trustProxy?: TrustProxy;
+  /**
+   * Reads the client's address yourself (a platform header such as `cf-connecting-ip`), instead of
+   * `trustProxy`. Whatever it returns, rate limits key on a bounded form of it (the IPv4 address,
+   * the IPv6 /64, or one shared `unknown` bucket for anything that is not an address).
+   * @defaultValue the address `trustProxy` picks
    */
   readonly clientIp?: (request: Request, context: CollectorContext) => string | undefined;
   /** Requests per site. @defaultValue `{ burst: 2000, perSecond: 1000 }` */
@@ -133,6 +143,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     start,
   );
   const maxAge = options.maxAgeMs ?? 25 * 3_600_000;
+  const trust = compileTrust(options.trustProxy);
   const maxAhead = options.maxAheadMs ?? 300_000;
 
   async function handle(request: Request, context: CollectorContext): Promise<Response> {
@@ -154,8 +165,10 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     if (type !== "text/plain" && type !== "application/json")
       throw new Refusal(415, "UNSUPPORTED_MEDIA_TYPE", "Send text/plain or application/json.");
     const now = environment.now();
-    const ip = options.clientIp?.(request, context) ?? context.ip;
-    const wait = clientBuckets.take(ip ?? "unknown", now);
+    const ip =
+      options.clientIp?.(request, context) ??
+      trust.clientOf(context.ip, request.headers.get("x-forwarded-for"));
+    const wait = clientBuckets.take(rateKey(ip), now);
     if (wait > 0) throw rateLimited(wait);
     const text = await readLimited(request);
     let body: unknown;

@@ -1,4 +1,5 @@
 export { clickIdKeys } from "./attribution.js";
+export type { TrustProxy } from "./client-ip.js";
 export {
   type CollectorContext,
   type CollectorErrorCode,
