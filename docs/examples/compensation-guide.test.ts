@@ -31,11 +31,11 @@ describe("the objectives and compensation guides", () => {
     ]);
     expect(result.reps.map((r) => r.payout)).toEqual([1_405_200, 1_107_000, null]);
     expect(result.reps[0]!.explanation).toEqual([
-      "On-target pay for 2025: 12,000.00 EUR.",
-      "Revenue booked (70 %): 560,000.00 EUR of 500,000.00 EUR = 112 %; 50 pts × 2 (50 %–100 %) + 12 pts × 1.5 (100 %–112 %) = 118 % of 8,400.00 EUR = 9,912.00 EUR.",
-      "Meetings held per week (30 %): 8.6 of 8 = 107.5 %; 57.5 pts × 2 (50 %–107.5 %) = 115 % of 3,600.00 EUR = 4,140.00 EUR.",
+      "On-target pay for 2025: €12,000.00.",
+      "Revenue booked (70 %): €560,000.00 of €500,000.00 = 112 %; 50 pts × 2 (50 %–100 %) + 12 pts × 1.5 (100 %–112 %) = 118 % of €8,400.00 = €9,912.00.",
+      "Meetings held per week (30 %): 8.6 of 8 = 107.5 %; 57.5 pts × 2 (50 %–107.5 %) = 115 % of €3,600.00 = €4,140.00.",
       "Team at 103.21 %: the collective component pays in full.",
-      "Payout: 14,052.00 EUR (117.1 % of on-target); weighted attainment 110.65 %.",
+      "Payout: €14,052.00 (117.1 % of on-target); weighted attainment 110.65 %.",
     ]);
     expect(
       comparison.reps.map((r) => [

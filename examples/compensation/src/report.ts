@@ -78,8 +78,7 @@ function summary(result: SimulationResult, name: string): string {
 export function renderReport(comparison: PlanComparison, outlook?: WhatIfResult): string {
   const { current, proposed } = comparison;
   const currency = proposed.currency;
-  const euros = (minor: number) =>
-    formatMoney(Math.round(minor), currency, 0).replace(` ${currency}`, " €");
+  const euros = (minor: number) => formatMoney(Math.round(minor), currency, { fractionDigits: 0 });
   const names = new Map(proposed.reps.map((rep) => [rep.repId, rep.name ?? rep.repId]));
   const payChart = barChart(
     "pay",

@@ -9,7 +9,10 @@ import { CrmkitError } from "./errors.js";
 export interface Environment {
   /** The current instant, in milliseconds since the Unix epoch. */
   now(): number;
-  /** A new unique record id (URL-safe). */
+  /**
+   * A new unique record id (URL-safe). crmkit's own never start with `-`, so an exported id is
+   * never mistaken for a formula by a spreadsheet (see `toCsv`).
+   */
   newId(): string;
   /** A random number in [0, 1). Seedable in test environments. */
   random(): number;
@@ -29,7 +32,12 @@ export function createEnvironment(): Environment {
   const buffer = new Uint32Array(1);
   return {
     now: () => Date.now(),
-    newId: () => nanoid(),
+    newId: () => {
+      let id = nanoid();
+      // A leading "-" reads as a formula in a spreadsheet: drawn again (1 time in 64).
+      while (id.startsWith("-")) id = nanoid();
+      return id;
+    },
     random: () => {
       crypto.getRandomValues(buffer);
       return buffer[0]! / 0x1_0000_0000;
@@ -86,8 +94,11 @@ export function createTestEnvironment(options: TestEnvironmentOptions = {}): Tes
       return current;
     },
     newId: () => {
-      let id = "";
-      for (let i = 0; i < 21; i++) id += urlAlphabet[Math.floor(random() * 64)];
+      let id = "-";
+      while (id.startsWith("-")) {
+        id = "";
+        for (let i = 0; i < 21; i++) id += urlAlphabet[Math.floor(random() * 64)];
+      }
       return id;
     },
     random,

@@ -38,7 +38,13 @@ export {
   type EventBusOptions,
   type EventHandler,
 } from "./events/index.js";
-export { formatMoney, roundHalfAway, splitExactly } from "./money.js";
+export {
+  currencyExponent,
+  type FormatMoneyOptions,
+  formatMoney,
+  roundHalfAway,
+  splitExactly,
+} from "./money.js";
 export * from "./objectives/index.js";
 export * from "./pipelines/index.js";
 export {

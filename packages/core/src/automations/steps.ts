@@ -5,7 +5,7 @@ import type { ActivityService } from "../activities/service.js";
 import type { Activity } from "../activities/types.js";
 import type { AssignmentService } from "../assignment/service.js";
 import type { EmailSender } from "../email/port.js";
-import { renderTemplate } from "../email/template.js";
+import { renderTemplate, singleLine } from "../email/template.js";
 import { outboxEntry } from "../email-lists/outbox.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
@@ -171,7 +171,13 @@ export async function runStep(
           retryable: false,
           message: `the template has no value for ${rendered.missing.join(", ")}`,
         };
-      const name = [contact.firstName, contact.lastName].filter(Boolean).join(" ");
+      if (rendered.refused.length > 0)
+        return {
+          kind: "fail",
+          retryable: false,
+          message: `the template's links refused the value of ${rendered.refused.join(", ")} (not an http(s) or mailto URL)`,
+        };
+      const name = singleLine([contact.firstName, contact.lastName].filter(Boolean).join(" "));
       const result = await email.send({
         to: contact.email,
         ...(name === "" ? {} : { toName: name }),

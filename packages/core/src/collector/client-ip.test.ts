@@ -8,7 +8,17 @@ describe("parseIp and rateKey", () => {
     expect(parseIp("::ffff:203.0.113.7")).toEqual([203, 0, 113, 7]);
     expect(parseIp("[2001:db8::1]")).toHaveLength(16);
     expect(parseIp("fe80::1%eth0")).toHaveLength(16);
-    for (const bad of ["", "1.2.3", "1.2.3.256", "01.2.3.4", "x", "2001:db8::g", "::1::2", "a".repeat(80), "1.2.3.4:80"])
+    for (const bad of [
+      "",
+      "1.2.3",
+      "1.2.3.256",
+      "01.2.3.4",
+      "x",
+      "2001:db8::g",
+      "::1::2",
+      "a".repeat(80),
+      "1.2.3.4:80",
+    ])
       expect([bad, parseIp(bad)]).toEqual([bad, undefined]);
   });
 

@@ -78,7 +78,9 @@ function formatIp(bytes: Bytes): string {
 export function rateKey(ip: string | undefined): string {
   const bytes = ip === undefined ? undefined : parseIp(ip);
   if (bytes === undefined) return "unknown";
-  return bytes.length === 4 ? formatIp(bytes) : `${formatIp([...bytes.slice(0, 8), 0, 0, 0, 0, 0, 0, 0, 0])}/64`;
+  return bytes.length === 4
+    ? formatIp(bytes)
+    : `${formatIp([...bytes.slice(0, 8), 0, 0, 0, 0, 0, 0, 0, 0])}/64`;
 }
 
 /** A compiled trust rule: whether an address is one of the trusted proxies. */
@@ -119,13 +121,17 @@ export function compileTrust(trust: TrustProxy | undefined): ProxyTrust {
     const bytes = parseIp(ip);
     return (
       bytes !== undefined &&
-      ranges.some((range) => range.bytes.length === bytes.length && samePrefix(range.bytes, bytes, range.prefix))
+      ranges.some(
+        (range) =>
+          range.bytes.length === bytes.length && samePrefix(range.bytes, bytes, range.prefix),
+      )
     );
   };
   return {
     clientOf(socketIp, forwardedFor) {
       const chain = [...hops(forwardedFor), socketIp ?? ""];
-      for (let i = chain.length - 1; i > 0; i--) if (!trusted(chain[i]!)) return normalized(chain[i]);
+      for (let i = chain.length - 1; i > 0; i--)
+        if (!trusted(chain[i]!)) return normalized(chain[i]);
       return normalized(chain[0]);
     },
   };

@@ -324,7 +324,10 @@ describe("collector", () => {
     let accepted = 0;
     for (let i = 0; i < 3_000; i++) {
       const forged = i % 2 === 0 ? `198.51.${i % 256}.${i >> 8}` : "x".repeat(8_192) + String(i);
-      const response = await send({ site: "pk_web", ...hit() }, { headers: { "x-forwarded-for": forged } });
+      const response = await send(
+        { site: "pk_web", ...hit() },
+        { headers: { "x-forwarded-for": forged } },
+      );
       if (response.status === 202) accepted++;
     }
     expect(accepted).toBe(60);

@@ -5,8 +5,8 @@ import type { ScoringService } from "../scoring/service.js";
 import type { HitInput } from "../scoring/types.js";
 import { safeParseInput } from "../validation.js";
 import { attributionOf, isBot } from "./attribution.js";
-import { dailyVisitorId, verifyIdentity } from "./identity.js";
 import { compileTrust, rateKey, type TrustProxy } from "./client-ip.js";
+import { dailyVisitorId, verifyIdentity } from "./identity.js";
 import { type RateLimit, RotatingSet, TokenBuckets } from "./limits.js";
 import { asBatch, type WireHit, wireBodySchema } from "./wire.js";
 

@@ -213,7 +213,7 @@ describe("simulate", () => {
     expect(anna.criteria.map((c) => c.amount)).toEqual([742_000, 318_750]);
     expect(anna.payout).toBe(1_060_750);
     expect(anna.explanation[1]).toBe(
-      "Revenue booked (70 %): 520,000.00 EUR of 500,000.00 EUR = 104 %; 100 pts × 1 (0 %–100 %) + 4 pts × 1.5 (100 %–104 %) = 106 % of 7,000.00 EUR = 7,420.00 EUR.",
+      "Revenue booked (70 %): €520,000.00 of €500,000.00 = 104 %; 100 pts × 1 (0 %–100 %) + 4 pts × 1.5 (100 %–104 %) = 106 % of €7,000.00 = €7,420.00.",
     );
   });
 

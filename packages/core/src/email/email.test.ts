@@ -184,6 +184,7 @@ describe("renderTemplate", () => {
       text: "Options: Tue 10:00, Wed 14:00. Your rep: Anna ",
       html: "<p>Hello Ada &lt;3</p>",
       missing: ["owner.phone"],
+      refused: [],
     });
     // A placeholder is a path, never code; prototype keys are not variables.
     expect(renderTemplate({ subject: "{{ constructor }}", text: "" }, {}).missing).toEqual([
@@ -191,3 +192,50 @@ describe("renderTemplate", () => {
     ]);
   });
 });
+
+describe("renderTemplate against hostile values", () => {
+  it("keeps the subject on one line whatever a contact's name holds", () => {
+    const rendered = renderTemplate(
+      { subject: "Hello {{ contact.firstName }}", text: "Hi {{ contact.firstName }}" },
+      { contact: { firstName: "Bob\r\nBcc: all@example.com\u2028x" } },
+    );
+    expect(rendered.subject).toBe("Hello Bob Bcc: all@example.com x");
+    expect(rendered.text).toContain("\r\n");
+  });
+
+  it("lets only http(s) and mailto URLs start a link, anywhere in the attribute syntax", () => {
+    const template = {
+      subject: "s",
+      text: "{{ url }}",
+      html: `<a href="{{ url }}">a</a><a HREF = '{{url}}'>b</a><img src={{ url }}><a href="https://x.example/?u={{ url }}">c</a><p title="{{ url }}">d</p>`,
+    };
+    for (const url of [
+      "javascript:alert(1)",
+      " JavaScript:alert(1)",
+      "data:text/html,x",
+      "vbscript:x",
+      "/relative",
+    ]) {
+      const rendered = renderTemplate(template, { url });
+      expect(rendered.refused).toEqual(["url"]);
+      expect(rendered.html).toBe(
+        `<a href="">a</a><a HREF = ''>b</a><img src=><a href="https://x.example/?u=${escapeHtml(url)}">c</a><p title="${escapeHtml(url)}">d</p>`,
+      );
+      expect(rendered.text).toBe(url);
+    }
+    for (const url of ["https://example.com/book?a=1&b=2", "mailto:anna@example.com"]) {
+      const rendered = renderTemplate(template, { url });
+      expect(rendered.refused).toEqual([]);
+      expect(rendered.html).toContain(`href="${url.replace("&", "&amp;")}"`);
+    }
+  });
+});
+
+function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
