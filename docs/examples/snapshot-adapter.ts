@@ -4,6 +4,7 @@
 // step, which is what makes it atomic. Reads scan a collection, so it suits small data sets only.
 import {
   assertOpen,
+  CloseSignal,
   compareEntries,
   createSchemaCatalog,
   extractIndexKeys,
@@ -38,6 +39,7 @@ type Documents = Map<string, Record<string, StoredRecord>>;
 export function createSnapshotStorage(schema: StorageSchema, kv: KeyValueStore): StorageAdapter {
   const catalog = createSchemaCatalog(schema);
   let closed = false;
+  const closing = new CloseSignal();
   const load = async (collection: string): Promise<Record<string, StoredRecord>> => {
     assertOpen(closed, "snapshot");
     const name = catalog.collection(collection).name;
@@ -133,7 +135,9 @@ export function createSnapshotStorage(schema: StorageSchema, kv: KeyValueStore):
     },
     async close() {
       closed = true;
+      closing.settle("close() was called", true);
     },
+    closed: closing.promise,
   };
   return adapter;
 }

@@ -623,10 +623,17 @@ export const conformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: "closed",
-    title: "throws STORAGE_CLOSED after close",
+    title: "throws STORAGE_CLOSED after close, and settles `closed` with the host as the cause",
     async run({ open }) {
       const store = await open();
+      let settled: unknown;
+      void store.closed.then((closed) => {
+        settled = closed;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(settled).toBeUndefined();
       await store.close();
+      expect(await store.closed).toEqual({ reason: expect.any(String), byHost: true });
       await rejectsWith(store.get("contacts", "a"), "STORAGE_CLOSED");
       await rejectsWith(store.write([put({ id: "a" })]), "STORAGE_CLOSED");
       await rejectsWith(store.query({ collection: "contacts" }), "STORAGE_CLOSED");

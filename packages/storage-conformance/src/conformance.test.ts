@@ -34,6 +34,7 @@ function wrap(inner: StorageAdapter, overrides: Partial<StorageAdapter>): Storag
     write: (operations) => inner.write(operations),
     clear: (collection) => inner.clear(collection),
     close: () => inner.close(),
+    closed: inner.closed,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import {
   assertOpen,
+  CloseSignal,
   compareEntries,
   copyJson,
   createSchemaCatalog,
@@ -17,6 +18,7 @@ import {
   type Selection,
   type StorageAdapter,
   type StorageCapabilities,
+  type StorageClosed,
   type StorageSchema,
   type StoredRecord,
   scanByPages,
@@ -51,6 +53,8 @@ class ReferenceStorage implements StorageAdapter {
   readonly #catalog: SchemaCatalog;
   #data = new Map<string, Map<string, StoredRecord>>();
   #closed = false;
+  readonly #closing = new CloseSignal();
+  readonly closed: Promise<StorageClosed> = this.#closing.promise;
 
   constructor(catalog: SchemaCatalog) {
     this.#catalog = catalog;
@@ -140,6 +144,7 @@ class ReferenceStorage implements StorageAdapter {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.settle("close() was called", true);
   }
 
   #records(collection: string): Map<string, StoredRecord> {

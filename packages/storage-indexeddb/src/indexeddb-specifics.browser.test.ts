@@ -134,6 +134,61 @@ describe("openIndexedDbStorage", () => {
     expect(seenChanges).toEqual([]);
   });
 
+  it("settles every write in flight during another tab's upgrade: acknowledged ones kept, refused ones absent", async () => {
+    const name = newName();
+    const oldTab = await open(name, v1);
+    const results: Promise<{ id: string; ok: boolean; code?: string }>[] = [];
+    const writeOne = (id: string) =>
+      results.push(
+        oldTab
+          .write([
+            {
+              type: "put",
+              collection: "contacts",
+              record: { id, status: "x", email: `${id}@example.com` },
+            },
+          ])
+          .then(
+            () => ({ id, ok: true }),
+            (error: unknown) => ({
+              id,
+              ok: false,
+              code: CrmkitError.is(error) ? error.code : `raw ${String(error)}`,
+            }),
+          ),
+      );
+    // Writes keep coming, a macrotask apart, before, during and after the other tab's upgrade.
+    let stop = false;
+    const writer = (async () => {
+      for (let i = 0; !stop && i < 2_000; i++) {
+        writeOne(`c${String(i).padStart(4, "0")}`);
+        if (i % 3 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const newTab = await open(name, v2);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    stop = true;
+    await writer;
+    const settled = await Promise.all(results);
+    expect(await oldTab.closed).toEqual({
+      reason: "another connection upgraded the database",
+      byHost: false,
+    });
+    const refused = settled.filter((result) => !result.ok);
+    const acknowledged = settled.filter((result) => result.ok);
+    expect(new Set(refused.map((result) => result.code))).toEqual(new Set(["STORAGE_CLOSED"]));
+    expect(acknowledged.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    const stored = await newTab.getMany(
+      "contacts",
+      settled.map((result) => result.id),
+    );
+    expect(
+      settled.filter((result, i) => result.ok !== (stored[i] !== null)).map((result) => result.id),
+    ).toEqual([]);
+  });
+
   it("fails with UPGRADE_BLOCKED when a foreign connection will not close", async () => {
     const name = newName();
     await (await open(name, v1)).close();

@@ -1,6 +1,7 @@
 import {
   ChangeHub,
   type ChangeListener,
+  CloseSignal,
   CrmkitError,
   createSchemaCatalog,
   type Page,
@@ -12,6 +13,7 @@ import {
   type Selection,
   type StorageAdapter,
   type StorageCapabilities,
+  type StorageClosed,
   type StorageSchema,
   type StoredRecord,
   scanByPages,
@@ -189,7 +191,14 @@ export class IndexedDbStorage implements StorageAdapter {
   readonly #catalog: SchemaCatalog;
   readonly #hub = new ChangeHub();
   readonly #channel: BroadcastChannel | undefined;
-  #closedBecause: string | undefined;
+  readonly #closing = new CloseSignal();
+  /**
+   * Settles when the store closes: by `close()`, when another tab upgrades the database (this
+   * connection then steps aside), or when the browser ends the connection. Writes already under
+   * way still settle as they should: committed ones resolve, refused ones reject with
+   * `STORAGE_CLOSED` having written nothing.
+   */
+  readonly closed: Promise<StorageClosed> = this.#closing.promise;
 
   /** @internal Use {@link openIndexedDbStorage}. */
   constructor(db: IDBPDatabase, catalog: SchemaCatalog, crossTab: boolean) {
@@ -260,8 +269,16 @@ export class IndexedDbStorage implements StorageAdapter {
     const prepared = prepareWrite(this.#catalog, operations);
     if (prepared.length === 0) return [];
     const outcomes = await this.#run("writing a batch", () => writeBatch(this.#raw, prepared));
-    if (this.#hub.active) this.#hub.emit({ changes: outcomes, origin: "local" });
-    this.#channel?.postMessage({ changes: outcomes } satisfies ChangeMessage);
+    // The batch is committed: whatever happens to the connection meanwhile (another tab's upgrade
+    // closed it, and the channel with it), the caller gets its outcome.
+    if (this.#closing.reason === undefined) {
+      if (this.#hub.active) this.#hub.emit({ changes: outcomes, origin: "local" });
+      try {
+        this.#channel?.postMessage({ changes: outcomes } satisfies ChangeMessage);
+      } catch {
+        // A channel closed in the same turn: the other tabs reload on their own upgrade anyway.
+      }
+    }
     return outcomes;
   }
 
@@ -281,7 +298,7 @@ export class IndexedDbStorage implements StorageAdapter {
   }
 
   async close(): Promise<void> {
-    this.markClosed("close() was called");
+    this.markClosed("close() was called", true);
     this.#db.close();
   }
 
@@ -291,22 +308,18 @@ export class IndexedDbStorage implements StorageAdapter {
   }
 
   /** @internal Marks the store closed (by the host, another tab's upgrade, or the browser). */
-  markClosed(reason: string): void {
-    if (this.#closedBecause !== undefined) return;
-    this.#closedBecause = reason;
+  markClosed(reason: string, byHost = false): void {
+    if (!this.#closing.settle(reason, byHost)) return;
     this.#hub.clear();
     this.#channel?.close();
   }
 
   #assertOpen(): void {
-    if (this.#closedBecause !== undefined) {
-      throw new CrmkitError(
-        "STORAGE_CLOSED",
-        `The IndexedDB store is closed: ${this.#closedBecause}.`,
-        {
-          details: { adapter: adapterName, database: this.#db.name },
-        },
-      );
+    const closed = this.#closing.reason;
+    if (closed !== undefined) {
+      throw new CrmkitError("STORAGE_CLOSED", `The IndexedDB store is closed: ${closed.reason}.`, {
+        details: { adapter: adapterName, database: this.#db.name },
+      });
     }
   }
 
@@ -314,6 +327,14 @@ export class IndexedDbStorage implements StorageAdapter {
     try {
       return await operation();
     } catch (error) {
+      // A transaction refused or aborted because the connection closed under it wrote nothing.
+      const closed = this.#closing.reason;
+      if (closed !== undefined && !CrmkitError.is(error))
+        throw new CrmkitError(
+          "STORAGE_CLOSED",
+          `The IndexedDB store closed while ${what}: ${closed.reason}; nothing was written.`,
+          { details: { adapter: adapterName, database: this.#db.name }, cause: error },
+        );
       throw toCrmkitError(error, what, { database: this.#db.name });
     }
   }

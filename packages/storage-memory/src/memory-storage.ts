@@ -2,6 +2,7 @@ import {
   assertOpen,
   ChangeHub,
   type ChangeListener,
+  CloseSignal,
   compareKeys,
   copyJson,
   createSchemaCatalog,
@@ -22,6 +23,7 @@ import {
   type Selection,
   type StorageAdapter,
   type StorageCapabilities,
+  type StorageClosed,
   type StorageSchema,
   type StoredRecord,
   scanByPages,
@@ -93,6 +95,9 @@ export class MemoryStorage implements StorageAdapter {
   readonly #collections = new Map<string, CollectionState>();
   readonly #hub = new ChangeHub();
   #closed = false;
+  readonly #closing = new CloseSignal();
+  /** Settles when the store is closed. */
+  readonly closed: Promise<StorageClosed> = this.#closing.promise;
 
   /** @internal Use {@link createMemoryStorage}. */
   constructor(catalog: SchemaCatalog) {
@@ -186,6 +191,7 @@ export class MemoryStorage implements StorageAdapter {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.settle("close() was called", true);
     this.#hub.clear();
     this.#collections.clear();
   }

@@ -2,6 +2,7 @@ import {
   assertOpen,
   ChangeHub,
   type ChangeListener,
+  CloseSignal,
   CrmkitError,
   createSchemaCatalog,
   type Page,
@@ -16,6 +17,7 @@ import {
   type Selection,
   type StorageAdapter,
   type StorageCapabilities,
+  type StorageClosed,
   type StorageSchema,
   type StoredRecord,
   scanByPages,
@@ -165,6 +167,9 @@ class PostgresStorage implements StorageAdapter {
   // Tells this instance's own notifications from other processes'.
   readonly #instance = crypto.randomUUID();
   #closed = false;
+  readonly #closing = new CloseSignal();
+  /** Settles when the store is closed. */
+  readonly closed: Promise<StorageClosed> = this.#closing.promise;
   #unlisten: Promise<() => Promise<void>> | null = null;
 
   constructor(driver: SqlDriver, layout: Layout, catalog: SchemaCatalog) {
@@ -242,6 +247,7 @@ class PostgresStorage implements StorageAdapter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing.settle("close() was called", true);
     this.#hub.clear();
     const unlisten = this.#unlisten;
     this.#unlisten = null;

@@ -1,4 +1,4 @@
-import type { ChangeBatch, ChangeListener } from "./types.js";
+import type { ChangeBatch, ChangeListener, StorageClosed } from "./types.js";
 
 /**
  * The listener registry adapters use to implement `watch`. A listener that throws does not undo
@@ -37,5 +37,35 @@ export class ChangeHub {
   /** Removes every listener. */
   clear(): void {
     this.#listeners.clear();
+  }
+}
+
+/**
+ * The `closed` promise of an adapter, settled once with the first reason given. Adapters call
+ * `settle` from `close()` (by the host) and from whatever else ends their connection.
+ */
+export class CloseSignal {
+  /** Settles with the first reason; never rejects. */
+  readonly promise: Promise<StorageClosed>;
+  #resolve: (closed: StorageClosed) => void = () => {};
+  #closed: StorageClosed | undefined;
+
+  constructor() {
+    this.promise = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  /** The reason the store closed, or `undefined` while it is open. */
+  get reason(): StorageClosed | undefined {
+    return this.#closed;
+  }
+
+  /** Settles the promise; returns false when it had already settled. */
+  settle(reason: string, byHost: boolean): boolean {
+    if (this.#closed !== undefined) return false;
+    this.#closed = { reason, byHost };
+    this.#resolve(this.#closed);
+    return true;
   }
 }

@@ -14,7 +14,7 @@ export {
   type PathSegment,
   type ValidationIssue,
 } from "../errors.js";
-export { ChangeHub } from "./changes.js";
+export { ChangeHub, CloseSignal } from "./changes.js";
 export {
   compareEntries,
   compareKeys,

@@ -208,6 +208,14 @@ export interface ChangeBatch {
 /** A listener of change batches. */
 export type ChangeListener = (batch: ChangeBatch) => void;
 
+/** Why a store closed, as its `closed` promise reports it. */
+export interface StorageClosed {
+  /** What closed it: `close() was called`, `another connection upgraded the database`… */
+  readonly reason: string;
+  /** Whether the host closed it itself (with `close()`), rather than something outside. */
+  readonly byHost: boolean;
+}
+
 /**
  * The storage contract: what every crmkit storage adapter implements. Adapters know collections,
  * records and indexes, never domain types. Returned records are always copies.
@@ -251,6 +259,12 @@ export interface StorageAdapter {
   clear(collection?: string): Promise<void>;
   /** Releases the store; later calls throw `STORAGE_CLOSED`. */
   close(): Promise<void>;
+  /**
+   * Settles once the store is closed, by `close()` or by something outside it (another tab
+   * upgrading an IndexedDB database, the browser, a lost server): an application learns of it
+   * without waiting for its next call to fail with `STORAGE_CLOSED`. Never rejects.
+   */
+  readonly closed: Promise<StorageClosed>;
   /**
    * Subscribes to change batches. Present when `capabilities.changeNotifications` is true.
    * @returns a function that unsubscribes
