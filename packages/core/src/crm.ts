@@ -3,6 +3,7 @@ import { RecurrenceService } from "./activities/recurrences.js";
 import { ActivityService } from "./activities/service.js";
 import type { ActivityEvents } from "./activities/types.js";
 import { AssignmentService } from "./assignment/service.js";
+import { journalOperations } from "./automations/journal.js";
 import { AutomationService } from "./automations/service.js";
 import type { TagsChangedEvent } from "./automations/triggers.js";
 import type { AutomationEvents } from "./automations/types.js";
@@ -33,14 +34,9 @@ import type { Account, Contact } from "./records/types.js";
 import { ReportService } from "./reports/service.js";
 import { ScoringService } from "./scoring/service.js";
 import type { ScoringEvents } from "./scoring/types.js";
-import { type SegmentEvents, SegmentService } from "./segments/service.js";
+import { type RecordChange, type SegmentEvents, SegmentService } from "./segments/service.js";
 import { sameIndexDefinition } from "./storage/schema.js";
-import type {
-  StorageAdapter,
-  StorageSchema,
-  StoredRecord,
-  WriteOperation,
-} from "./storage/types.js";
+import type { StorageAdapter, StorageSchema, WriteOperation } from "./storage/types.js";
 import {
   CustomFieldService,
   defaultStatuses,
@@ -186,7 +182,9 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
   }
   const environment = options.environment ?? createEnvironment();
   const events = options.events ?? createEventBus<CrmEvents>();
-  const segments = new SegmentService({ storage, environment, events, timezone });
+  // Events that start automations are recorded in the batch of the change that causes them.
+  const journal = journalOperations;
+  const segments = new SegmentService({ storage, environment, events, timezone, journal });
   const currency = options.currency ?? "EUR";
   if (!/^[A-Z]{3}$/.test(currency)) {
     throw new CrmkitError(
@@ -199,13 +197,22 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
   }
   const assignment = new AssignmentService({ storage, environment, timezone });
   const pipelines = new PipelineService({ storage, environment, currency, assignment });
-  const deals = new DealService({ storage, environment, timezone, pipelines, assignment, events });
+  const deals = new DealService({
+    storage,
+    environment,
+    timezone,
+    pipelines,
+    assignment,
+    events,
+    journal,
+  });
   const scoring = new ScoringService({
     storage,
     environment,
     timezone,
     events,
     deals,
+    journal,
     afterScores: async (before, after) => {
       await segments.applyChanges("contact", [{ before, after }], environment.now());
       await deals.reevaluateFor("contactId", [after.id]);
@@ -224,21 +231,11 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
       if (kind === "contact") await scoring.contactsChanged(ids);
     },
     scoreGroups: () => scoring.managedGroups(),
-    changed: (
-      kind: "contact" | "account",
-      changes: readonly { before: StoredRecord | null; after: StoredRecord | null }[],
-    ) => {
-      const at = toIsoInstant(environment.now());
-      for (const { before, after } of changes) {
-        const was = new Set((before?.tags as string[] | undefined) ?? []);
-        const is = new Set((after?.tags as string[] | undefined) ?? []);
-        const added = [...is].filter((tag) => !was.has(tag)).sort();
-        const removed = [...was].filter((tag) => !is.has(tag)).sort();
-        const recordId = (after ?? before)!.id;
-        if (added.length > 0 || removed.length > 0)
-          events.emit("tags.changed", { target: kind, recordId, added, removed, at });
-      }
+    changed: (kind: "contact" | "account", changes: readonly RecordChange[], at: string) => {
+      for (const event of tagEvents(kind, changes, at)) events.emit("tags.changed", event);
     },
+    journal: (kind: "contact" | "account", changes: readonly RecordChange[], at: string) =>
+      tagEvents(kind, changes, at).flatMap((event) => journal("tags.changed", event)),
   };
   await seedDefaults(storage, environment);
   const actionTypes = new ActionTypeService({ storage, environment });
@@ -258,6 +255,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     onDone: async (dealId) => {
       await deals.reevaluate(dealId);
     },
+    journal,
   });
   const automations = new AutomationService({
     storage,
@@ -359,4 +357,20 @@ async function seedOnce(
   } catch (error) {
     if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
   }
+}
+
+/** The tag changes of written contacts or accounts. */
+function tagEvents(
+  kind: "contact" | "account",
+  changes: readonly RecordChange[],
+  at: string,
+): TagsChangedEvent[] {
+  return changes.flatMap(({ before, after }) => {
+    const was = new Set((before?.tags as string[] | undefined) ?? []);
+    const is = new Set((after?.tags as string[] | undefined) ?? []);
+    const added = [...is].filter((tag) => !was.has(tag)).sort();
+    const removed = [...was].filter((tag) => !is.has(tag)).sort();
+    if (added.length === 0 && removed.length === 0) return [];
+    return [{ target: kind, recordId: (after ?? before)!.id, added, removed, at }];
+  });
 }

@@ -351,7 +351,9 @@ describe("the snippet in Chromium", { timeout: 30_000 }, () => {
       ["clicked.out", "pageview /leave", "pageview /next"].sort(),
     );
     await expect
-      .poll(async () => (await storedHits()).filter((hit) => hit.type !== "engagement").length)
+      .poll(async () => (await storedHits()).filter((hit) => hit.type !== "engagement").length, {
+        timeout: 10_000,
+      })
       .toBe(3);
   });
 
@@ -360,14 +362,15 @@ describe("the snippet in Chromium", { timeout: 30_000 }, () => {
     const tab = await open("/pricing");
     const [first] = await expectSent(1);
     await expect
-      .poll(() => tab.evaluate(() => localStorage.getItem("crmkit_outbox")))
+      .poll(() => tab.evaluate(() => localStorage.getItem("crmkit_outbox")), { timeout: 10_000 })
       .toContain(first!.id);
     await tab.reload();
     const hits = await expectSent(3);
     expect(hits.filter((hit) => hit.id === first!.id)).toHaveLength(2);
+    // The collector stores after it answers the snippet: wait for both, however busy the machine.
+    await expect.poll(async () => (await storedHits()).length, { timeout: 10_000 }).toBe(2);
     const stored = await storedHits();
     expect(stored.filter((hit) => hit.id.endsWith(`:${first!.id}`))).toHaveLength(1);
-    expect(stored).toHaveLength(2);
     expect(await tab.evaluate(() => localStorage.getItem("crmkit_outbox"))).toBeNull();
   });
 
@@ -379,7 +382,7 @@ describe("the snippet in Chromium", { timeout: 30_000 }, () => {
       (window as unknown as { crmkit: (...a: unknown[]) => void }).crmkit("event", "offline.click"),
     );
     await expect
-      .poll(() => tab.evaluate(() => localStorage.getItem("crmkit_outbox")))
+      .poll(() => tab.evaluate(() => localStorage.getItem("crmkit_outbox")), { timeout: 10_000 })
       .toContain("offline.click");
     await context.setOffline(false);
     const hits = await expectSent(2);
@@ -529,13 +532,17 @@ document.getElementById("demo").addEventListener("submit", (e) => { e.preventDef
     // Logging in identifies the visitor: the earlier visits count.
     await tab.goto(site("/login"));
     await expectSent(5);
-    await expect.poll(async () => (await crm.scoring.score(ada.id)).global).toBe(50);
+    await expect
+      .poll(async () => (await crm.scoring.score(ada.id)).global, { timeout: 10_000 })
+      .toBe(50);
     const [explained] = await crm.scoring.explainScore(ada.id, { group: "global" });
     expect(explained!.contributions.map((c) => c.ruleId).sort()).toEqual(["cases", "pricing"]);
 
     // The demo request crosses the threshold: a deal for a rep, with what Ada looked at.
     await tab.click("#demo button");
-    await expect.poll(async () => (await crm.scoring.score(ada.id)).global).toBe(100);
+    await expect
+      .poll(async () => (await crm.scoring.score(ada.id)).global, { timeout: 10_000 })
+      .toBe(100);
     expect(crossings).toMatchObject([{ contactId: ada.id, group: "global", direction: "up" }]);
     const card = await crm.scoring.card(ada.id);
     const deal = await crm.deals.require(card!.handoffs.global!);

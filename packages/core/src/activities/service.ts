@@ -2,6 +2,7 @@ import type { AssignmentService } from "../assignment/service.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
+import { type EventJournal, noJournal } from "../events/index.js";
 import { defaultWorkingHours } from "../records/directory.js";
 import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
@@ -41,6 +42,8 @@ export interface ActivityDeps {
   readonly assignment: Pick<AssignmentService, "poolMembers">;
   /** Called after an activity of a deal is done, so the deal's goal is checked again. */
   readonly onDone: (dealId: string) => Promise<void>;
+  /** Records `activity.done` / `activity.missed` in the batch that causes them. @defaultValue none */
+  readonly journal?: EventJournal;
 }
 
 /**
@@ -111,6 +114,7 @@ export class ActivityService {
       await this.#refuseOverlap(record as unknown as Activity);
     const [outcome] = await this.#deps.storage.write([
       { type: "put", collection: collections.activities, record, expectedRevision: 0 },
+      ...(status === "done" ? this.#journal("activity.done", record, now) : []),
     ]);
     const activity = { ...record, revision: outcome!.revision } as Activity;
     if (status === "done") await this.#afterDone(activity, now);
@@ -167,6 +171,7 @@ export class ActivityService {
     };
     const [outcome] = await this.#deps.storage.write([
       { type: "put", collection: collections.activities, record, expectedRevision: revision },
+      ...this.#journal("activity.done", record, now),
     ]);
     const activity = { ...record, revision: outcome!.revision } as Activity;
     await this.#afterDone(activity, now);
@@ -314,10 +319,16 @@ export class ActivityService {
   ): Promise<Activity> {
     const [outcome] = await this.#deps.storage.write([
       { type: "put", collection: collections.activities, record, expectedRevision: revision },
+      ...(event === "activity.missed" ? this.#journal(event, record, at) : []),
     ]);
     const activity = { ...record, revision: outcome!.revision } as Activity;
     this.#deps.events.emit(event, { activity, at });
     return activity;
+  }
+
+  /** The journal record of an event about `record`, for the batch that writes it. */
+  #journal(type: "activity.done" | "activity.missed", record: object, at: string) {
+    return (this.#deps.journal ?? noJournal)(type, { activity: record, at });
   }
 
   async #afterDone(activity: Activity, at: string): Promise<void> {

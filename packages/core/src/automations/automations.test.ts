@@ -616,3 +616,54 @@ describe("the timer helper", () => {
     expect(await crm.automations.runs({ automationId: "news" })).toHaveLength(1);
   });
 });
+
+describe("durable starts", () => {
+  it("starts the run of an event whose process stopped right after the write, exactly once", async () => {
+    const { crm, storage, env } = await workspace();
+    await crm.automations.define({
+      id: "after-miss",
+      name: "After a miss",
+      trigger: { type: "activity.missed" },
+      steps: [{ kind: "createActivity", type: "call", title: "Call back" }],
+    });
+    const booked = await crm.activities.create({
+      type: "call",
+      title: "Discovery call",
+      ownerId: "anna",
+      startAt: "2026-05-18T08:00:00Z",
+    });
+    // A second workspace on the same store whose events never reach its listeners: the process
+    // that stops between the write and the start.
+    const { createCrm } = await import("../crm.js");
+    const { createEventBus } = await import("../events/event-bus.js");
+    const deaf = createEventBus();
+    const dying = await createCrm({
+      storage,
+      environment: env,
+      timezone: "Europe/Paris",
+      events: { ...deaf, emit: () => {} } as never,
+    });
+    await dying.activities.markMissed(booked.id);
+    expect(await crm.automations.runs({ automationId: "after-miss" })).toEqual([]);
+    expect(await storage.count({ collection: collections.eventJournal })).toBe(1);
+    // Any process's runDue finds the journal record and starts the run; twice starts it once.
+    await crm.automations.runDue();
+    await crm.automations.runDue();
+    const runs = await crm.automations.runs({ automationId: "after-miss" });
+    expect(runs.map((run) => [run.activityId, run.status])).toEqual([[booked.id, "done"]]);
+    expect(await storage.count({ collection: collections.eventJournal })).toBe(0);
+  });
+
+  it("leaves no journal behind when the process lives: the event consumed it", async () => {
+    const { crm, storage } = await workspace();
+    const booked = await crm.activities.create({
+      type: "call",
+      title: "Discovery call",
+      ownerId: "anna",
+      startAt: "2026-05-18T08:00:00Z",
+    });
+    await crm.activities.markMissed(booked.id);
+    await crm.automations.settle();
+    expect(await storage.count({ collection: collections.eventJournal })).toBe(0);
+  });
+});

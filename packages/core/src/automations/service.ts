@@ -8,10 +8,17 @@ import type { SegmentService } from "../segments/service.js";
 import { parseInput } from "../validation.js";
 import { sweepDateTriggers } from "./dates.js";
 import { automationInputSchema, checkReferences } from "./input.js";
+import { type JournalEntry, journalId } from "./journal.js";
 import { compileProgram, type Instruction } from "./program.js";
 import { advanceRun, conditionHolds } from "./runner.js";
 import { loadSubject, type StepDeps } from "./steps.js";
-import { type RunSubject, subscribeTriggers, type TriggerEvents } from "./triggers.js";
+import {
+  type RunSubject,
+  subscribeTriggers,
+  type TriggerEvents,
+  type TriggerOccurrence,
+  triggerMatches,
+} from "./triggers.js";
 import type {
   Automation,
   AutomationCondition,
@@ -20,7 +27,6 @@ import type {
   AutomationRun,
   RunDueReport,
   RunStatus,
-  Trigger,
 } from "./types.js";
 
 /** What the automation service is built on. @internal */
@@ -59,9 +65,7 @@ export class AutomationService {
   /** @internal */
   constructor(deps: AutomationDeps) {
     this.#deps = deps;
-    subscribeTriggers(deps.bus, (match, key, subject) =>
-      this.#track(this.#startMatching(match, key, subject)),
-    );
+    subscribeTriggers(deps.bus, (occurrence) => this.#track(this.#consume(occurrence)));
   }
 
   /** Every automation, by name. */
@@ -246,6 +250,7 @@ export class AutomationService {
   async runDue(options: RunDueOptions = {}): Promise<RunDueReport> {
     await this.settle();
     const now = options.now ?? this.#deps.environment.now();
+    await this.#sweepJournal(now, options.maxRuns ?? 1_000);
     await sweepDateTriggers(this.#deps, await this.list(), now, (automation, key, subject) =>
       this.#startRun(automation, key, subject),
     );
@@ -329,14 +334,31 @@ export class AutomationService {
     void tracked.finally(() => this.#pending.delete(tracked));
   }
 
-  async #startMatching(
-    match: (t: Trigger) => boolean,
-    key: string,
-    subject: RunSubject,
-  ): Promise<void> {
+  /**
+   * Starts the runs an occurrence calls for (each start is idempotent: its run id is the
+   * automation's and the occurrence's key), then removes its journal record.
+   */
+  async #consume(occurrence: TriggerOccurrence): Promise<void> {
     for (const automation of await this.list())
-      if (automation.enabled && match(automation.trigger))
-        await this.#startRun(automation, key, subject);
+      if (automation.enabled && triggerMatches(automation.trigger, occurrence))
+        await this.#startRun(automation, occurrence.key, occurrence.subject);
+    await this.#deps.storage.write([
+      { type: "delete", collection: collections.eventJournal, id: journalId(occurrence) },
+    ]);
+  }
+
+  /** Consumes journal records left by a process that stopped before their runs started. */
+  async #sweepJournal(now: number, limit: number): Promise<void> {
+    const page = await this.#deps.storage.query({
+      collection: collections.eventJournal,
+      index: "at",
+      where: { lte: toIsoInstant(now) },
+      limit,
+    });
+    for (const entry of page.records as unknown as JournalEntry[]) {
+      const { id: _id, revision: _revision, at: _at, ...occurrence } = entry;
+      await this.#consume(occurrence);
+    }
   }
 
   async #startRun(

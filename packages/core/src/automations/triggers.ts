@@ -40,77 +40,155 @@ export interface RunSubject {
   readonly activityId?: string;
 }
 
+/** The events that start runs, by name. @internal */
+export const triggerEventTypes = [
+  "activity.done",
+  "activity.missed",
+  "deal.stageChanged",
+  "score.thresholdCrossed",
+  "score.nurture",
+  "segment.entered",
+  "segment.left",
+  "tags.changed",
+] as const;
+
+/** The name of an event that starts runs. @internal */
+export type TriggerEventType = (typeof triggerEventTypes)[number];
+
+/**
+ * One occurrence of an event that starts runs, in plain JSON: what automations match on (`facts`),
+ * the key that makes a start idempotent, and the run's subject. It is what the journal stores, in
+ * the same write batch as the change that caused it, so a process dying before the run starts
+ * loses nothing. @internal
+ */
+export interface TriggerOccurrence {
+  readonly type: TriggerEventType;
+  readonly key: string;
+  readonly subject: RunSubject;
+  readonly facts: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** The occurrence an event makes, or `null` when it starts nothing (an account's tags). @internal */
+export function occurrenceOf<T extends TriggerEventType>(
+  type: T,
+  event: TriggerEvents[T],
+): TriggerOccurrence | null {
+  const e = event as TriggerEvents[TriggerEventType];
+  switch (type) {
+    case "activity.done":
+    case "activity.missed": {
+      const { activity } = e as TriggerEvents["activity.done"];
+      return {
+        type,
+        key: activity.id,
+        subject: {
+          ...(activity.contactId === undefined ? {} : { contactId: activity.contactId }),
+          ...(activity.dealId === undefined ? {} : { dealId: activity.dealId }),
+          activityId: activity.id,
+        },
+        facts: { activityType: activity.type },
+      };
+    }
+    case "deal.stageChanged": {
+      const event = e as TriggerEvents["deal.stageChanged"];
+      return {
+        type,
+        key: `${event.dealId}-${event.to}-${event.at}`,
+        subject: { dealId: event.dealId },
+        facts: { stageId: event.to, pipelineId: event.pipelineId },
+      };
+    }
+    case "score.thresholdCrossed": {
+      const event = e as TriggerEvents["score.thresholdCrossed"];
+      return {
+        type,
+        key: `${event.contactId}-${event.group}-${event.direction}-${event.at}`,
+        subject: { contactId: event.contactId },
+        facts: { group: event.group, direction: event.direction },
+      };
+    }
+    case "score.nurture": {
+      const event = e as TriggerEvents["score.nurture"];
+      if (event.action !== "entered") return null;
+      return {
+        type,
+        key: `${event.contactId}-${event.group}-nurture-${event.at}`,
+        subject: { contactId: event.contactId },
+        facts: { group: event.group },
+      };
+    }
+    case "segment.entered":
+    case "segment.left": {
+      const event = e as TriggerEvents["segment.entered"];
+      if (event.target !== "contact") return null;
+      return {
+        type,
+        key: `${event.segmentId}-${event.recordId}-${event.at}`,
+        subject: { contactId: event.recordId },
+        facts: { segmentId: event.segmentId },
+      };
+    }
+    case "tags.changed": {
+      const event = e as TagsChangedEvent;
+      if (event.target !== "contact") return null;
+      return {
+        type,
+        key: `${event.recordId}-${event.added.join("+")}-${event.removed.join("+")}-${event.at}`,
+        subject: { contactId: event.recordId },
+        facts: { added: event.added, removed: event.removed },
+      };
+    }
+  }
+  return null;
+}
+
+/** Whether an automation's trigger matches an occurrence. @internal */
+export function triggerMatches(trigger: Trigger, occurrence: TriggerOccurrence): boolean {
+  const { facts } = occurrence;
+  const text = (name: string) => facts[name] as string;
+  const list = (name: string) => (facts[name] ?? []) as readonly string[];
+  switch (occurrence.type) {
+    case "activity.done":
+    case "activity.missed":
+      return (
+        trigger.type === occurrence.type &&
+        (trigger.activityTypes === undefined ||
+          trigger.activityTypes.includes(text("activityType")))
+      );
+    case "deal.stageChanged":
+      return (
+        trigger.type === "deal.stageEntered" &&
+        trigger.stageId === text("stageId") &&
+        (trigger.pipelineId === undefined || trigger.pipelineId === text("pipelineId"))
+      );
+    case "score.thresholdCrossed":
+      return (
+        trigger.type === "score.thresholdCrossed" &&
+        (trigger.group ?? "global") === text("group") &&
+        (trigger.direction ?? "up") === text("direction")
+      );
+    case "score.nurture":
+      return trigger.type === "score.nurture" && (trigger.group ?? "global") === text("group");
+    case "segment.entered":
+    case "segment.left":
+      return trigger.type === occurrence.type && trigger.segmentId === text("segmentId");
+    case "tags.changed":
+      return (
+        (trigger.type === "tag.added" && list("added").includes(trigger.tagId)) ||
+        (trigger.type === "tag.removed" && list("removed").includes(trigger.tagId))
+      );
+  }
+  return false;
+}
+
 /** Subscribes to the events that start runs; `start` is told each occurrence. @internal */
 export function subscribeTriggers(
   bus: Pick<EventBus<TriggerEvents>, "on">,
-  start: (match: (trigger: Trigger) => boolean, key: string, subject: RunSubject) => void,
+  start: (occurrence: TriggerOccurrence) => void,
 ): void {
-  const on = <T extends keyof TriggerEvents & string>(
-    type: T,
-    handle: (
-      event: TriggerEvents[T],
-    ) => { match: (t: Trigger) => boolean; key: string; subject: RunSubject } | null,
-  ) =>
+  for (const type of triggerEventTypes)
     bus.on(type, (event) => {
-      const found = handle(event as TriggerEvents[T]);
-      if (found !== null) start(found.match, found.key, found.subject);
+      const occurrence = occurrenceOf(type, event as never);
+      if (occurrence !== null) start(occurrence);
     });
-  for (const type of ["activity.done", "activity.missed"] as const)
-    on(type, ({ activity }) => ({
-      match: (t) =>
-        t.type === type &&
-        (t.activityTypes === undefined || t.activityTypes.includes(activity.type)),
-      key: activity.id,
-      subject: {
-        ...(activity.contactId === undefined ? {} : { contactId: activity.contactId }),
-        ...(activity.dealId === undefined ? {} : { dealId: activity.dealId }),
-        activityId: activity.id,
-      },
-    }));
-  on("deal.stageChanged", (event) => ({
-    match: (t) =>
-      t.type === "deal.stageEntered" &&
-      t.stageId === event.to &&
-      (t.pipelineId === undefined || t.pipelineId === event.pipelineId),
-    key: `${event.dealId}-${event.to}-${event.at}`,
-    subject: { dealId: event.dealId },
-  }));
-  on("score.thresholdCrossed", (event) => ({
-    match: (t) =>
-      t.type === "score.thresholdCrossed" &&
-      (t.group ?? "global") === event.group &&
-      (t.direction ?? "up") === event.direction,
-    key: `${event.contactId}-${event.group}-${event.direction}-${event.at}`,
-    subject: { contactId: event.contactId },
-  }));
-  on("score.nurture", (event) =>
-    event.action !== "entered"
-      ? null
-      : {
-          match: (t) => t.type === "score.nurture" && (t.group ?? "global") === event.group,
-          key: `${event.contactId}-${event.group}-nurture-${event.at}`,
-          subject: { contactId: event.contactId },
-        },
-  );
-  for (const type of ["segment.entered", "segment.left"] as const)
-    on(type, (event) =>
-      event.target !== "contact"
-        ? null
-        : {
-            match: (t) => t.type === type && t.segmentId === event.segmentId,
-            key: `${event.segmentId}-${event.recordId}-${event.at}`,
-            subject: { contactId: event.recordId },
-          },
-    );
-  on("tags.changed", (event) =>
-    event.target !== "contact"
-      ? null
-      : {
-          match: (t) =>
-            (t.type === "tag.added" && event.added.includes(t.tagId)) ||
-            (t.type === "tag.removed" && event.removed.includes(t.tagId)),
-          key: `${event.recordId}-${event.added.join("+")}-${event.removed.join("+")}-${event.at}`,
-          subject: { contactId: event.recordId },
-        },
-  );
 }

@@ -4,3 +4,4 @@ export {
   type EventBusOptions,
   type EventHandler,
 } from "./event-bus.js";
+export { type EventJournal, noJournal } from "./journal.js";

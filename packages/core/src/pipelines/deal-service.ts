@@ -3,6 +3,7 @@ import type { AssignmentDecision, AssignmentTarget } from "../assignment/types.j
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, validationError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
+import { type EventJournal, noJournal } from "../events/index.js";
 import { collections } from "../records/schema.js";
 import { compileCondition } from "../segments/condition.js";
 import type { SegmentQuery } from "../segments/query.js";
@@ -50,6 +51,8 @@ export interface DealDeps {
   readonly pipelines: PipelineService;
   readonly assignment: AssignmentService;
   readonly events: Pick<EventBus<PipelineEvents>, "emit">;
+  /** Records stage changes in the batch that makes them. @defaultValue none */
+  readonly journal?: EventJournal;
 }
 
 /** Options of deal writes. */
@@ -312,7 +315,10 @@ export class DealService {
     }
     await transition.enter(stage, "created", by, undefined, { skipHandOff: true });
     await transition.cascade();
-    const [written] = await storage.write(transition.operations(0));
+    const [written] = await storage.write([
+      ...transition.operations(0),
+      ...this.#journalOf(transition),
+    ]);
     const deal = { ...transition.record(), revision: written!.revision } as unknown as Deal;
     this.#deps.events.emit("deal.created", { deal, routing });
     this.#emit(transition);
@@ -573,7 +579,10 @@ export class DealService {
         );
         const outcome = await apply(transition, deal, pipeline, snapshot);
         if (outcome === "unchanged") return deal;
-        const [written] = await this.#deps.storage.write(transition.operations(deal.revision));
+        const [written] = await this.#deps.storage.write([
+          ...transition.operations(deal.revision),
+          ...this.#journalOf(transition),
+        ]);
         this.#emit(transition);
         return { ...transition.record(), revision: written!.revision } as unknown as Deal;
       } catch (error) {
@@ -677,6 +686,11 @@ export class DealService {
         { path: ["accountId"], message: `unknown account "${accountId}"`, code: "unknown_account" },
       ]);
     return parties;
+  }
+
+  #journalOf(transition: Transition) {
+    const journal = this.#deps.journal ?? noJournal;
+    return transition.events.flatMap((pending) => journal(pending.type, pending.event));
   }
 
   #emit(transition: Transition): void {

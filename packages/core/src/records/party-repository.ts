@@ -32,11 +32,18 @@ export interface RepositoryDeps {
   readonly afterCreate?: (kind: PartyKind, ids: readonly string[]) => Promise<void>;
   /** The score groups lead scoring maintains: input may not set them. */
   readonly scoreGroups?: () => Promise<ReadonlySet<string>>;
-  /** Told of every write's before and after (automations listen to tag changes). */
+  /** Told of every write's before and after, at its instant (automations listen to tag changes). */
   readonly changed?: (
     kind: PartyKind,
     changes: readonly { before: StoredRecord | null; after: StoredRecord | null }[],
+    at: string,
   ) => void;
+  /** The journal records of those changes, written in the same batch as them. */
+  readonly journal?: (
+    kind: PartyKind,
+    changes: readonly { before: StoredRecord | null; after: StoredRecord | null }[],
+    at: string,
+  ) => readonly WriteOperation[];
 }
 
 /** How a repository differs between contacts and accounts. */
@@ -210,8 +217,11 @@ export class PartyRepository<Entity, Input, Patch> {
     expectedRevision: number,
     taxonomy?: Taxonomy,
   ): Promise<Entity> {
+    const at = toIsoInstant(this.#deps.environment.now());
     const [outcome] = await this.#writeBatch([
       { type: "put", collection: this.#spec.collection, record: record as never, expectedRevision },
+      ...(this.#deps.journal?.(this.#spec.kind, [{ before, after: record as StoredRecord }], at) ??
+        []),
     ]);
     const after = { ...record, revision: outcome!.revision! } as StoredRecord;
     await this.#deps.segments.applyChanges(
@@ -220,7 +230,7 @@ export class PartyRepository<Entity, Input, Patch> {
       this.#deps.environment.now(),
       taxonomy,
     );
-    this.#deps.changed?.(this.#spec.kind, [{ before, after }]);
+    this.#deps.changed?.(this.#spec.kind, [{ before, after }], at);
     if (before !== null) await this.#deps.afterUpdate?.(this.#spec.kind, [after.id]);
     else await this.#deps.afterCreate?.(this.#spec.kind, [after.id]);
     return after as Entity;
@@ -355,6 +365,7 @@ export class PartyRepository<Entity, Input, Patch> {
         });
       }
     }
+    const at = toIsoInstant(this.#deps.environment.now());
     await this.#writeBatch([
       {
         type: "delete",
@@ -362,13 +373,14 @@ export class PartyRepository<Entity, Input, Patch> {
         id,
         expectedRevision: options.expectedRevision ?? current.revision,
       },
+      ...(this.#deps.journal?.(this.#spec.kind, [{ before: current, after: null }], at) ?? []),
     ]);
     await this.#deps.segments.applyChanges(
       this.#spec.kind,
       [{ before: current, after: null }],
       this.#deps.environment.now(),
     );
-    this.#deps.changed?.(this.#spec.kind, [{ before: current, after: null }]);
+    this.#deps.changed?.(this.#spec.kind, [{ before: current, after: null }], at);
   }
 
   /**
@@ -532,6 +544,12 @@ export class PartyRepository<Entity, Input, Patch> {
       record: entry.record as never,
       expectedRevision: entry.before?.revision ?? 0,
     });
+    const journal = (group: readonly Pending[]) =>
+      this.#deps.journal?.(
+        this.#spec.kind,
+        group.map((entry) => ({ before: entry.before, after: entry.record as StoredRecord })),
+        now,
+      ) ?? [];
     const written: RecordChange[] = [];
     const succeed = (entry: Pending, revision: number) => {
       for (const row of entry.rows) out.ids[row] = entry.record.id as string;
@@ -541,7 +559,7 @@ export class PartyRepository<Entity, Input, Patch> {
       written.push({ before: entry.before, after: { ...entry.record, revision } as StoredRecord });
     };
     try {
-      const outcomes = await this.#writeBatch(entries.map(op));
+      const outcomes = await this.#writeBatch([...entries.map(op), ...journal(entries)]);
       for (const [position, entry] of entries.entries())
         succeed(entry, outcomes[position]!.revision!);
     } catch (error) {
@@ -553,7 +571,7 @@ export class PartyRepository<Entity, Input, Patch> {
       // One bad row must not sink its batch: write the rows one by one to find it, keep the rest.
       for (const entry of entries) {
         try {
-          const [outcome] = await this.#writeBatch([op(entry)]);
+          const [outcome] = await this.#writeBatch([op(entry), ...journal([entry])]);
           succeed(entry, outcome!.revision!);
         } catch (single) {
           if (!CrmkitError.is(single)) throw single;
@@ -574,7 +592,7 @@ export class PartyRepository<Entity, Input, Patch> {
       this.#deps.environment.now(),
       taxonomy,
     );
-    this.#deps.changed?.(this.#spec.kind, written);
+    this.#deps.changed?.(this.#spec.kind, written, now);
     const updated = written.flatMap((change) =>
       change.before !== null && change.after !== null ? [change.after.id] : [],
     );

@@ -68,6 +68,16 @@ export const collections = {
   scoreCards: "score_cards",
   /** Hand-offs to sales, with the history attached to their deal. */
   scoreHandoffs: "score_handoffs",
+  /**
+   * Events that start automations, written in the batch of the change that caused them and
+   * removed once their runs exist: a process dying in between loses no start.
+   */
+  eventJournal: "event_journal",
+  /**
+   * One record per rep and UTC day of booked time, rewritten (revision-checked) with every booking
+   * on that day, so two processes cannot both book the same slot.
+   */
+  agendaClaims: "agenda_claims",
 } as const;
 
 /** The storage collection of a record kind. */
@@ -97,7 +107,7 @@ const partyIndexes = [
  * ```
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
-  version: 6,
+  version: 7,
   collections: [
     {
       name: collections.contacts,
@@ -183,6 +193,8 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
         { name: "contactId", path: "contactId" },
       ],
     },
+    { name: collections.eventJournal, indexes: [{ name: "at", path: "at" }] },
+    { name: collections.agendaClaims },
     { name: collections.pools },
     { name: collections.absences, indexes: [{ name: "userId", path: "userId" }] },
     { name: collections.assignmentState },

@@ -2,6 +2,7 @@ import { membershipRequest, outboxEntry } from "../email-lists/outbox.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
+import { type EventJournal, noJournal } from "../events/index.js";
 import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
 import { type ConditionScope, compileCondition } from "../segments/condition.js";
@@ -46,6 +47,8 @@ export interface ScorerDeps {
   readonly events: Pick<EventBus<ScoringEvents>, "emit">;
   /** Called after a contact was rewritten with new scores (segments and deal goals read them). */
   readonly afterScores: (before: StoredRecord, after: StoredRecord) => Promise<void>;
+  /** Records threshold crossings in the batch that makes them. @defaultValue none */
+  readonly journal?: EventJournal;
 }
 
 /** Attempts of a revision-checked write before the conflict is thrown. @internal */
@@ -172,6 +175,7 @@ export async function scoreContact(
           ]
         : []),
       ...next.outbox,
+      ...next.events.flatMap(([type, event]) => (deps.journal ?? noJournal)(type, event)),
     ];
     const outcomes = await writeUnlessRaced(storage, ops, attempt);
     if (outcomes === false) continue;

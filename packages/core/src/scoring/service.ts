@@ -1,6 +1,7 @@
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
+import type { EventJournal } from "../events/index.js";
 import type { DealService } from "../pipelines/deal-service.js";
 import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
@@ -39,6 +40,8 @@ export interface ScoringDeps {
   readonly deals: Pick<DealService, "create" | "get">;
   /** Called after a contact's cached scores were rewritten. */
   readonly afterScores: (before: StoredRecord, after: StoredRecord) => Promise<void>;
+  /** Records threshold crossings in the batch that makes them. @defaultValue none */
+  readonly journal?: EventJournal;
 }
 
 /** What {@link ScoringService.ingest} did. */

@@ -2,10 +2,11 @@ import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import type { EventBus } from "../events/event-bus.js";
+import { type EventJournal, noJournal } from "../events/index.js";
 import { readAll } from "../records/read-all.js";
 import { collectionOf, collections } from "../records/schema.js";
 import type { PartyKind } from "../records/types.js";
-import type { StorageAdapter, StoredRecord } from "../storage/types.js";
+import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
 import { loadTaxonomy, type Taxonomy } from "../taxonomy/snapshot.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
@@ -178,6 +179,8 @@ export interface SegmentServiceDeps {
   readonly events: Pick<EventBus<SegmentEvents>, "emit">;
   /** The workspace timezone for relative dates. */
   readonly timezone: string;
+  /** Records membership changes for automations before they are emitted. @defaultValue none */
+  readonly journal?: EventJournal;
 }
 
 /**
@@ -603,8 +606,18 @@ export class SegmentService {
         }
       }
     }
+    const journal = this.#journalOf(deltas);
+    if (journal.length > 0) await this.#deps.storage.write(journal);
     this.#emit(deltas);
     return deltas;
+  }
+
+  /** The journal records of membership changes (automations start runs from them). */
+  #journalOf(deltas: readonly SegmentDelta[]): WriteOperation[] {
+    const journal = this.#deps.journal ?? noJournal;
+    return deltas.flatMap(({ change, ...event }) => [
+      ...journal(change === "entered" ? "segment.entered" : "segment.left", event),
+    ]);
   }
 
   #predicateCache(
@@ -695,6 +708,7 @@ export class SegmentService {
           }
         }
       }
+      // Its membership changes are recorded with the new evaluatedAt, so none is lost or repeated.
       await this.#deps.storage.write([
         {
           type: "put",
@@ -702,6 +716,7 @@ export class SegmentService {
           record: { ...segment, evaluatedAt: iso } as never,
           expectedRevision: segment.revision,
         },
+        ...this.#journalOf(deltas.filter((delta) => delta.segmentId === segment.id)),
       ]);
     }
     this.#emit(deltas);

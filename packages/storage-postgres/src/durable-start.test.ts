@@ -1,0 +1,96 @@
+// A process killed between a write and the automation run it starts: the start is journaled in the
+// write's own batch, so another process's runDue starts the run — once — on the real server.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createCrm, crmStorageSchema } from "@crmkit/core";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { createPostgresStorage } from "./postgres-storage.js";
+
+const url = process.env.CRMKIT_TEST_POSTGRES_URL;
+const worker = fileURLToPath(new URL("./testing/crm-worker.ts", import.meta.url));
+
+function run(
+  schemaName: string,
+  mode: string,
+): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["--conditions=@crmkit/source", "--import", "tsx", worker, url!, schemaName, mode],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      err += chunk;
+    });
+    child.on("exit", (code, signal) => resolve({ code, signal, out, err }));
+  });
+}
+
+if (url === undefined) {
+  describe("durable automation starts (server)", () => {
+    it.skip("needs CRMKIT_TEST_POSTGRES_URL (set by .ci/run, which starts a local server)", () => {});
+  });
+} else {
+  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  const schemaName = `crmkit_kill_${process.pid}`;
+  afterAll(async () => {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schemaName}" CASCADE`);
+    await admin.end();
+  });
+
+  describe("durable automation starts (server)", () => {
+    it("starts the run of a process killed right after its write, once, from another process", async () => {
+      const storage = await createPostgresStorage({
+        schema: crmStorageSchema,
+        connection: { connectionString: url, maxConnections: 2 },
+        schemaName,
+      });
+      const crm = await createCrm({ storage, timezone: "Europe/Paris" });
+      await crm.users.create({
+        id: "anna",
+        name: "Anna Roux",
+        role: "inside",
+        timezone: "Europe/Paris",
+      });
+      await crm.contacts.create({
+        id: "ada",
+        firstName: "Ada",
+        email: "ada@example.com",
+        ownerId: "anna",
+      } as never);
+      await crm.automations.define({
+        id: "after-miss",
+        name: "After a miss",
+        trigger: { type: "activity.missed" },
+        steps: [{ kind: "createActivity", type: "call", title: "Call back" }],
+      });
+      const booked = await crm.activities.create({
+        type: "call",
+        title: "Discovery call",
+        ownerId: "anna",
+        contactId: "ada",
+        startAt: "2030-05-20T08:00:00Z",
+      });
+      const killed = await run(schemaName, "miss-and-die");
+      expect([killed.signal, killed.out, killed.err]).toEqual(["SIGKILL", "", ""]);
+      expect((await crm.activities.get(booked.id))?.status).toBe("missed");
+      expect(await crm.automations.runs({ automationId: "after-miss" })).toEqual([]);
+      // Two other processes sweep at once: the run starts, and only once.
+      const sweeps = await Promise.all([run(schemaName, "run-due"), run(schemaName, "run-due")]);
+      expect(sweeps.map((sweep) => sweep.code)).toEqual([0, 0]);
+      const runs = await crm.automations.runs({ automationId: "after-miss" });
+      expect(runs.map((r) => [r.activityId, r.status])).toEqual([[booked.id, "done"]]);
+      const callBacks = (await crm.activities.forContact("ada")).filter(
+        (a) => a.title === "Call back",
+      );
+      expect(callBacks).toHaveLength(1);
+      await storage.close();
+    }, 60_000);
+  });
+}

@@ -1,0 +1,27 @@
+// A separate Node process that uses a whole crmkit workspace on the PostgreSQL server, for the
+// tests where a process dies at the worst moment. Prints one JSON line when it is done (or dies).
+import { createCrm, crmStorageSchema } from "@crmkit/core";
+import { createPostgresStorage } from "../postgres-storage.js";
+
+const [url, schemaName, mode] = process.argv.slice(2) as [string, string, string];
+const storage = await createPostgresStorage({
+  schema: crmStorageSchema,
+  connection: { connectionString: url, maxConnections: 2 },
+  schemaName,
+});
+const crm = await createCrm({ storage, timezone: "Europe/Paris" });
+
+if (mode === "miss-and-die") {
+  // Marks the booked call missed, and dies the moment the write has committed: the bus tells the
+  // automation service first (which only begins reading), then this listener kills the process.
+  const [booked] = await crm.activities.forContact("ada");
+  crm.events.on("activity.missed", () => {
+    process.kill(process.pid, "SIGKILL");
+  });
+  await crm.activities.markMissed(booked!.id);
+  process.stdout.write("survived\n");
+} else if (mode === "run-due") {
+  const report = await crm.automations.runDue();
+  await storage.close();
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
