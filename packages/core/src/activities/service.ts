@@ -7,7 +7,7 @@ import { defaultWorkingHours } from "../records/directory.js";
 import { readAll } from "../records/read-all.js";
 import { collections } from "../records/schema.js";
 import type { Absence, User } from "../records/types.js";
-import type { StorageAdapter } from "../storage/types.js";
+import type { StorageAdapter, WriteOperation } from "../storage/types.js";
 import { parseInput } from "../validation.js";
 import type { ActionTypeService } from "./action-types.js";
 import { activitiesOf, agendaKeys, rangeIn, spanOf, takesTime } from "./agenda.js";
@@ -110,12 +110,17 @@ export class ActivityService {
       updatedAt: now,
     };
     const record = { ...base, agenda: agendaKeys(base) };
-    if (status === "planned" && allowOverlap !== true)
-      await this.#refuseOverlap(record as unknown as Activity);
-    const [outcome] = await this.#deps.storage.write([
-      { type: "put", collection: collections.activities, record, expectedRevision: 0 },
-      ...(status === "done" ? this.#journal("activity.done", record, now) : []),
-    ]);
+    const [outcome] = await this.#booking(
+      record as unknown as Activity,
+      status === "planned" && allowOverlap !== true,
+      now,
+      (claims) =>
+        this.#deps.storage.write([
+          { type: "put", collection: collections.activities, record, expectedRevision: 0 },
+          ...claims,
+          ...(status === "done" ? this.#journal("activity.done", record, now) : []),
+        ]),
+    );
     const activity = { ...record, revision: outcome!.revision } as Activity;
     if (status === "done") await this.#afterDone(activity, now);
     else this.#deps.events.emit("activity.created", { activity, at: now });
@@ -150,8 +155,9 @@ export class ActivityService {
     const { revision, agenda: _keys, ...rest } = current;
     const base = { ...rest, ...fields, ...timing, updatedAt: now };
     const record = { ...base, agenda: agendaKeys(base) };
-    if (allowOverlap !== true) await this.#refuseOverlap(record as unknown as Activity);
-    return this.#write(record as Omit<Activity, "revision">, revision, "activity.updated", now);
+    return this.#booking(record as unknown as Activity, allowOverlap !== true, now, (claims) =>
+      this.#write(record as Omit<Activity, "revision">, revision, "activity.updated", now, claims),
+    );
   }
 
   /**
@@ -316,9 +322,11 @@ export class ActivityService {
     revision: number,
     event: "activity.updated" | "activity.missed" | "activity.cancelled",
     at: string,
+    claims: readonly WriteOperation[] = [],
   ): Promise<Activity> {
     const [outcome] = await this.#deps.storage.write([
       { type: "put", collection: collections.activities, record, expectedRevision: revision },
+      ...claims,
       ...(event === "activity.missed" ? this.#journal(event, record, at) : []),
     ]);
     const activity = { ...record, revision: outcome!.revision } as Activity;
@@ -391,6 +399,43 @@ export class ActivityService {
           code: "invalid",
         },
       ]);
+  }
+
+  /**
+   * Books time without a race: the claims of every rep-day the activity spans are read before the
+   * overlap check and rewritten, revision-checked, in the booking's own batch. A booking another
+   * process made on one of those days in between changes a claim's revision, so this write fails
+   * whole and the check runs again on fresh data: two processes cannot both take one slot.
+   */
+  async #booking<T>(
+    activity: Activity,
+    check: boolean,
+    at: string,
+    write: (claims: WriteOperation[]) => Promise<T>,
+  ): Promise<T> {
+    const keys =
+      activity.status === "planned" && spanOf(activity) !== undefined
+        ? (activity.agenda ?? [])
+        : [];
+    for (let attempt = 1; ; attempt++) {
+      const claims = await this.#deps.storage.getMany(collections.agendaClaims, keys);
+      if (check) await this.#refuseOverlap(activity);
+      try {
+        return await write(
+          keys.map((id, i) => ({
+            type: "put",
+            collection: collections.agendaClaims,
+            record: { id, at },
+            expectedRevision: claims[i]?.revision ?? 0,
+          })),
+        );
+      } catch (error) {
+        const raced =
+          CrmkitError.is(error, "REVISION_CONFLICT") &&
+          error.details.collection === collections.agendaClaims;
+        if (!raced || attempt >= 16) throw error;
+      }
+    }
   }
 
   async #refuseOverlap(activity: Activity): Promise<void> {

@@ -1,8 +1,9 @@
-// A process killed between a write and the automation run it starts: the start is journaled in the
-// write's own batch, so another process's runDue starts the run — once — on the real server.
+// Races on the real server. A process killed between a write and the automation run it starts:
+// the start is journaled in the write's own batch, so another process's runDue starts the run,
+// once. Two connections booking the same rep's time at once: never both.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createCrm, crmStorageSchema } from "@crmkit/core";
+import { CrmkitError, createCrm, crmStorageSchema } from "@crmkit/core";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresStorage } from "./postgres-storage.js";
@@ -39,8 +40,10 @@ if (url === undefined) {
 } else {
   const admin = new pg.Pool({ connectionString: url, max: 1 });
   const schemaName = `crmkit_kill_${process.pid}`;
+  const bookingSchema = `crmkit_booking_${process.pid}`;
   afterAll(async () => {
     await admin.query(`DROP SCHEMA IF EXISTS "${schemaName}" CASCADE`);
+    await admin.query(`DROP SCHEMA IF EXISTS "${bookingSchema}" CASCADE`);
     await admin.end();
   });
 
@@ -91,6 +94,49 @@ if (url === undefined) {
       );
       expect(callBacks).toHaveLength(1);
       await storage.close();
+    }, 60_000);
+  });
+
+  describe("double booking (server)", () => {
+    it("lets only one of two connections booking overlapping slots for a rep succeed", async () => {
+      const open = () =>
+        createPostgresStorage({
+          schema: crmStorageSchema,
+          connection: { connectionString: url, maxConnections: 4 },
+          schemaName: bookingSchema,
+        });
+      const storageA = await open();
+      const storageB = await open();
+      const a = await createCrm({ storage: storageA, timezone: "Europe/Paris" });
+      const b = await createCrm({ storage: storageB, timezone: "Europe/Paris" });
+      await a.users.create({
+        id: "anna",
+        name: "Anna Roux",
+        role: "inside",
+        timezone: "Europe/Paris",
+      });
+      const slot = (i: number, shiftMinutes: number) => ({
+        type: "call",
+        title: `Call ${i}`,
+        ownerId: "anna",
+        startAt: new Date(
+          Date.parse("2030-06-03T07:00:00Z") + i * 3_600_000 + shiftMinutes * 60_000,
+        ).toISOString(),
+      });
+      // Twenty slots, each booked by both connections at once, all pairs in flight together.
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          Promise.allSettled([a.activities.create(slot(i, 0)), b.activities.create(slot(i, 10))]),
+        ),
+      );
+      for (const pair of outcomes) {
+        expect(pair.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+        const refused = pair.find((o) => o.status === "rejected") as PromiseRejectedResult;
+        expect(CrmkitError.is(refused.reason, "SLOT_TAKEN")).toBe(true);
+      }
+      expect(await storageA.count({ collection: "activities" })).toBe(20);
+      await storageA.close();
+      await storageB.close();
     }, 60_000);
   });
 }
