@@ -216,6 +216,7 @@ describe("strategies", () => {
           for (const c of contenders) expect(counts.get(c.userId) ?? 0).toBe(c.weight * 3);
         },
       ),
+      { numRuns: 100 },
     );
   });
 
@@ -259,6 +260,7 @@ describe("strategies", () => {
           }
         },
       ),
+      { numRuns: 100 },
     );
   });
 });

@@ -55,6 +55,7 @@ describe("payout curves", () => {
       fc.property(curveArb(true), attainmentArb, (curve, a) => {
         expect(payoutPercent(compileCurve(curve), a)).toBeCloseTo(referencePayout(curve, a), 9);
       }),
+      { numRuns: 100 },
     );
   });
 
@@ -67,6 +68,7 @@ describe("payout curves", () => {
           payoutPercent(compiled, high) + 1e-9,
         );
       }),
+      { numRuns: 100 },
     );
   });
 
@@ -77,6 +79,7 @@ describe("payout curves", () => {
         if (curve.cap !== undefined) expect(payout).toBeLessThanOrEqual(curve.cap);
         if (a < (curve.floor ?? 0)) expect(payout).toBe(0);
       }),
+      { numRuns: 100 },
     );
   });
 
@@ -92,6 +95,7 @@ describe("payout curves", () => {
         expect(jump).toBeGreaterThanOrEqual(-1e-9);
         expect(jump).toBeLessThanOrEqual(2 * epsilon * 3 + 1e-9);
       }),
+      { numRuns: 100 },
     );
   });
 });
@@ -115,6 +119,7 @@ describe("splitExactly", () => {
           });
         },
       ),
+      { numRuns: 100 },
     );
   });
 });

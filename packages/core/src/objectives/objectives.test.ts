@@ -402,6 +402,7 @@ describe("allocateBySegment", () => {
             for (const part of Object.values(rep.bySegment)) expect(part).toBeGreaterThanOrEqual(0);
         },
       ),
+      { numRuns: 100 },
     );
   });
 });

@@ -214,6 +214,7 @@ describe("MRR", () => {
           expect(month.churn).toBeLessThanOrEqual(0);
         }
       }),
+      { numRuns: 100 },
     );
   });
 
@@ -396,6 +397,7 @@ describe("bookings, attainment and activity", () => {
           inRange.reduce((sum, d) => sum + Math.max(1, d.products.length), 0),
         );
       }),
+      { numRuns: 100 },
     );
   });
 });

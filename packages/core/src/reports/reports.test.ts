@@ -270,6 +270,7 @@ describe("reports (properties)", () => {
           });
         },
       ),
+      { numRuns: 100 },
     );
   });
 

@@ -33,6 +33,7 @@ describe("compareKeys", () => {
         if (compareKeys(a, b) <= 0 && compareKeys(b, c) <= 0)
           expect(compareKeys(a, c)).toBeLessThanOrEqual(0);
       }),
+      { numRuns: 100 },
     );
   });
 });
@@ -112,6 +113,7 @@ describe("normalizeRange", () => {
           expect(keyInRange(key, range)).toBe(expected);
         },
       ),
+      { numRuns: 100 },
     );
   });
 });
