@@ -449,6 +449,32 @@ describe("the snippet in Chromium", { timeout: 30_000 }, () => {
     expect(visible).toBeLessThanOrEqual(elapsed - 2);
   });
 
+  it("waits while a page loaded in the background is hidden, and counts it once shown", async () => {
+    // A background tab, or a page prerendered before its visit, loads hidden. Headless Chromium
+    // shows every page, and prerendering is turned off while DevTools drives it
+    // (PrerenderingDisabledByDevTools), so the page's visibility is driven here, from its load on.
+    await context.addInitScript(() => {
+      const state = { value: "hidden" as DocumentVisibilityState };
+      Object.defineProperty(Document.prototype, "visibilityState", { get: () => state.value });
+      Object.assign(window, {
+        show() {
+          state.value = "visible";
+          document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+        },
+      });
+    });
+    const tab = await open("/pricing");
+    await tab.evaluate(() =>
+      (window as unknown as { crmkit: (...a: unknown[]) => void }).crmkit("event", "while.hidden"),
+    );
+    await tab.waitForTimeout(1_000);
+    // Only the explicit event went out: no pageview while nobody sees the page.
+    expect(sent().map((hit) => hit.type)).toEqual(["event"]);
+    await tab.evaluate(() => (window as unknown as { show: () => void }).show());
+    const hits = await expectSent(2);
+    expect(hits.map(navigation)).toEqual(["event /pricing", "pageview /pricing"]);
+  });
+
   it("runs under a strict Content-Security-Policy: no inline script, no eval", async () => {
     world.pages.set("/strict", {
       html: page(),
@@ -556,5 +582,52 @@ document.getElementById("demo").addEventListener("submit", (e) => { e.preventDef
     expect(handoff!.history.map((hit) => new URL(hit.url!).pathname)).toEqual(
       expect.arrayContaining(["/", "/pricing", "/cases/acme", "/login"]),
     );
+  });
+});
+
+describe("the back-forward cache", { timeout: 60_000 }, () => {
+  // Playwright launches Chromium with the back-forward cache off; this browser has it on.
+  let cachingBrowser: Browser;
+  beforeAll(async () => {
+    cachingBrowser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [...chromiumArgs, "--host-resolver-rules=MAP *.test 127.0.0.1"],
+      ignoreDefaultArgs: ["--disable-back-forward-cache"],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await cachingBrowser?.close();
+  });
+
+  it("counts a page restored from the cache as a new pageview", async () => {
+    const recordShows =
+      '<script>addEventListener("pageshow", (e) => (window.shows ||= []).push(e.persisted))</script>';
+    world.pages.set("/first", {
+      html: page({ before: recordShows, body: '<a id="next" href="/second">Next</a>' }),
+    });
+    const restoring = await cachingBrowser.newContext();
+    try {
+      const tab = await restoring.newPage();
+      await tab.goto(site("/first"));
+      await expectSent(1);
+      await Promise.all([tab.waitForURL(site("/second")), tab.click("#next")]);
+      await expectSent(2);
+      // A restore fires no load event: wait for the commit, then for the page's own pageshow.
+      await tab.goBack({ waitUntil: "commit" });
+      await expect
+        .poll(() => tab.evaluate(() => (window as unknown as { shows?: boolean[] }).shows), {
+          timeout: 10_000,
+        })
+        .toEqual([false, true]);
+      const hits = await expectSent(3);
+      expect(hits.map(navigation)).toEqual([
+        "pageview /first",
+        "pageview /second",
+        "pageview /first",
+      ]);
+      expect(new Set(hits.map((hit) => hit.id)).size).toBe(3);
+    } finally {
+      await restoring.close();
+    }
   });
 });
