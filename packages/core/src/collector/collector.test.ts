@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { CrmkitError } from "../errors.js";
 import { collections } from "../records/schema.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import { type CollectorOptions, createCollector } from "./collector.js";
@@ -396,6 +397,31 @@ describe("collector", () => {
       }),
     );
     await refused(response, 500, "INTERNAL");
+  });
+
+  it("answers a hit that storage refuses as bad input with 400, not a 500 the snippet would retry", async () => {
+    const { hit, env } = await setup();
+    const collect = createCollector({
+      scoring: {
+        ingest: async () => {
+          throw new CrmkitError("VALIDATION_FAILED", "a field is wrong", {
+            details: { path: [0, "record", "url"] },
+          });
+        },
+        identify: async () => 0,
+      },
+      sites: [{ key: "pk_web", hostnames: ["example.com"] }],
+      visitorSecret: "visitor-secret-0123456789abcdef",
+      environment: env,
+    });
+    const response = await collect(
+      new Request("https://c.example.com/", {
+        method: "POST",
+        headers: { "user-agent": chrome },
+        body: JSON.stringify({ site: "pk_web", ...hit() }),
+      }),
+    );
+    await refused(response, 400, "INVALID_HIT");
   });
 
   it("serves Node's http server through the adapter", async () => {

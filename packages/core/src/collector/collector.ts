@@ -77,7 +77,8 @@ export type CollectorHandler = (request: Request, context?: CollectorContext) =>
  * `METHOD_NOT_ALLOWED` 405, `UNSUPPORTED_MEDIA_TYPE` 415, `BODY_TOO_LARGE` 413, `MALFORMED_BODY`
  * 400 (not JSON), `INVALID_HIT` 400 (with the path of the bad field), `UNKNOWN_SITE` 404,
  * `SITE_DISABLED` 403, `HOST_NOT_ALLOWED` 403, `INVALID_IDENTITY` 403, `RATE_LIMITED` 429 (with
- * `Retry-After`), `INTERNAL` 500 (nothing half-stored: the client may retry).
+ * `Retry-After`), `INTERNAL` 500 (nothing half-stored: the client may retry). A problem a retry
+ * cannot fix is always a 4xx; a 5xx only ever means "try again later".
  */
 export type CollectorErrorCode =
   | "METHOD_NOT_ALLOWED"
@@ -282,6 +283,18 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
           error.status,
           { error: error.code, message: error.message, ...error.extra },
           { ...cors, ...error.headers },
+        );
+      // Storage refused the hits themselves: a retry would be refused again, so it is a 400 (the
+      // snippet drops a hit answered 4xx, and keeps one answered 5xx for a day).
+      if (CrmkitError.is(error, "VALIDATION_FAILED"))
+        return json(
+          400,
+          {
+            error: "INVALID_HIT",
+            message: `Invalid hit: ${error.message}`,
+            path: error.details.path ?? [],
+          },
+          cors,
         );
       return json(
         500,
