@@ -42,7 +42,7 @@ export interface ActivityDeps {
   readonly assignment: Pick<AssignmentService, "poolMembers">;
   /** Called after an activity of a deal is done, so the deal's goal is checked again. */
   readonly onDone: (dealId: string) => Promise<void>;
-  /** Records `activity.done` / `activity.missed` in the batch that causes them. @defaultValue none */
+  /** Records `activity.done` / `activity.missed` in the batch that causes them. @defaultValue none @internal */
   readonly journal?: EventJournal;
 }
 

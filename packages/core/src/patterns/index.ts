@@ -5,4 +5,11 @@
  * @packageDocumentation
  */
 export { compileGlob, type Glob } from "./glob.js";
-export { type CompiledRegex, compileRegex, type LinearRegex, maxProgramSize } from "./regex.js";
+export {
+  type CompiledRegex,
+  type CompiledRegexOk,
+  type CompiledRegexRefused,
+  compileRegex,
+  type LinearRegex,
+  maxProgramSize,
+} from "./regex.js";

@@ -28,8 +28,24 @@ export interface LinearRegex {
   test(text: string): boolean;
 }
 
+/** A pattern that compiled. */
+export interface CompiledRegexOk {
+  /** It compiled. */
+  readonly ok: true;
+  /** The compiled pattern. */
+  readonly regex: LinearRegex;
+}
+
+/** A pattern that was refused. */
+export interface CompiledRegexRefused {
+  /** It did not compile. */
+  readonly ok: false;
+  /** Why, in a few words ("backreferences are not allowed"). */
+  readonly reason: string;
+}
+
 /** The result of {@link compileRegex}. */
-export type CompiledRegex = { ok: true; regex: LinearRegex } | { ok: false; reason: string };
+export type CompiledRegex = CompiledRegexOk | CompiledRegexRefused;
 
 type Node =
   | { readonly t: "empty" }

@@ -51,7 +51,7 @@ export interface DealDeps {
   readonly pipelines: PipelineService;
   readonly assignment: AssignmentService;
   readonly events: Pick<EventBus<PipelineEvents>, "emit">;
-  /** Records stage changes in the batch that makes them. @defaultValue none */
+  /** Records stage changes in the batch that makes them. @defaultValue none @internal */
   readonly journal?: EventJournal;
 }
 

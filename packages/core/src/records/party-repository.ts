@@ -38,7 +38,7 @@ export interface RepositoryDeps {
     changes: readonly { before: StoredRecord | null; after: StoredRecord | null }[],
     at: string,
   ) => void;
-  /** The journal records of those changes, written in the same batch as them. */
+  /** The journal records of those changes, written in the same batch as them. @internal */
   readonly journal?: (
     kind: PartyKind,
     changes: readonly { before: StoredRecord | null; after: StoredRecord | null }[],

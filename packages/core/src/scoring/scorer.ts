@@ -47,7 +47,7 @@ export interface ScorerDeps {
   readonly events: Pick<EventBus<ScoringEvents>, "emit">;
   /** Called after a contact was rewritten with new scores (segments and deal goals read them). */
   readonly afterScores: (before: StoredRecord, after: StoredRecord) => Promise<void>;
-  /** Records threshold crossings in the batch that makes them. @defaultValue none */
+  /** Records threshold crossings in the batch that makes them. @defaultValue none @internal */
   readonly journal?: EventJournal;
 }
 

@@ -40,7 +40,7 @@ export interface ScoringDeps {
   readonly deals: Pick<DealService, "create" | "get">;
   /** Called after a contact's cached scores were rewritten. */
   readonly afterScores: (before: StoredRecord, after: StoredRecord) => Promise<void>;
-  /** Records threshold crossings in the batch that makes them. @defaultValue none */
+  /** Records threshold crossings in the batch that makes them. @defaultValue none @internal */
   readonly journal?: EventJournal;
 }
 

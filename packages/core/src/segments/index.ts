@@ -1,5 +1,7 @@
 export {
   type CompiledRegex,
+  type CompiledRegexOk,
+  type CompiledRegexRefused,
   compileRegex,
   type LinearRegex,
   maxProgramSize,

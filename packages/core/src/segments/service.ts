@@ -179,7 +179,7 @@ export interface SegmentServiceDeps {
   readonly events: Pick<EventBus<SegmentEvents>, "emit">;
   /** The workspace timezone for relative dates. */
   readonly timezone: string;
-  /** Records membership changes for automations before they are emitted. @defaultValue none */
+  /** Records membership changes for automations before they are emitted. @defaultValue none @internal */
   readonly journal?: EventJournal;
 }
 
