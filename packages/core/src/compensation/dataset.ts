@@ -182,8 +182,8 @@ function parseCsv(
   return { period, ...(currency === undefined ? {} : { currency }), source: "dataset", reps };
 }
 
-/** Splits CSV text into rows of cells (RFC 4180: quoted cells, doubled quotes, CRLF or LF). */
-function csvRows(text: string): string[][] {
+/** Splits CSV text into rows of cells (RFC 4180: quoted cells, doubled quotes, CRLF or LF). @internal */
+export function csvRows(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";

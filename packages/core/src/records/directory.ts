@@ -17,14 +17,16 @@ export const defaultWorkingHours: WorkingHours = {
   end: "18:00",
 };
 
+/** A user or team id chosen by the host: never a name Object.prototype has. */
+const directoryId = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((id) => !isPrototypeName(id), prototypeNameMessage);
+
 const timezone = z.string().refine(isValidTimezone, "use an IANA timezone such as Europe/Paris");
 const userInput = z.strictObject({
-  id: z
-    .string()
-    .min(1)
-    .max(128)
-    .refine((id) => !isPrototypeName(id), prototypeNameMessage)
-    .optional(),
+  id: directoryId.optional(),
   name: z.string().trim().min(1).max(200),
   email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
   role: z.enum(["inside", "field", "manager", "admin"]),
@@ -58,12 +60,7 @@ const absenceInput = z
     path: ["to"],
   });
 const teamInput = z.strictObject({
-  id: z
-    .string()
-    .min(1)
-    .max(128)
-    .refine((id) => !isPrototypeName(id), prototypeNameMessage)
-    .optional(),
+  id: directoryId.optional(),
   name: z.string().trim().min(1).max(200),
   managerId: z.string().min(1).optional(),
   territory: z.string().trim().min(1).max(100).optional(),

@@ -1,36 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+// The reader of the round trips: the one compensation datasets are read with.
+import { csvRows } from "../compensation/dataset.js";
 import { createEnvironment, createTestEnvironment } from "../environment.js";
 import { toCsv } from "./csv.js";
-
-/** Reads RFC 4180 CSV back into rows of cells (the reference reader of the round trips). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (char === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += char;
-  }
-  return rows;
-}
 
 const executable = (cell: string) =>
   /^[=@\t\r\n]/.test(cell) ||
@@ -54,7 +27,7 @@ describe("toCsv", () => {
           { header: "a", value: (r) => r[0] },
           { header: "b", value: (r) => r[1] },
         ]);
-        const read = parseCsv(csv).slice(1);
+        const read = csvRows(csv).slice(1);
         expect(read).toHaveLength(rows.length);
         for (const [i, cells] of read.entries())
           for (const [j, cell] of cells.entries()) {
@@ -71,7 +44,7 @@ describe("toCsv", () => {
     for (const env of [createEnvironment(), createTestEnvironment({ seed: 3 })]) {
       const ids = Array.from({ length: 5_000 }, () => env.newId());
       expect(ids.filter((id) => id.startsWith("-"))).toEqual([]);
-      const read = parseCsv(toCsv(ids, [{ header: "id", value: (id) => id }]))
+      const read = csvRows(toCsv(ids, [{ header: "id", value: (id) => id }]))
         .slice(1)
         .map(([id]) => id);
       expect(read).toEqual(ids);
