@@ -1,37 +1,17 @@
 // Races on the real server. A process killed between a write and the automation run it starts:
 // the start is journaled in the write's own batch, so another process's runDue starts the run,
 // once. Two connections booking the same rep's time at once: never both.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { CrmkitError, createCrm, crmStorageSchema } from "@crmkit/core";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresStorage } from "./postgres-storage.js";
+import { runWorker } from "./testing/spawn.js";
 
 const url = process.env.CRMKIT_TEST_POSTGRES_URL;
 const worker = fileURLToPath(new URL("./testing/crm-worker.ts", import.meta.url));
 
-function run(
-  schemaName: string,
-  mode: string,
-): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=@crmkit/source", "--import", "tsx", worker, url!, schemaName, mode],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      err += chunk;
-    });
-    child.on("exit", (code, signal) => resolve({ code, signal, out, err }));
-  });
-}
+const run = (schemaName: string, mode: string) => runWorker(worker, [url!, schemaName, mode]);
 
 if (url === undefined) {
   describe("durable automation starts (server)", () => {

@@ -1,7 +1,6 @@
 // The real PostgreSQL server: the conformance suite, two processes updating the same record, two
 // processes migrating at once, and notifications between two connections. Runs when
 // CRMKIT_TEST_POSTGRES_URL is set (`.ci/run` starts a local server and sets it).
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { ChangeBatch } from "@crmkit/core/storage";
 import { runStorageConformance } from "@crmkit/storage-conformance";
@@ -9,6 +8,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresStorage } from "./postgres-storage.js";
 import { counterSchema, migratedSchema } from "./testing/schemas.js";
+import { runWorker } from "./testing/spawn.js";
 
 const url = process.env.CRMKIT_TEST_POSTGRES_URL;
 const admin = url === undefined ? undefined : new pg.Pool({ connectionString: url, max: 2 });
@@ -37,27 +37,11 @@ if (url === undefined) {
   });
 
   const worker = fileURLToPath(new URL("./testing/worker.ts", import.meta.url));
-  const run = (schemaName: string, mode: string, arg = "") =>
-    new Promise<Record<string, number>>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ["--conditions=@crmkit/source", "--import", "tsx", worker, url, schemaName, mode, arg],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (chunk) => {
-        out += chunk;
-      });
-      child.stderr.on("data", (chunk) => {
-        err += chunk;
-      });
-      child.on("exit", (code) =>
-        code === 0
-          ? resolve(JSON.parse(out.trim()))
-          : reject(new Error(`worker exited ${code}: ${err}`)),
-      );
-    });
+  const run = async (schemaName: string, mode: string, arg = "") => {
+    const exit = await runWorker(worker, [url, schemaName, mode, arg]);
+    if (exit.code !== 0) throw new Error(`worker exited ${exit.code}: ${exit.err}`);
+    return JSON.parse(exit.out.trim()) as Record<string, number>;
+  };
 
   describe("postgres (server): several processes", () => {
     it("loses no update when two processes increment the same record with revision checks", async () => {
