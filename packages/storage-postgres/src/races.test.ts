@@ -68,7 +68,10 @@ if (url === undefined) {
       const sweeps = await Promise.all([run(schemaName, "run-due"), run(schemaName, "run-due")]);
       expect(sweeps.map((sweep) => sweep.code)).toEqual([0, 0]);
       const runs = await crm.automations.runs({ automationId: "after-miss" });
-      expect(runs.map((r) => [r.activityId, r.status])).toEqual([[booked.id, "done"]]);
+      expect(
+        runs.map((r) => [r.activityId, r.status]),
+        JSON.stringify({ runs, sweeps }),
+      ).toEqual([[booked.id, "done"]]);
       const callBacks = (await crm.activities.forContact("ada")).filter(
         (a) => a.title === "Call back",
       );
@@ -112,7 +115,7 @@ if (url === undefined) {
       for (const pair of outcomes) {
         expect(pair.filter((o) => o.status === "fulfilled")).toHaveLength(1);
         const refused = pair.find((o) => o.status === "rejected") as PromiseRejectedResult;
-        expect(CrmkitError.is(refused.reason, "SLOT_TAKEN")).toBe(true);
+        expect(CrmkitError.is(refused.reason, "SLOT_TAKEN"), String(refused.reason)).toBe(true);
       }
       expect(await storageA.count({ collection: "activities" })).toBe(20);
       await storageA.close();

@@ -406,6 +406,7 @@ export class ActivityService {
    * overlap check and rewritten, revision-checked, in the booking's own batch. A booking another
    * process made on one of those days in between changes a claim's revision, so this write fails
    * whole and the check runs again on fresh data: two processes cannot both take one slot.
+   * @throws CrmkitError `REVISION_CONFLICT` after 100 lost rounds (a store that keeps refusing)
    */
   async #booking<T>(
     activity: Activity,
@@ -433,7 +434,9 @@ export class ActivityService {
         const raced =
           CrmkitError.is(error, "REVISION_CONFLICT") &&
           error.details.collection === collections.agendaClaims;
-        if (!raced || attempt >= 16) throw error;
+        // Each round of a race lets at least one booking through, so this ends; the bound only
+        // guards against a store that keeps refusing.
+        if (!raced || attempt >= 100) throw error;
       }
     }
   }

@@ -249,8 +249,9 @@ export class AutomationService {
    */
   async runDue(options: RunDueOptions = {}): Promise<RunDueReport> {
     await this.settle();
+    await this.#sweepJournal(options.now ?? this.#deps.environment.now(), options.maxRuns ?? 1_000);
+    // Read after the sweep: a run it just started is due at its start, and is run in this call.
     const now = options.now ?? this.#deps.environment.now();
-    await this.#sweepJournal(now, options.maxRuns ?? 1_000);
     await sweepDateTriggers(this.#deps, await this.list(), now, (automation, key, subject) =>
       this.#startRun(automation, key, subject),
     );
