@@ -1,49 +1,58 @@
-import { ActionTypeService, defaultActionTypeWrites } from "./activities/action-types.js";
-import { RecurrenceService } from "./activities/recurrences.js";
-import { ActivityService } from "./activities/service.js";
-import type { ActivityEvents } from "./activities/types.js";
-import { AssignmentService } from "./assignment/service.js";
-import { journalOperations } from "./automations/journal.js";
-import { AutomationService } from "./automations/service.js";
-import type { TagsChangedEvent } from "./automations/triggers.js";
-import type { AutomationEvents } from "./automations/types.js";
-import { CompensationService } from "./compensation/service.js";
-import { OutboxService } from "./email-lists/outbox.js";
+import type { ActivityEvents } from "./activities/index.js";
+import {
+  ActionTypeService,
+  ActivityService,
+  defaultActionTypeWrites,
+  RecurrenceService,
+} from "./activities/index.js";
+import { AssignmentService } from "./assignment/index.js";
+import type { AutomationEvents, TagsChangedEvent } from "./automations/index.js";
+import { AutomationService, journalOperations } from "./automations/index.js";
+import { CompensationService } from "./compensation/index.js";
+import { OutboxService } from "./email-lists/index.js";
 import { createEnvironment, type Environment, toIsoInstant } from "./environment.js";
 import { CrmkitError } from "./errors.js";
-import { createEventBus, type EventBus } from "./events/event-bus.js";
-import { ObjectiveService } from "./objectives/service.js";
-import type { ObjectiveEvents } from "./objectives/types.js";
-import { DealService, type PipelineEvents } from "./pipelines/deal-service.js";
-import { PipelineService } from "./pipelines/pipeline-service.js";
-import { TaskService } from "./pipelines/tasks.js";
-import { TeamRepository, UserRepository } from "./records/directory.js";
+import { createEventBus, type EventBus } from "./events/index.js";
+import type { ObjectiveEvents } from "./objectives/index.js";
+import { ObjectiveService } from "./objectives/index.js";
+import {
+  DealService,
+  type PipelineEvents,
+  PipelineService,
+  TaskService,
+} from "./pipelines/index.js";
+import { tagEvents, wireReactions } from "./reactions.js";
+import type { Account, Contact } from "./records/index.js";
 import {
   type AccountInput,
   type AccountPatch,
   accountInputSchema,
   accountPatchSchema,
+  ChangeHook,
   type ContactInput,
   type ContactPatch,
+  collections,
   contactInputSchema,
   contactPatchSchema,
-} from "./records/party-input.js";
-import { PartyRepository } from "./records/party-repository.js";
-import { collections, crmStorageSchema } from "./records/schema.js";
-import type { Account, Contact } from "./records/types.js";
-import { ReportService } from "./reports/service.js";
-import { ScoringService } from "./scoring/service.js";
-import type { ScoringEvents } from "./scoring/types.js";
-import { type RecordChange, type SegmentEvents, SegmentService } from "./segments/service.js";
-import { sameIndexDefinition } from "./storage/schema.js";
-import type { StorageAdapter, StorageSchema, WriteOperation } from "./storage/types.js";
+  crmStorageSchema,
+  PartyRepository,
+  type RecordChange,
+  TeamRepository,
+  UserRepository,
+} from "./records/index.js";
+import { ReportService } from "./reports/index.js";
+import type { ScoringEvents } from "./scoring/index.js";
+import { ScoringService } from "./scoring/index.js";
+import { type SegmentEvents, SegmentService } from "./segments/index.js";
+import type { StorageAdapter, StorageSchema, WriteOperation } from "./storage/index.js";
+import { sameIndexDefinition } from "./storage/index.js";
 import {
   CustomFieldService,
   defaultStatuses,
   StatusService,
   TagService,
-} from "./taxonomy/service.js";
-import { isValidTimezone } from "./time/zoned.js";
+} from "./taxonomy/index.js";
+import { isValidTimezone } from "./time/index.js";
 
 /** Every event crmkit emits, by type. Later capabilities add theirs. */
 export interface CrmEvents
@@ -206,34 +215,25 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     events,
     journal,
   });
+  // Committed changes reach the domains that react to them through this hook, in the order
+  // reactions.ts gives.
+  const hook = new ChangeHook();
   const scoring = new ScoringService({
     storage,
     environment,
     timezone,
     events,
-    deals,
+    leads: deals,
     journal,
-    afterScores: async (before, after) => {
-      await segments.applyChanges("contact", [{ before, after }], environment.now());
-      await deals.reevaluateFor("contactId", [after.id]);
-    },
+    hook,
   });
+  wireReactions(hook, { segments, deals, scoring, events });
   const deps = {
     storage,
     environment,
-    segments,
+    hook,
     defaultStatus: options.defaultStatus ?? "prospect",
-    afterUpdate: async (kind: "contact" | "account", ids: readonly string[]) => {
-      await deals.reevaluateFor(kind === "contact" ? "contactId" : "accountId", ids);
-      if (kind === "contact") await scoring.contactsChanged(ids);
-    },
-    afterCreate: async (kind: "contact" | "account", ids: readonly string[]) => {
-      if (kind === "contact") await scoring.contactsChanged(ids);
-    },
     scoreGroups: () => scoring.managedGroups(),
-    changed: (kind: "contact" | "account", changes: readonly RecordChange[], at: string) => {
-      for (const event of tagEvents(kind, changes, at)) events.emit("tags.changed", event);
-    },
     journal: (kind: "contact" | "account", changes: readonly RecordChange[], at: string) =>
       tagEvents(kind, changes, at).flatMap((event) => journal("tags.changed", event)),
   };
@@ -252,9 +252,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     events,
     actionTypes,
     assignment,
-    onDone: async (dealId) => {
-      await deals.reevaluate(dealId);
-    },
+    hook,
     journal,
   });
   const automations = new AutomationService({
@@ -288,9 +286,9 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     }),
     users: new UserRepository({ storage, environment }),
     teams: new TeamRepository({ storage, environment }),
-    statuses: new StatusService({ storage, environment, segments }),
-    tags: new TagService({ storage, environment, segments }),
-    customFields: new CustomFieldService({ storage, environment, segments }),
+    statuses: new StatusService({ storage, environment, hook }),
+    tags: new TagService({ storage, environment, hook }),
+    customFields: new CustomFieldService({ storage, environment, hook }),
     segments,
     pipelines,
     deals,
@@ -357,20 +355,4 @@ async function seedOnce(
   } catch (error) {
     if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
   }
-}
-
-/** The tag changes of written contacts or accounts. */
-function tagEvents(
-  kind: "contact" | "account",
-  changes: readonly RecordChange[],
-  at: string,
-): TagsChangedEvent[] {
-  return changes.flatMap(({ before, after }) => {
-    const was = new Set((before?.tags as string[] | undefined) ?? []);
-    const is = new Set((after?.tags as string[] | undefined) ?? []);
-    const added = [...is].filter((tag) => !was.has(tag)).sort();
-    const removed = [...was].filter((tag) => !is.has(tag)).sort();
-    if (added.length === 0 && removed.length === 0) return [];
-    return [{ target: kind, recordId: (after ?? before)!.id, added, removed, at }];
-  });
 }

@@ -47,36 +47,14 @@ export {
 } from "./money.js";
 export * from "./objectives/index.js";
 export * from "./pipelines/index.js";
-export {
-  type AbsenceInput,
-  defaultWorkingHours,
-  type TeamInput,
-  type TeamPatch,
-  TeamRepository,
-  type UserInput,
-  type UserPatch,
-  UserRepository,
-} from "./records/directory.js";
-export type {
-  AccountInput,
-  AccountPatch,
-  ContactInput,
-  ContactPatch,
-} from "./records/party-input.js";
-export {
-  type ImportFailure,
-  type ImportOptions,
-  type ImportReport,
-  PartyRepository,
-  type PartySpec,
-  type RepositoryDeps,
-  type WriteOptions,
-} from "./records/party-repository.js";
-export { collections, crmStorageSchema } from "./records/schema.js";
 export type {
   Absence,
   Account,
+  AccountInput,
+  AccountPatch,
   Contact,
+  ContactInput,
+  ContactPatch,
   CustomFieldDefinition,
   CustomFieldType,
   PartyFields,
@@ -89,8 +67,29 @@ export type {
   User,
   UserRole,
   WorkingHours,
-} from "./records/types.js";
-export { contactRoles } from "./records/types.js";
+} from "./records/index.js";
+export {
+  type AbsenceInput,
+  collections,
+  contactRoles,
+  crmStorageSchema,
+  defaultWorkingHours,
+  type ImportFailure,
+  type ImportOptions,
+  type ImportReport,
+  loadTaxonomy,
+  PartyRepository,
+  type PartySpec,
+  type RepositoryDeps,
+  type Taxonomy,
+  type TeamInput,
+  type TeamPatch,
+  TeamRepository,
+  type UserInput,
+  type UserPatch,
+  UserRepository,
+  type WriteOptions,
+} from "./records/index.js";
 export * from "./reports/index.js";
 export * from "./scoring/index.js";
 export * from "./segments/index.js";
@@ -122,7 +121,6 @@ export {
   type TagCategoryInput,
   type TagInput,
   TagService,
-} from "./taxonomy/service.js";
-export { loadTaxonomy, type Taxonomy } from "./taxonomy/snapshot.js";
+} from "./taxonomy/index.js";
 export * from "./time/index.js";
 export { parseInput, toValidationIssues } from "./validation.js";

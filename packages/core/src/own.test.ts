@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { renderTemplate } from "./email/template.js";
 import { CrmkitError } from "./errors.js";
 import { isPrototypeName, ownPath, ownValue } from "./own.js";
+import { q } from "./query/builder.js";
 import { collections } from "./records/schema.js";
-import { q } from "./segments/builder.js";
 import { memoryCrm } from "./testing/crm-fixture.js";
 
 const names = Object.getOwnPropertyNames(Object.prototype);

@@ -1,8 +1,7 @@
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type PathSegment, validationError } from "../errors.js";
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import type { StorageAdapter, WriteOperation } from "../storage/types.js";
+import { collections, readAll } from "../records/index.js";
+import type { StorageAdapter, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
 import type { ActionType, ActionTypeInput } from "./types.js";

@@ -1,7 +1,6 @@
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import type { StorageAdapter } from "../storage/types.js";
-import { addToWallClock, fromWallClock, startOfWallPeriod } from "../time/zoned.js";
+import { collections, readAll } from "../records/index.js";
+import type { StorageAdapter } from "../storage/index.js";
+import { addToWallClock, fromWallClock, startOfWallPeriod } from "../time/index.js";
 import type { Interval } from "./free-busy.js";
 import type { Activity, AgendaRange } from "./types.js";
 

@@ -1,8 +1,8 @@
 // Free/busy, as pure functions over instants (epoch ms): a rep's working windows in their timezone
 // (daylight-saving days included), minus busy time widened by a buffer, cut into slots that start
 // on multiples of a step of the rep's wall clock.
-import { isoWeekday } from "../assignment/availability.js";
-import type { WorkingHours } from "../records/types.js";
+import { isoWeekday } from "../assignment/index.js";
+import type { WorkingHours } from "../records/index.js";
 import {
   addToWallClock,
   calendarDate,
@@ -11,7 +11,7 @@ import {
   timezoneOffset,
   toWallClock,
   type WallClock,
-} from "../time/zoned.js";
+} from "../time/index.js";
 
 /** A half-open interval of instants, `[start, end)`. @internal */
 export interface Interval {

@@ -1,4 +1,4 @@
-export { ActionTypeService, defaultActionTypes } from "./action-types.js";
+export { ActionTypeService, defaultActionTypes, defaultActionTypeWrites } from "./action-types.js";
 export {
   type ActivityTemplate,
   type Recurrence,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { q } from "../segments/builder.js";
+import { q } from "../query/builder.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import { rejection } from "../testing/rejection.js";
 

@@ -4,13 +4,12 @@
 
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, validationError } from "../errors.js";
-import type { EventBus } from "../events/event-bus.js";
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import type { User } from "../records/types.js";
-import type { SegmentEvents, SegmentService } from "../segments/service.js";
-import type { StorageAdapter, StoredRecord } from "../storage/types.js";
-import { addToWallClock, formatWallDate, fromWallClock, toWallClock } from "../time/zoned.js";
+import type { EventBus } from "../events/index.js";
+import type { User } from "../records/index.js";
+import { collections, readAll } from "../records/index.js";
+import type { SegmentEvents, SegmentService } from "../segments/index.js";
+import type { StorageAdapter, StoredRecord } from "../storage/index.js";
+import { addToWallClock, formatWallDate, fromWallClock, toWallClock } from "../time/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
 import type { ActivityService } from "./service.js";

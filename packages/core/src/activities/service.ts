@@ -1,13 +1,11 @@
-import type { AssignmentService } from "../assignment/service.js";
+import type { AssignmentService } from "../assignment/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
-import type { EventBus } from "../events/event-bus.js";
+import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
-import { defaultWorkingHours } from "../records/directory.js";
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import type { Absence, User } from "../records/types.js";
-import type { StorageAdapter, WriteOperation } from "../storage/types.js";
+import type { Absence, ChangeHook, User } from "../records/index.js";
+import { collections, defaultWorkingHours, readAll } from "../records/index.js";
+import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import type { ActionTypeService } from "./action-types.js";
 import { activitiesOf, agendaKeys, rangeIn, spanOf, takesTime } from "./agenda.js";
@@ -40,8 +38,8 @@ export interface ActivityDeps {
   readonly events: Pick<EventBus<ActivityEvents>, "emit">;
   readonly actionTypes: ActionTypeService;
   readonly assignment: Pick<AssignmentService, "poolMembers">;
-  /** Called after an activity of a deal is done, so the deal's goal is checked again. */
-  readonly onDone: (dealId: string) => Promise<void>;
+  /** Where committed activity changes go (a deal's goal is checked again when one is done). @internal */
+  readonly hook: ChangeHook;
   /** Records `activity.done` / `activity.missed` in the batch that causes them. @defaultValue none @internal */
   readonly journal?: EventJournal;
 }
@@ -122,7 +120,7 @@ export class ActivityService {
         ]),
     );
     const activity = { ...record, revision: outcome!.revision } as Activity;
-    if (status === "done") await this.#afterDone(activity, now);
+    if (status === "done") await this.#afterDone(null, activity, now);
     else this.#deps.events.emit("activity.created", { activity, at: now });
     return activity;
   }
@@ -180,7 +178,7 @@ export class ActivityService {
       ...this.#journal("activity.done", record, now),
     ]);
     const activity = { ...record, revision: outcome!.revision } as Activity;
-    await this.#afterDone(activity, now);
+    await this.#afterDone(current, activity, now);
     return activity;
   }
 
@@ -339,8 +337,18 @@ export class ActivityService {
     return (this.#deps.journal ?? noJournal)(type, { activity: record, at });
   }
 
-  async #afterDone(activity: Activity, at: string): Promise<void> {
-    if (activity.dealId !== undefined) await this.#deps.onDone(activity.dealId);
+  async #afterDone(before: Activity | null, activity: Activity, at: string): Promise<void> {
+    await this.#deps.hook.committed({
+      collection: collections.activities,
+      // An activity is a stored record: its interface is narrower than StoredRecord's JSON fields.
+      changes: [
+        {
+          before: before as unknown as StoredRecord | null,
+          after: activity as unknown as StoredRecord,
+        },
+      ],
+      at: Date.parse(at),
+    });
     this.#deps.events.emit("activity.done", { activity, at });
   }
 

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMemoryStorage } from "../../../storage-memory/src/index.js";
+import { q } from "../query/builder.js";
 import { crmStorageSchema } from "../records/schema.js";
-import { q } from "../segments/builder.js";
 import { concurrentCapacity, concurrentRoundRobin } from "../testing/assignment-scenarios.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import { addNewBusinessPipeline, addReps } from "../testing/pipeline-fixture.js";

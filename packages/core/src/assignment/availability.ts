@@ -1,6 +1,6 @@
-import { defaultWorkingHours } from "../records/directory.js";
-import type { Absence, User, WorkingHours } from "../records/types.js";
-import { calendarDate, formatWallDate, startOfPeriod, toWallClock } from "../time/zoned.js";
+import type { Absence, User, WorkingHours } from "../records/index.js";
+import { defaultWorkingHours } from "../records/index.js";
+import { calendarDate, formatWallDate, startOfPeriod, toWallClock } from "../time/index.js";
 import type { SkipReason } from "./types.js";
 
 /** The ISO weekday (1 = Monday … 7 = Sunday) of a calendar date. @internal */

@@ -1,5 +1,7 @@
+export { isoWeekday } from "./availability.js";
 export type { PoolInput } from "./input.js";
-export { AssignmentService } from "./service.js";
+export { assignmentTargetSchema } from "./input.js";
+export { AssignmentService, type AssignmentSnapshot } from "./service.js";
 export type {
   AssignmentDecision,
   AssignmentRule,

@@ -1,4 +1,4 @@
-import { segmentQuerySchema } from "../segments/query.js";
+import { segmentQuerySchema } from "../query/index.js";
 import { z } from "../zod.js";
 import type { PoolCapacity, PoolMembers, PoolStrategy } from "./types.js";
 

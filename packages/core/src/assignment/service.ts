@@ -1,13 +1,10 @@
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import { ownValue } from "../own.js";
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import type { Absence, User } from "../records/types.js";
-import { type ConditionScope, compileCondition } from "../segments/condition.js";
-import { readPath } from "../segments/fields.js";
-import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
-import { loadTaxonomy } from "../taxonomy/snapshot.js";
+import { type ConditionScope, compileCondition, readPath } from "../query/index.js";
+import type { Absence, User } from "../records/index.js";
+import { collections, loadTaxonomy, readAll } from "../records/index.js";
+import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { capacityPeriod, unavailability } from "./availability.js";
 import { assignmentRulesSchema, type PoolInput, poolInputSchema } from "./input.js";

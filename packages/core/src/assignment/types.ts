@@ -1,4 +1,4 @@
-import type { SegmentQuery } from "../segments/query.js";
+import type { SegmentQuery } from "../query/index.js";
 
 /** Who an assignment rule gives a deal to. */
 export type AssignmentTarget =

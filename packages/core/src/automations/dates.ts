@@ -1,11 +1,11 @@
 // Date triggers ("30 days before renewal"): each runDue starts the runs whose day came since the
 // previous sweep, which it remembers per automation.
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import type { Contact } from "../records/types.js";
-import { readPath } from "../segments/fields.js";
-import type { StorageAdapter } from "../storage/types.js";
-import { calendarDate } from "../time/zoned.js";
+
+import { readPath } from "../query/index.js";
+import type { Contact } from "../records/index.js";
+import { collections, readAll } from "../records/index.js";
+import type { StorageAdapter } from "../storage/index.js";
+import { calendarDate } from "../time/index.js";
 import type { Automation, Trigger } from "./types.js";
 
 /** Starts the runs of date triggers whose moment came since the last sweep. */

@@ -1,3 +1,4 @@
+export { journalOperations } from "./journal.js";
 export {
   missedAppointmentRecovery,
   type NurtureEmail,
@@ -10,3 +11,4 @@ export {
 export { AutomationService, type RunDueOptions } from "./service.js";
 export type { RunSubject, TagsChangedEvent } from "./triggers.js";
 export type * from "./types.js";
+export type { AutomationEvents } from "./types.js";

@@ -1,9 +1,9 @@
 // Validation of automations: triggers, conditions and steps (branches nest).
 
 import { validationError } from "../errors.js";
-import { collections } from "../records/schema.js";
-import { segmentQuerySchema } from "../segments/query.js";
-import type { StorageAdapter } from "../storage/types.js";
+import { segmentQuerySchema } from "../query/index.js";
+import { collections } from "../records/index.js";
+import type { StorageAdapter } from "../storage/index.js";
 import { z } from "../zod.js";
 import type { AutomationInput, Step } from "./types.js";
 

@@ -1,7 +1,7 @@
 // The journal of events that start runs: written with the change that caused them, consumed once
 // their runs exist. See `collections.eventJournal`.
-import { collections } from "../records/schema.js";
-import type { StoredRecord, WriteOperation } from "../storage/types.js";
+import { collections } from "../records/index.js";
+import type { StoredRecord, WriteOperation } from "../storage/index.js";
 import {
   occurrenceOf,
   type TriggerEventType,

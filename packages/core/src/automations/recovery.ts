@@ -1,6 +1,6 @@
 // The missed-appointment recovery, as an ordinary automation: propose three slots, remind with
 // fresh ones, then hand it to a person; rebooking at any point stops it.
-import type { EmailTemplate } from "../email/template.js";
+import type { EmailTemplate } from "../email/index.js";
 import type { AutomationService } from "./service.js";
 import type { Assignee, AutomationDuration, AutomationInput } from "./types.js";
 

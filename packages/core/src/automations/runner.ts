@@ -1,11 +1,10 @@
 // Running a run: its steps one after the other until it waits, ends or fails a step, and the
 // conditions branches, waits and stop conditions read.
-import type { EmailSender } from "../email/port.js";
+import type { EmailSender } from "../email/index.js";
 import { toIsoInstant } from "../environment.js";
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
+import { collections, readAll } from "../records/index.js";
 import type { Instruction } from "./program.js";
-import type { AutomationDeps, StoredRun } from "./service.js";
+import type { AutomationDeps, StoredRun } from "./runs.js";
 import { durationMs, loadSubject, runStep, type StepOutcome, type Subject } from "./steps.js";
 import type { AutomationCondition, AutomationRun, RunEntry } from "./types.js";
 

@@ -1,40 +1,28 @@
-import type { EmailSender } from "../email/port.js";
+import type { EmailSender } from "../email/index.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import type { EventBus } from "../events/event-bus.js";
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import type { SegmentService } from "../segments/service.js";
+import { collections, readAll } from "../records/index.js";
 import { parseInput } from "../validation.js";
 import { sweepDateTriggers } from "./dates.js";
 import { automationInputSchema, checkReferences } from "./input.js";
 import { type JournalEntry, journalId } from "./journal.js";
-import { compileProgram, type Instruction } from "./program.js";
+import { compileProgram } from "./program.js";
 import { advanceRun, conditionHolds } from "./runner.js";
-import { loadSubject, type StepDeps } from "./steps.js";
+import { type AutomationDeps, publicRun, type StoredRun } from "./runs.js";
+import { loadSubject } from "./steps.js";
 import {
   type RunSubject,
   subscribeTriggers,
-  type TriggerEvents,
   type TriggerOccurrence,
   triggerMatches,
 } from "./triggers.js";
 import type {
   Automation,
-  AutomationCondition,
-  AutomationEvents,
   AutomationInput,
   AutomationRun,
   RunDueReport,
   RunStatus,
 } from "./types.js";
-
-/** What the automation service is built on. @internal */
-export interface AutomationDeps extends StepDeps {
-  readonly timezone: string;
-  readonly segments: Pick<SegmentService, "isMember">;
-  readonly bus: Pick<EventBus<TriggerEvents & AutomationEvents>, "on" | "emit">;
-}
 
 /** Options of {@link AutomationService.runDue}. */
 export interface RunDueOptions {
@@ -431,23 +419,4 @@ export class AutomationService {
     ]);
     return { ...run, revision: outcome!.revision } as StoredRun;
   }
-}
-
-/** A run as stored: with its program and stop condition. @internal */
-export type StoredRun = AutomationRun & {
-  readonly program: readonly Instruction[];
-  readonly stopWhen?: AutomationCondition;
-};
-
-/** A run without what only the engine reads (its program, stop condition, due key). */
-function publicRun(run: StoredRun): AutomationRun {
-  const {
-    program: _program,
-    stopWhen: _stopWhen,
-    due: _due,
-    ...rest
-  } = run as StoredRun & {
-    due?: string;
-  };
-  return rest;
 }

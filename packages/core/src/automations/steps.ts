@@ -1,21 +1,18 @@
 // What each step does. Every effect is keyed by `<run id>:<pc>`, so running a step again after a
 // crash (its effect done, its bookkeeping not) has the effect of running it once: records get ids
 // derived from the key and are written only if absent; e-mails carry the key as idempotency key.
-import type { ActivityService } from "../activities/service.js";
-import type { Activity } from "../activities/types.js";
-import type { AssignmentService } from "../assignment/service.js";
-import type { EmailSender } from "../email/port.js";
-import { renderTemplate, singleLine } from "../email/template.js";
-import { outboxEntry } from "../email-lists/outbox.js";
+import type { Activity, ActivityService } from "../activities/index.js";
+import type { AssignmentService } from "../assignment/index.js";
+import type { EmailSender } from "../email/index.js";
+import { renderTemplate, singleLine } from "../email/index.js";
+import { outboxEntry } from "../email-lists/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import type { EventBus } from "../events/event-bus.js";
-import type { DealService } from "../pipelines/deal-service.js";
-import type { Deal } from "../pipelines/types.js";
-import type { PartyRepository } from "../records/party-repository.js";
-import { collections } from "../records/schema.js";
-import type { Contact, User } from "../records/types.js";
-import type { StorageAdapter } from "../storage/types.js";
+import type { EventBus } from "../events/index.js";
+import type { Deal, DealService } from "../pipelines/index.js";
+import type { Contact, PartyRepository, User } from "../records/index.js";
+import { collections } from "../records/index.js";
+import type { StorageAdapter } from "../storage/index.js";
 import type { Instruction } from "./program.js";
 import type { Assignee, AutomationDuration, AutomationEvents, AutomationRun } from "./types.js";
 

@@ -1,10 +1,10 @@
 // What starts runs: crmkit's events, each mapped to the automations it matches, a key that makes
 // the start idempotent (one run per event), and the run's subject.
-import type { ActivityEvents } from "../activities/types.js";
-import type { EventBus } from "../events/event-bus.js";
-import type { PipelineEvents } from "../pipelines/deal-service.js";
-import type { ScoringEvents } from "../scoring/types.js";
-import type { SegmentEvents } from "../segments/service.js";
+import type { ActivityEvents } from "../activities/index.js";
+import type { EventBus } from "../events/index.js";
+import type { PipelineEvents } from "../pipelines/index.js";
+import type { ScoringEvents } from "../scoring/index.js";
+import type { SegmentEvents } from "../segments/index.js";
 import type { Trigger } from "./types.js";
 
 /** The events that start runs. @internal */

@@ -1,5 +1,5 @@
-import type { EmailTemplate } from "../email/template.js";
-import type { SegmentQuery } from "../segments/query.js";
+import type { EmailTemplate } from "../email/index.js";
+import type { SegmentQuery } from "../query/index.js";
 
 /** A length of time. */
 export interface AutomationDuration {

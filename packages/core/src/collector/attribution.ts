@@ -1,4 +1,4 @@
-import type { Attribution } from "../scoring/types.js";
+import type { Attribution } from "../scoring/index.js";
 
 const utmKeys = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
 /** Ad platforms' click ids kept for attribution. */

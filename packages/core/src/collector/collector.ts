@@ -1,8 +1,7 @@
 import { createEnvironment, type Environment } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import { compileUrlPattern, type UrlPattern } from "../scoring/patterns.js";
-import type { ScoringService } from "../scoring/service.js";
-import type { HitInput } from "../scoring/types.js";
+import type { HitInput, ScoringService } from "../scoring/index.js";
+import { compileUrlPattern, type UrlPattern } from "../scoring/index.js";
 import { safeParseInput } from "../validation.js";
 import { attributionOf, isBot } from "./attribution.js";
 import { compileTrust, rateKey, type TrustProxy } from "./client-ip.js";

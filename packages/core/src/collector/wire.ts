@@ -1,4 +1,4 @@
-import { propertyName } from "../scoring/input.js";
+import { propertyName } from "../scoring/index.js";
 import { z } from "../zod.js";
 
 const primitive = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);

@@ -2,8 +2,10 @@ export { createMailchimpProvider, type MailchimpOptions, subscriberHash } from "
 export {
   type DeliverOptions,
   type DeliveryReport,
+  membershipRequest,
   type OutboxEntry,
   OutboxService,
   type OutboxStatus,
+  outboxEntry,
 } from "./outbox.js";
 export type { EmailListProvider, ListCallResult, ListMembershipRequest } from "./port.js";

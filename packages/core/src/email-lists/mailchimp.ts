@@ -1,4 +1,4 @@
-import { callWithTimeout, failureOf } from "../email/http-call.js";
+import { callWithTimeout, failureOf } from "../email/index.js";
 import { CrmkitError } from "../errors.js";
 import { md5Hex } from "./md5.js";
 import type { EmailListProvider, ListCallResult, ListMembershipRequest } from "./port.js";

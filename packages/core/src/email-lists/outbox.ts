@@ -1,7 +1,7 @@
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import { collections } from "../records/schema.js";
-import type { StorageAdapter, StoredRecord } from "../storage/types.js";
+import { collections } from "../records/index.js";
+import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import type { EmailListProvider, ListMembershipRequest } from "./port.js";
 
 /** Where an outbox entry is in its life. */

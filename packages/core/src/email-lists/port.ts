@@ -1,4 +1,4 @@
-import type { CallResult } from "../email/http-call.js";
+import type { CallResult } from "../email/index.js";
 
 /** A change of one contact's membership of one list, as the outbox hands it to a provider. */
 export interface ListMembershipRequest {

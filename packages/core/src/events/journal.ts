@@ -1,4 +1,4 @@
-import type { WriteOperation } from "../storage/types.js";
+import type { WriteOperation } from "../storage/index.js";
 
 /**
  * Turns an event a service is about to emit into the write operations that record it durably, for

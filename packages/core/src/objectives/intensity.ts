@@ -1,6 +1,6 @@
 import { CrmkitError } from "../errors.js";
-import { collections } from "../records/schema.js";
-import type { StoredRecord } from "../storage/types.js";
+import { collections } from "../records/index.js";
+import type { StoredRecord } from "../storage/index.js";
 import type { MeasureDeps } from "./measure.js";
 import { parsePeriod, periodInstants } from "./period.js";
 import type { IntensityLine, IntensityRequest } from "./types.js";

@@ -1,6 +1,6 @@
-import { collections } from "../records/schema.js";
-import type { SegmentService } from "../segments/service.js";
-import type { StorageAdapter, StoredRecord } from "../storage/types.js";
+import { collections } from "../records/index.js";
+import type { SegmentService } from "../segments/index.js";
+import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { type MetricRef, metricKey } from "./metrics.js";
 import { type Period, type PeriodKey, parsePeriod, periodInstants } from "./period.js";
 

@@ -1,5 +1,5 @@
 import { CrmkitError } from "../errors.js";
-import { fromWallClock } from "../time/zoned.js";
+import { fromWallClock } from "../time/index.js";
 
 /** How long a period is. */
 export type PeriodUnit = "year" | "half" | "quarter" | "month";

@@ -1,10 +1,10 @@
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import type { EventBus } from "../events/event-bus.js";
-import { collections } from "../records/schema.js";
-import type { SegmentService } from "../segments/service.js";
-import type { StorageAdapter } from "../storage/types.js";
+import type { EventBus } from "../events/index.js";
+import { collections } from "../records/index.js";
+import type { SegmentService } from "../segments/index.js";
+import type { StorageAdapter } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
 import { measureIntensity } from "./intensity.js";

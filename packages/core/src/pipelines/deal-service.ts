@@ -1,13 +1,17 @@
-import type { AssignmentService, AssignmentSnapshot } from "../assignment/service.js";
-import type { AssignmentDecision, AssignmentTarget } from "../assignment/types.js";
+import type {
+  AssignmentDecision,
+  AssignmentService,
+  AssignmentSnapshot,
+  AssignmentTarget,
+} from "../assignment/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, validationError } from "../errors.js";
-import type { EventBus } from "../events/event-bus.js";
+import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
-import { collections } from "../records/schema.js";
-import { compileCondition } from "../segments/condition.js";
-import type { SegmentQuery } from "../segments/query.js";
-import type { StorageAdapter, StoredRecord } from "../storage/types.js";
+import type { SegmentQuery } from "../query/index.js";
+import { compileCondition } from "../query/index.js";
+import { collections } from "../records/index.js";
+import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { type DealInput, type DealPatch, dealInputSchema, dealPatchSchema } from "./deal-input.js";
 import { type MissingField, type MissingPart, unmetParts } from "./goals.js";

@@ -1,8 +1,7 @@
 import type { PathSegment } from "../errors.js";
 import { ownValue } from "../own.js";
-import type { ExplainNode } from "../segments/explain.js";
-import type { Scalar, SegmentQuery } from "../segments/query.js";
-import type { Taxonomy } from "../taxonomy/snapshot.js";
+import type { ExplainNode, Scalar, SegmentQuery } from "../query/index.js";
+import type { Taxonomy } from "../records/index.js";
 
 /** One unmet part of a stage goal, in words a UI can show. */
 export interface MissingPart {

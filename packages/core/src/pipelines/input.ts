@@ -1,6 +1,6 @@
-import { assignmentTargetSchema } from "../assignment/input.js";
-import type { AssignmentTarget } from "../assignment/types.js";
-import { type SegmentQuery, segmentQuerySchema } from "../segments/query.js";
+import type { AssignmentTarget } from "../assignment/index.js";
+import { assignmentTargetSchema } from "../assignment/index.js";
+import { type SegmentQuery, segmentQuerySchema } from "../query/index.js";
 import { z } from "../zod.js";
 import type { ListHook, StageKind, TaskTemplate } from "./types.js";
 

@@ -1,10 +1,9 @@
-import type { AssignmentService } from "../assignment/service.js";
+import type { AssignmentService } from "../assignment/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import { type ConditionScope, compileCondition } from "../segments/condition.js";
-import type { StorageAdapter, StoredRecord } from "../storage/types.js";
+import { type ConditionScope, compileCondition } from "../query/index.js";
+import { collections, readAll } from "../records/index.js";
+import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import {
   type PipelineInput,

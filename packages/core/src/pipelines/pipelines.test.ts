@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CrmkitError } from "../errors.js";
+import { q } from "../query/builder.js";
 import { collections } from "../records/schema.js";
-import { q } from "../segments/builder.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import { addNewBusinessPipeline, addReps } from "../testing/pipeline-fixture.js";
 import { taskDueAt } from "./tasks.js";

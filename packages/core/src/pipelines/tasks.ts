@@ -1,9 +1,9 @@
-import { isoWeekday } from "../assignment/availability.js";
+import { isoWeekday } from "../assignment/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import { collections } from "../records/schema.js";
-import type { StorageAdapter } from "../storage/types.js";
-import { addToWallClock, fromWallClock, toWallClock } from "../time/zoned.js";
+import { collections } from "../records/index.js";
+import type { StorageAdapter } from "../storage/index.js";
+import { addToWallClock, fromWallClock, toWallClock } from "../time/index.js";
 import type { Task, TaskDue, TaskStatus } from "./types.js";
 
 const hour = 3_600_000;

@@ -1,11 +1,15 @@
-import type { AssignmentService, AssignmentSnapshot } from "../assignment/service.js";
-import type { AssignmentDecision, AssignmentTarget } from "../assignment/types.js";
-import { membershipRequest, outboxEntry } from "../email-lists/outbox.js";
+import type {
+  AssignmentDecision,
+  AssignmentService,
+  AssignmentSnapshot,
+  AssignmentTarget,
+} from "../assignment/index.js";
+import { membershipRequest, outboxEntry } from "../email-lists/index.js";
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
-import { collections } from "../records/schema.js";
-import { compileCondition } from "../segments/condition.js";
-import type { StoredRecord, WriteOperation } from "../storage/types.js";
+import { compileCondition } from "../query/index.js";
+import { collections } from "../records/index.js";
+import type { StoredRecord, WriteOperation } from "../storage/index.js";
 import { fieldLabel, type MissingField } from "./goals.js";
 import { closeTask, taskDueAt } from "./tasks.js";
 import type { Pipeline, Stage, StageCause, StageStay, Task } from "./types.js";

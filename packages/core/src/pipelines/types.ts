@@ -1,5 +1,5 @@
-import type { AssignmentTarget } from "../assignment/types.js";
-import type { SegmentQuery } from "../segments/query.js";
+import type { AssignmentTarget } from "../assignment/index.js";
+import type { SegmentQuery } from "../query/index.js";
 
 /** What a stage is: a step of the process, or a terminal outcome. */
 export type StageKind = "open" | "won" | "lost";

@@ -1,7 +1,7 @@
 import type { PathSegment, ValidationIssue } from "../errors.js";
-import type { JsonValue } from "../storage/types.js";
-import type { Taxonomy } from "../taxonomy/snapshot.js";
+import type { JsonValue } from "../storage/index.js";
 import { z } from "../zod.js";
+import type { Taxonomy } from "./taxonomy.js";
 import type { PartyKind } from "./types.js";
 
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -8,12 +8,12 @@ import {
   type ValidationIssue,
   validationError,
 } from "../errors.js";
-import type { RecordChange, SegmentService } from "../segments/service.js";
-import type { JsonValue, StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
-import { loadTaxonomy, type Taxonomy } from "../taxonomy/snapshot.js";
+import type { JsonValue, StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput, safeParseInput } from "../validation.js";
+import type { ChangeHook, RecordChange } from "./changes.js";
 import { addTagsTo, checkParty, mergeCustom } from "./party-input.js";
 import { collections } from "./schema.js";
+import { loadTaxonomy, type Taxonomy } from "./taxonomy.js";
 import type { PartyKind } from "./types.js";
 
 /** What a repository is built on. */
@@ -22,22 +22,12 @@ export interface RepositoryDeps {
   readonly storage: StorageAdapter;
   /** Clock and ids. */
   readonly environment: Environment;
-  /** Computes and emits segment membership changes after each write. */
-  readonly segments: SegmentService;
+  /** Where committed changes go (segments, stage goals, scoring react to them). @internal */
+  readonly hook: ChangeHook;
   /** The status of a new record that names none. */
   readonly defaultStatus: string;
-  /** Called after existing records changed (deals re-check their goals). */
-  readonly afterUpdate?: (kind: PartyKind, ids: readonly string[]) => Promise<void>;
-  /** Called after records were created (lead scoring checks its fit rules). */
-  readonly afterCreate?: (kind: PartyKind, ids: readonly string[]) => Promise<void>;
   /** The score groups lead scoring maintains: input may not set them. */
   readonly scoreGroups?: () => Promise<ReadonlySet<string>>;
-  /** Told of every write's before and after, at its instant (automations listen to tag changes). */
-  readonly changed?: (
-    kind: PartyKind,
-    changes: readonly { before: StoredRecord | null; after: StoredRecord | null }[],
-    at: string,
-  ) => void;
   /** The journal records of those changes, written in the same batch as them. @internal */
   readonly journal?: (
     kind: PartyKind,
@@ -217,22 +207,17 @@ export class PartyRepository<Entity, Input, Patch> {
     expectedRevision: number,
     taxonomy?: Taxonomy,
   ): Promise<Entity> {
-    const at = toIsoInstant(this.#deps.environment.now());
+    const at = this.#deps.environment.now();
     const [outcome] = await this.#writeBatch([
       { type: "put", collection: this.#spec.collection, record: record as never, expectedRevision },
-      ...(this.#deps.journal?.(this.#spec.kind, [{ before, after: record as StoredRecord }], at) ??
-        []),
+      ...(this.#deps.journal?.(
+        this.#spec.kind,
+        [{ before, after: record as StoredRecord }],
+        toIsoInstant(at),
+      ) ?? []),
     ]);
     const after = { ...record, revision: outcome!.revision! } as StoredRecord;
-    await this.#deps.segments.applyChanges(
-      this.#spec.kind,
-      [{ before, after }],
-      this.#deps.environment.now(),
-      taxonomy,
-    );
-    this.#deps.changed?.(this.#spec.kind, [{ before, after }], at);
-    if (before !== null) await this.#deps.afterUpdate?.(this.#spec.kind, [after.id]);
-    else await this.#deps.afterCreate?.(this.#spec.kind, [after.id]);
+    await this.#committed([{ before, after }], at, taxonomy);
     return after as Entity;
   }
 
@@ -365,7 +350,7 @@ export class PartyRepository<Entity, Input, Patch> {
         });
       }
     }
-    const at = toIsoInstant(this.#deps.environment.now());
+    const at = this.#deps.environment.now();
     await this.#writeBatch([
       {
         type: "delete",
@@ -373,14 +358,13 @@ export class PartyRepository<Entity, Input, Patch> {
         id,
         expectedRevision: options.expectedRevision ?? current.revision,
       },
-      ...(this.#deps.journal?.(this.#spec.kind, [{ before: current, after: null }], at) ?? []),
+      ...(this.#deps.journal?.(
+        this.#spec.kind,
+        [{ before: current, after: null }],
+        toIsoInstant(at),
+      ) ?? []),
     ]);
-    await this.#deps.segments.applyChanges(
-      this.#spec.kind,
-      [{ before: current, after: null }],
-      this.#deps.environment.now(),
-    );
-    this.#deps.changed?.(this.#spec.kind, [{ before: current, after: null }], at);
+    await this.#committed([{ before: current, after: null }], at);
   }
 
   /**
@@ -586,21 +570,17 @@ export class PartyRepository<Entity, Input, Patch> {
         }
       }
     }
-    await this.#deps.segments.applyChanges(
-      this.#spec.kind,
-      written,
-      this.#deps.environment.now(),
-      taxonomy,
-    );
-    this.#deps.changed?.(this.#spec.kind, written, now);
-    const updated = written.flatMap((change) =>
-      change.before !== null && change.after !== null ? [change.after.id] : [],
-    );
-    if (updated.length > 0) await this.#deps.afterUpdate?.(this.#spec.kind, updated);
-    const created = written.flatMap((change) =>
-      change.before === null && change.after !== null ? [change.after.id] : [],
-    );
-    if (created.length > 0) await this.#deps.afterCreate?.(this.#spec.kind, created);
+    await this.#committed(written, Date.parse(now), taxonomy);
+  }
+
+  /** Announces committed changes to the domains that react to them. */
+  #committed(changes: readonly RecordChange[], at: number, taxonomy?: Taxonomy): Promise<void> {
+    return this.#deps.hook.committed({
+      collection: this.#spec.collection,
+      changes,
+      at,
+      ...(taxonomy === undefined ? {} : { taxonomy }),
+    });
   }
 
   #patchedForImport(base: Row, parsed: Row, taxonomy: Taxonomy, now: string): Row {

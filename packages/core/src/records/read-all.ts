@@ -1,4 +1,4 @@
-import type { KeyRange, StorageAdapter, StoredRecord } from "../storage/types.js";
+import type { KeyRange, StorageAdapter, StoredRecord } from "../storage/index.js";
 
 /**
  * Reads a whole (small) collection, such as statuses, tags or saved segments, or every record of

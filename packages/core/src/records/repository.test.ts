@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CrmkitError } from "../errors.js";
-import { q } from "../segments/builder.js";
+import { q } from "../query/builder.js";
 import type { SegmentMembershipEvent } from "../segments/service.js";
 import { defineTaxonomy, memoryCrm } from "../testing/crm-fixture.js";
 

@@ -1,5 +1,5 @@
-import { defineStorageSchema } from "../storage/schema.js";
-import type { StorageSchema } from "../storage/types.js";
+import type { StorageSchema } from "../storage/index.js";
+import { defineStorageSchema } from "../storage/index.js";
 import type { PartyKind } from "./types.js";
 
 /** The names of the collections crmkit's domain keeps in storage. */

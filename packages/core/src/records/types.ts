@@ -1,4 +1,4 @@
-import type { JsonValue } from "../storage/types.js";
+import type { JsonValue } from "../storage/index.js";
 
 /** What a segment selects: contacts (people) or accounts (companies). */
 export type PartyKind = "contact" | "account";

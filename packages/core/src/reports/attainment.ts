@@ -1,6 +1,5 @@
-import type { Actuals } from "../objectives/measure.js";
-import { type MetricUnit, metricInfo, metricKey } from "../objectives/metrics.js";
-import type { ObjectiveProgress, TargetSource } from "../objectives/types.js";
+import type { Actuals, ObjectiveProgress, TargetSource } from "../objectives/index.js";
+import { type MetricUnit, metricInfo, metricKey } from "../objectives/index.js";
 import { compareText } from "./data.js";
 
 /** One objective's attainment at an instant, as a report row. */

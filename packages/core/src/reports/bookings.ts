@@ -1,4 +1,4 @@
-import { calendarDate } from "../time/zoned.js";
+import { calendarDate } from "../time/index.js";
 import {
   groupsOf,
   type ReportData,

@@ -1,4 +1,4 @@
-import type { IntensityLine } from "../objectives/types.js";
+import type { IntensityLine } from "../objectives/index.js";
 import type { AdoptionRow } from "./adoption.js";
 import type { ActivityRow, AttainmentRow } from "./attainment.js";
 import type { BookingsRow } from "./bookings.js";

@@ -1,6 +1,6 @@
-import type { Pipeline } from "../pipelines/types.js";
-import { collections } from "../records/schema.js";
-import type { StorageAdapter } from "../storage/types.js";
+import type { Pipeline } from "../pipelines/index.js";
+import { collections } from "../records/index.js";
+import type { StorageAdapter } from "../storage/index.js";
 
 /** A deal as the reports read it: instants as epoch milliseconds. */
 export interface ReportDeal {

@@ -1,10 +1,10 @@
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
+import type { ObjectiveService, ProgressOptions } from "../objectives/index.js";
 import { parsePeriod, periodInstants } from "../objectives/index.js";
-import type { ObjectiveService, ProgressOptions } from "../objectives/service.js";
-import { collections } from "../records/schema.js";
-import type { StorageAdapter } from "../storage/types.js";
+import { collections } from "../records/index.js";
+import type { StorageAdapter } from "../storage/index.js";
 import { type AdoptionOptions, type AdoptionRow, adoptionReport } from "./adoption.js";
 import {
   type ActivityRow,

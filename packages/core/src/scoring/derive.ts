@@ -1,5 +1,5 @@
 import { ownValue } from "../own.js";
-import { startOfPeriod } from "../time/zoned.js";
+import { startOfPeriod } from "../time/index.js";
 import { durationMs, entryDecay } from "./durations.js";
 import { compileUrlPattern, type UrlPattern } from "./patterns.js";
 import type {

@@ -1,4 +1,9 @@
 export { globalGroup } from "./derive.js";
+export { propertyName } from "./input.js";
+export {
+  compileUrlPattern,
+  type UrlPattern,
+} from "./patterns.js";
 export {
   type FailedHandoff,
   type IngestReport,

@@ -1,5 +1,5 @@
 import { isPrototypeName, prototypeNameMessage } from "../own.js";
-import { segmentQuerySchema } from "../segments/query.js";
+import { segmentQuerySchema } from "../query/index.js";
 import { z } from "../zod.js";
 import { durationPattern } from "./durations.js";
 import type { Duration } from "./types.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Crm } from "../crm.js";
-import { q } from "../segments/builder.js";
+import { q } from "../query/builder.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import type { HitInput, ScoringModel, ScoringRule } from "./types.js";
 

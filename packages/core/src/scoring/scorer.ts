@@ -1,12 +1,12 @@
-import { membershipRequest, outboxEntry } from "../email-lists/outbox.js";
+import { membershipRequest, outboxEntry } from "../email-lists/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import type { EventBus } from "../events/event-bus.js";
+import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import { type ConditionScope, compileCondition } from "../segments/condition.js";
-import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
+import { type ConditionScope, compileCondition } from "../query/index.js";
+import type { ChangeHook } from "../records/index.js";
+import { collections, readAll } from "../records/index.js";
+import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { type CompiledModel, type DesiredEntry, deriveHitEntries } from "./derive.js";
 import { liveEntries, type NewEntry, reconcile, scoresAt } from "./ledger.js";
 import type { Hit, ScoreCard, ScoreEntry, ScoringEvents } from "./types.js";
@@ -45,8 +45,8 @@ export interface ScorerDeps {
   readonly environment: Environment;
   readonly timezone: string;
   readonly events: Pick<EventBus<ScoringEvents>, "emit">;
-  /** Called after a contact was rewritten with new scores (segments and deal goals read them). */
-  readonly afterScores: (before: StoredRecord, after: StoredRecord) => Promise<void>;
+  /** Where a contact rewritten with new scores is announced (segments and deal goals read them). */
+  readonly hook: ChangeHook;
   /** Records threshold crossings in the batch that makes them. @defaultValue none @internal */
   readonly journal?: EventJournal;
 }
@@ -181,7 +181,12 @@ export async function scoreContact(
     if (outcomes === false) continue;
     if (scoresChanged) {
       const revision = outcomes.find((o) => o.collection === collections.contacts)?.revision ?? 0;
-      await deps.afterScores(contact, { ...after, revision });
+      await deps.hook.committed({
+        collection: collections.contacts,
+        changes: [{ before: contact, after: { ...after, revision } }],
+        at: deps.environment.now(),
+        source: "scoring",
+      });
     }
     for (const [type, event] of next.events) deps.events.emit(type as never, event as never);
     return {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Crm } from "../crm.js";
 import { CrmkitError } from "../errors.js";
+import { q } from "../query/builder.js";
 import { collections } from "../records/schema.js";
-import { q } from "../segments/builder.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import { addNewBusinessPipeline, addReps } from "../testing/pipeline-fixture.js";
 import type { HitInput, ScoringModel } from "./types.js";

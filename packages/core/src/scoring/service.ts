@@ -1,14 +1,10 @@
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
-import type { EventBus } from "../events/event-bus.js";
-import type { EventJournal } from "../events/index.js";
-import type { DealService } from "../pipelines/deal-service.js";
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
-import type { User } from "../records/types.js";
-import { type ConditionScope, compileCondition } from "../segments/condition.js";
-import type { StorageAdapter, StoredRecord } from "../storage/types.js";
-import { loadTaxonomy } from "../taxonomy/snapshot.js";
+import type { EventBus, EventJournal } from "../events/index.js";
+import { type ConditionScope, compileCondition } from "../query/index.js";
+import type { ChangeHook, User } from "../records/index.js";
+import { collections, loadTaxonomy, readAll } from "../records/index.js";
+import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
 import { type CompiledModel, compareHits, compileModel, globalGroup } from "./derive.js";
@@ -37,11 +33,30 @@ export interface ScoringDeps {
   readonly environment: Environment;
   readonly timezone: string;
   readonly events: Pick<EventBus<ScoringEvents>, "emit">;
-  readonly deals: Pick<DealService, "create" | "get">;
-  /** Called after a contact's cached scores were rewritten. */
-  readonly afterScores: (before: StoredRecord, after: StoredRecord) => Promise<void>;
+  /** Where a qualified contact becomes a lead: the workspace's deals. */
+  readonly leads: LeadPort;
+  /** Where a contact rewritten with new scores is announced (segments and stage goals react). */
+  readonly hook: ChangeHook;
   /** Records threshold crossings in the batch that makes them. @defaultValue none @internal */
   readonly journal?: EventJournal;
+}
+
+/**
+ * The port through which scoring hands a qualified contact to sales: a lead (a deal) is created,
+ * or found open. The workspace wires it to its deals; scoring knows nothing else of pipelines.
+ * @internal
+ */
+export interface LeadPort {
+  /** The state of a lead (deal), or `null` when there is none. */
+  get(id: string): Promise<{ readonly state: string } | null>;
+  /** Creates a lead (deal) for a contact; throws a `CrmkitError` when it cannot. */
+  create(input: {
+    readonly id: string;
+    readonly title: string;
+    readonly contactId: string;
+    readonly source: string;
+    readonly pipelineId?: string;
+  }): Promise<unknown>;
 }
 
 /** What {@link ScoringService.ingest} did. */
@@ -473,7 +488,7 @@ export class ScoringService {
     contactId: string,
     group: string,
   ): Promise<boolean | string> {
-    const { storage, environment, deals } = this.#deps;
+    const { storage, environment, leads: deals } = this.#deps;
     const card = (await storage.get(collections.scoreCards, contactId)) as
       | (StoredRecord & ScoreCard)
       | null;

@@ -1,5 +1,5 @@
-import type { SegmentQuery } from "../segments/query.js";
-import type { JsonPrimitive } from "../storage/types.js";
+import type { SegmentQuery } from "../query/index.js";
+import type { JsonPrimitive } from "../storage/index.js";
 
 /**
  * A duration written as a number and a unit: `s` seconds, `m` minutes, `h` hours, `d` days, `w`

@@ -6,25 +6,30 @@ export {
   type LinearRegex,
   maxProgramSize,
 } from "../patterns/index.js";
-export { type FieldClauses, type QueryField, q } from "./builder.js";
-export { compileQuery, type EvaluationContext, type Predicate } from "./compile.js";
-export type { MembersPage, QueryPlan } from "./execute.js";
-export type { ExplainNode } from "./explain.js";
-export { explainQuery } from "./explain.js";
-export {
-  type FieldInfo,
-  type FieldSource,
-  type FieldType,
-  type QueryTarget,
-  resolveField,
-} from "./fields.js";
+export type {
+  ExplainNode,
+  Getter,
+  MembersPage,
+  QueryEnvironment,
+  QueryPlan,
+  Resolution,
+  ResolvedQuery,
+  SegmentDefinitionLike,
+} from "../query/index.js";
 export {
   type ActivityFactQuery,
   type AndQuery,
   type BetweenQuery,
   type CategoryIsQuery,
+  compileQuery,
   type EqualityOperator,
   type EqualityQuery,
+  type EvaluationContext,
+  explainQuery,
+  type FieldClauses,
+  type FieldInfo,
+  type FieldSource,
+  type FieldType,
   type HasTagQuery,
   type InSegmentQuery,
   type MatchesQuery,
@@ -34,13 +39,20 @@ export {
   type OrderQuery,
   type OrQuery,
   type PeriodQuery,
+  type Predicate,
   type PresenceQuery,
+  type QueryField,
   type QueryOperator,
   type QueryReferences,
+  type QueryTarget,
+  q,
   queryReferences,
   type RelativeDateQuery,
   type RelativeOperator,
+  relativeSpan,
   replaceQueryIds,
+  resolveField,
+  resolveQuery,
   type Scalar,
   type SegmentQuery,
   type SetOperator,
@@ -51,23 +63,15 @@ export {
   type TagOwner,
   type TextOperator,
   type TextQuery,
+  type TimeSpan,
   walkQuery,
-} from "./query.js";
-export type {
-  Getter,
-  QueryEnvironment,
-  Resolution,
-  ResolvedQuery,
-  SegmentDefinitionLike,
-} from "./resolve.js";
-export { resolveQuery } from "./resolve.js";
+} from "../query/index.js";
 export {
   type AdHocSegment,
   type EvaluateOptions,
   type QueryInvalid,
   type QueryValid,
   type QueryValidation,
-  type RecordChange,
   type SavedSegment,
   type SavedSegmentInput,
   type SegmentCount,
@@ -78,4 +82,3 @@ export {
   type SegmentServiceDeps,
   type SegmentSource,
 } from "./service.js";
-export { relativeSpan, type TimeSpan } from "./values.js";

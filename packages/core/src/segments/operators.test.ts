@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Crm } from "../crm.js";
 import { CrmkitError } from "../errors.js";
+import { q } from "../query/builder.js";
+import type { SegmentQuery } from "../query/query.js";
 import { defineTaxonomy, fixtureNow, memoryCrm } from "../testing/crm-fixture.js";
-import { q } from "./builder.js";
-import type { SegmentQuery } from "./query.js";
 
 let crm: Crm;
 

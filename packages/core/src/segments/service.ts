@@ -1,27 +1,38 @@
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
-import type { EventBus } from "../events/event-bus.js";
+import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
-import { readAll } from "../records/read-all.js";
-import { collectionOf, collections } from "../records/schema.js";
-import type { PartyKind } from "../records/types.js";
-import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
-import { loadTaxonomy, type Taxonomy } from "../taxonomy/snapshot.js";
-import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
-import { compileQuery, type EvaluationContext, type Predicate } from "./compile.js";
 import {
+  compileQuery,
   contextLoader,
+  type EvaluationContext,
+  type ExplainNode,
+  explainQuery,
   type MembersPage,
+  type Predicate,
   pageMembers,
   planQuery,
+  type QueryEnvironment,
   type QueryPlan,
+  queryReferences,
+  type ResolvedQuery,
+  resolveQuery,
+  type SegmentQuery,
+  segmentQuerySchema,
   streamMembers,
-} from "./execute.js";
-import { type ExplainNode, explainQuery } from "./explain.js";
-import { queryReferences, type SegmentQuery, segmentQuerySchema } from "./query.js";
-import { type QueryEnvironment, type ResolvedQuery, resolveQuery } from "./resolve.js";
+} from "../query/index.js";
+import type { PartyKind, RecordChange } from "../records/index.js";
+import {
+  collectionOf,
+  collections,
+  loadTaxonomy,
+  readAll,
+  type Taxonomy,
+} from "../records/index.js";
+import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
+import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 
 /** A saved segment: a named, stored query. */
 export interface SavedSegment {
@@ -109,14 +120,6 @@ export interface SegmentCount {
   readonly examined: number;
   /** How the query was evaluated. */
   readonly plan: QueryPlan;
-}
-
-/** A record change, as the repositories report it to the segment service. */
-export interface RecordChange {
-  /** The record before the write (`null` for a creation). */
-  readonly before: StoredRecord | null;
-  /** The record after the write (`null` for a deletion). */
-  readonly after: StoredRecord | null;
 }
 
 /** A valid query. */

@@ -55,3 +55,12 @@ export {
   sameIndexDefinition,
 } from "./schema.js";
 export type * from "./types.js";
+export type {
+  JsonPrimitive,
+  JsonValue,
+  KeyRange,
+  StorageAdapter,
+  StorageSchema,
+  StoredRecord,
+  WriteOperation,
+} from "./types.js";

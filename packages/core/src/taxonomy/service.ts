@@ -2,22 +2,21 @@ import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import { isPrototypeName, prototypeNameMessage } from "../own.js";
-import { addTagsTo } from "../records/party-input.js";
-import { readAll } from "../records/read-all.js";
-import { collectionOf, collections } from "../records/schema.js";
+import { queryReferences, replaceQueryIds } from "../query/index.js";
 import type {
+  ChangeHook,
   CustomFieldDefinition,
   PartyKind,
+  RecordChange,
   StatusDefinition,
   Tag,
   TagCategory,
-} from "../records/types.js";
-import { queryReferences, replaceQueryIds } from "../segments/query.js";
-import type { RecordChange, SavedSegment, SegmentService } from "../segments/service.js";
-import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/types.js";
+} from "../records/index.js";
+import { addTagsTo, collectionOf, collections, loadTaxonomy, readAll } from "../records/index.js";
+import type { SavedSegment } from "../segments/index.js";
+import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
-import { loadTaxonomy } from "./snapshot.js";
 
 /** The statuses every new workspace starts with. */
 export const defaultStatuses: readonly Pick<StatusDefinition, "id" | "name">[] = [
@@ -131,14 +130,19 @@ export interface DefinitionDeps {
   readonly storage: StorageAdapter;
   /** Clock and ids. */
   readonly environment: Environment;
-  /** Segment membership after migrations. */
-  readonly segments: SegmentService;
+  /** Where the migrated records' changes go (segment membership reacts to them). */
+  readonly hook: ChangeHook;
 }
 
 /** Shared plumbing of the definition services. @internal */
 export abstract class DefinitionService {
   /** @internal */
   protected readonly deps: DefinitionDeps;
+
+  /** The saved segments, read from storage: a removal must know which of them name a definition. */
+  protected savedSegments(): Promise<SavedSegment[]> {
+    return readAll<SavedSegment>(this.deps.storage, collections.segments);
+  }
 
   /** @internal */
   constructor(deps: DefinitionDeps) {
@@ -275,9 +279,13 @@ export abstract class DefinitionService {
     }
     operations.push(...deletions);
     await this.deps.storage.write(operations);
-    for (const kind of ["contact", "account"] as const) {
-      await this.deps.segments.applyChanges(kind, changes[kind], this.deps.environment.now());
-    }
+    const at = this.deps.environment.now();
+    for (const kind of ["contact", "account"] as const)
+      await this.deps.hook.committed({
+        collection: collectionOf(kind),
+        changes: changes[kind],
+        at,
+      });
   }
 }
 
@@ -336,7 +344,7 @@ export class StatusService extends DefinitionService {
       await this.require(collections.statuses, replacement, "status");
     }
     const records = await this.recordsWith("status", [id]);
-    const segments = (await this.deps.segments.list()).filter((segment) =>
+    const segments = (await this.savedSegments()).filter((segment) =>
       queryReferences(segment.query).statuses.has(id),
     );
     await this.migrate(
@@ -489,7 +497,7 @@ export class TagService extends DefinitionService {
     const records = await this.recordsWith("tags", removed);
     const testsCategory = (segment: SavedSegment) =>
       category !== undefined && queryReferences(segment.query).categories.has(category);
-    const segments = (await this.deps.segments.list()).filter(
+    const segments = (await this.savedSegments()).filter(
       (segment) =>
         testsCategory(segment) ||
         removed.some((tag) => queryReferences(segment.query).tags.has(tag)),
@@ -599,7 +607,7 @@ export class CustomFieldService extends DefinitionService {
     }
     const names =
       field.target === "contact" ? [`custom.${id}`] : [`custom.${id}`, `account.custom.${id}`];
-    const segments = (await this.deps.segments.list()).filter((segment) => {
+    const segments = (await this.savedSegments()).filter((segment) => {
       const fields = queryReferences(segment.query).fields;
       return names.some((name) => fields.has(name));
     });

@@ -1,8 +1,8 @@
 // Random contacts and segment queries for property tests (core's and the adapters'). Not published.
 import fc from "fast-check";
-import type { SegmentQuery } from "../segments/query.js";
+import type { SegmentQuery } from "../query/query.js";
+import type { Taxonomy } from "../records/taxonomy.js";
 import type { StoredRecord } from "../storage/types.js";
-import type { Taxonomy } from "../taxonomy/snapshot.js";
 import { fixtureNow } from "./crm-fixture.js";
 
 const statuses = ["customer", "prospect", "competitor", "hot-prospect"];

@@ -4,7 +4,7 @@
 import { createServer } from "node:http";
 import { createMemoryStorage } from "../../../../storage-memory/src/index.js";
 import { createCrm } from "../../crm.js";
-import { collections, crmStorageSchema } from "../../records/schema.js";
+import { collections, crmStorageSchema } from "../../records/index.js";
 import { createCollector } from "../collector.js";
 import { toNodeListener } from "../node.js";
 

@@ -1,4 +1,4 @@
-import type { StoredRecord } from "../storage/types.js";
+import type { StoredRecord } from "../storage/index.js";
 import type { Getter, ResolvedQuery } from "./resolve.js";
 
 /** What evaluation may need beyond the record: its account and its owner's team. @internal */

@@ -1,4 +1,4 @@
-import type { CalendarUnit } from "../time/zoned.js";
+import type { CalendarUnit } from "../time/index.js";
 import { z } from "../zod.js";
 
 /** A value a field can be compared with. */

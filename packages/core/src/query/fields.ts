@@ -1,5 +1,5 @@
 import { isPrototypeName, ownPath, ownValue } from "../own.js";
-import type { PartyKind } from "../records/types.js";
+import type { PartyKind } from "../records/index.js";
 
 /**
  * The kinds of records a query can select or test: contacts and accounts (segments), deals (stage
@@ -7,7 +7,7 @@ import type { PartyKind } from "../records/types.js";
  */
 export type QueryTarget = PartyKind | "deal" | "user";
 
-import type { Taxonomy } from "../taxonomy/snapshot.js";
+import type { Taxonomy } from "../records/index.js";
 
 /**
  * The type of a field as the query language sees it. `instant` fields hold ISO 8601 instants,

@@ -1,6 +1,6 @@
 import type { PathSegment, ValidationIssue } from "../errors.js";
-import type { StoredRecord } from "../storage/types.js";
-import type { Taxonomy } from "../taxonomy/snapshot.js";
+import type { Taxonomy } from "../records/index.js";
+import type { StoredRecord } from "../storage/index.js";
 import { compileQuery, type EvaluationContext, type Predicate } from "./compile.js";
 import { type ExplainNode, explainQuery } from "./explain.js";
 import type { QueryTarget } from "./fields.js";

@@ -1,9 +1,8 @@
 import { toIsoInstant } from "../environment.js";
 import type { PathSegment, ValidationIssue } from "../errors.js";
 import { compileRegex, type LinearRegex } from "../patterns/index.js";
-import type { PartyKind } from "../records/types.js";
-import type { Taxonomy } from "../taxonomy/snapshot.js";
-import { isValidTimezone } from "../time/zoned.js";
+import type { PartyKind, Taxonomy } from "../records/index.js";
+import { isValidTimezone } from "../time/index.js";
 import { type FieldInfo, type FieldSource, type QueryTarget, resolveField } from "./fields.js";
 import type { Scalar, SegmentQuery } from "./query.js";
 import { isCalendarDate, parseQueryInstant, relativeDateSpan, relativeSpan } from "./values.js";

@@ -1,7 +1,7 @@
 import { toIsoInstant } from "../environment.js";
 import type { PathSegment } from "../errors.js";
 import { compileRegex } from "../patterns/index.js";
-import type { StoredRecord } from "../storage/types.js";
+import type { StoredRecord } from "../storage/index.js";
 import { countActivities, type EvaluationContext } from "./compile.js";
 import { type FieldInfo, readPath, resolveField } from "./fields.js";
 import type { QueryOperator, Scalar, SegmentQuery } from "./query.js";

@@ -4,7 +4,7 @@ import {
   calendarDate,
   fromWallClock,
   startOfPeriod,
-} from "../time/zoned.js";
+} from "../time/index.js";
 import { z } from "../zod.js";
 import type { RelativeOperator } from "./query.js";
 

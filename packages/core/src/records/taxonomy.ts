@@ -1,13 +1,13 @@
-import { readAll } from "../records/read-all.js";
-import { collections } from "../records/schema.js";
+import type { StorageAdapter } from "../storage/index.js";
+import { readAll } from "./read-all.js";
+import { collections } from "./schema.js";
 import type {
   CustomFieldDefinition,
   PartyKind,
   StatusDefinition,
   Tag,
   TagCategory,
-} from "../records/types.js";
-import type { StorageAdapter } from "../storage/types.js";
+} from "./types.js";
 
 /**
  * The workspace's definitions at one moment: statuses, tag categories, tags and custom fields. It is

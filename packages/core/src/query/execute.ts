@@ -1,9 +1,14 @@
 import { CrmkitError } from "../errors.js";
-import { collectionOf, collections } from "../records/schema.js";
-import type { PartyKind } from "../records/types.js";
-import { extractIndexKeys, keyInRange, normalizeRange } from "../storage/keys.js";
-import { createSchemaCatalog, type ResolvedIndex } from "../storage/schema.js";
-import type { KeyRange, StorageAdapter, StoredRecord } from "../storage/types.js";
+import type { PartyKind } from "../records/index.js";
+import { collectionOf, collections } from "../records/index.js";
+import type { KeyRange, StorageAdapter, StoredRecord } from "../storage/index.js";
+import {
+  createSchemaCatalog,
+  extractIndexKeys,
+  keyInRange,
+  normalizeRange,
+  type ResolvedIndex,
+} from "../storage/index.js";
 import type { EvaluationContext, Predicate } from "./compile.js";
 import type { ResolvedQuery } from "./resolve.js";
 

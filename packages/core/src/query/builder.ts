@@ -1,4 +1,4 @@
-import type { CalendarUnit } from "../time/zoned.js";
+import type { CalendarUnit } from "../time/index.js";
 import type { Scalar, SegmentQuery, TagOwner } from "./query.js";
 
 /** The field names a contact or account query accepts (custom fields and score groups by prefix). */

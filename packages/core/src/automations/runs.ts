@@ -1,0 +1,33 @@
+// The shapes the automation engine shares between its service and its runner.
+import type { EventBus } from "../events/index.js";
+import type { SegmentService } from "../segments/index.js";
+import type { Instruction } from "./program.js";
+import type { StepDeps } from "./steps.js";
+import type { TriggerEvents } from "./triggers.js";
+import type { AutomationCondition, AutomationEvents, AutomationRun } from "./types.js";
+
+/** What the automation service is built on. @internal */
+export interface AutomationDeps extends StepDeps {
+  readonly timezone: string;
+  readonly segments: Pick<SegmentService, "isMember">;
+  readonly bus: Pick<EventBus<TriggerEvents & AutomationEvents>, "on" | "emit">;
+}
+
+/** A run as stored: with its program and stop condition. @internal */
+export type StoredRun = AutomationRun & {
+  readonly program: readonly Instruction[];
+  readonly stopWhen?: AutomationCondition;
+};
+
+/** A run without what only the engine reads (its program, stop condition, due key). @internal */
+export function publicRun(run: StoredRun): AutomationRun {
+  const {
+    program: _program,
+    stopWhen: _stopWhen,
+    due: _due,
+    ...rest
+  } = run as StoredRun & {
+    due?: string;
+  };
+  return rest;
+}
