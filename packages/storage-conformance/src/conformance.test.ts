@@ -6,7 +6,8 @@ import type {
   StoredRecord,
 } from "@crmkit/core/storage";
 import { describe, expect, it } from "vitest";
-import { type CaseContext, conformanceCases } from "./cases.js";
+import type { CaseContext } from "./case.js";
+import { conformanceCases } from "./cases.js";
 import { conformanceSchema } from "./fixtures.js";
 import { createReferenceStorage } from "./reference-storage.js";
 import { runStorageConformance } from "./runner.js";

@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-export { type CaseContext, type ConformanceCase, conformanceCases } from "./cases.js";
+export type { CaseContext, ConformanceCase } from "./case.js";
+export { conformanceCases } from "./cases.js";
 export { conformanceSchema, makeContacts } from "./fixtures.js";
 export { createReferenceStorage } from "./reference-storage.js";
 export { type ConformanceOptions, runStorageConformance } from "./runner.js";

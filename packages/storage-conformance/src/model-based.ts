@@ -8,7 +8,7 @@ import type {
 } from "@crmkit/core/storage";
 import fc from "fast-check";
 import { expect } from "vitest";
-import type { ConformanceCase } from "./cases.js";
+import type { ConformanceCase } from "./case.js";
 import { createReferenceStorage } from "./reference-storage.js";
 
 type Expectation = number | "current" | undefined;

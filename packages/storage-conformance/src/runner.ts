@@ -1,6 +1,7 @@
 import type { StorageAdapter, StorageSchema } from "@crmkit/core/storage";
 import { afterEach, describe, it } from "vitest";
-import { type CaseContext, type ConformanceCase, conformanceCases } from "./cases.js";
+import type { CaseContext, ConformanceCase } from "./case.js";
+import { conformanceCases } from "./cases.js";
 import { conformanceSchema } from "./fixtures.js";
 
 /** How an adapter's test file runs the suite. */
