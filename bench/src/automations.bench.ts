@@ -1,13 +1,8 @@
 // runDue over 100,000 due steps (one e-mail each) on the memory store, against the same storage
 // work done bare: reading the due runs, claiming each and recording its step, with the same
 // revision checks.
-import {
-  type Crm,
-  createCrm,
-  createMemoryEmailSender,
-  createTestEnvironment,
-  crmStorageSchema,
-} from "@crmkit/core";
+import { type Crm, createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
+import { createMemoryEmailSender } from "@crmkit/core/email";
 import type { StorageAdapter } from "@crmkit/core/storage";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 import { type BenchResult, compareDurations, throughputResult } from "./harness.js";

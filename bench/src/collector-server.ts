@@ -3,7 +3,8 @@
 // the port on its first line.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createCollector, createCrm, crmStorageSchema, toNodeListener } from "@crmkit/core";
+import { createCrm, crmStorageSchema } from "@crmkit/core";
+import { createCollector, toNodeListener } from "@crmkit/core/collector";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 import { benchModel } from "./scoring-model.js";
 

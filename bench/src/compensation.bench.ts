@@ -1,16 +1,9 @@
 // The variable-pay simulator: a year's replay for 200 reps from the memory store (500,000 deals,
 // 2,000,000 activities), against the bare scan of those records; and a seeded Monte Carlo of
 // 10,000 scenarios for 50 reps, against the same arithmetic written as one bare loop.
-import {
-  type CompensationPlan,
-  createCrm,
-  createTestEnvironment,
-  crmStorageSchema,
-  type StorageAdapter,
-  seededRandom,
-  simulate,
-  whatIf,
-} from "@crmkit/core";
+import { createCrm, createTestEnvironment, crmStorageSchema, seededRandom } from "@crmkit/core";
+import { type CompensationPlan, simulate, whatIf } from "@crmkit/core/compensation";
+import type { StorageAdapter } from "@crmkit/core/storage";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 import { type BenchResult, compareDurations, durationResult } from "./harness.js";
 

@@ -1,15 +1,14 @@
 // The data of the report benchmarks: a four-stage pipeline and deals with exactly five stage-history
 // entries each (Node and the IndexedDB page share it).
+import { type Crm, seededRandom } from "@crmkit/core";
 import {
   adoptionReport,
-  type Crm,
   coachingReport,
   computeForecast,
   funnelReport,
   performanceReport,
   pipelineReport,
-  seededRandom,
-} from "@crmkit/core";
+} from "@crmkit/core/reports";
 import type { StorageAdapter } from "@crmkit/core/storage";
 import { compareDurations } from "./harness.js";
 

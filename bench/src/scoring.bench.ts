@@ -6,11 +6,11 @@ import { fileURLToPath } from "node:url";
 import {
   type Crm,
   collections,
-  createCollector,
   createCrm,
   createTestEnvironment,
   crmStorageSchema,
 } from "@crmkit/core";
+import { createCollector } from "@crmkit/core/collector";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 import autocannon from "autocannon";
 import { type BenchResult, compareDurations, durationResult, throughputResult } from "./harness.js";

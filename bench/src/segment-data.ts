@@ -1,5 +1,6 @@
 // Synthetic contacts and taxonomy shared by the segment benchmarks (Node and Chromium).
-import { type Crm, seededRandom, type Taxonomy } from "@crmkit/core";
+import { type Crm, seededRandom } from "@crmkit/core";
+import type { Taxonomy } from "@crmkit/core/query";
 import type { StorageAdapter, StoredRecord } from "@crmkit/core/storage";
 import { makeBenchContacts } from "./harness.js";
 

@@ -1,13 +1,11 @@
 import {
-  compileQuery,
   createCrm,
   createTestEnvironment,
   crmStorageSchema,
-  type EvaluationContext,
   q,
-  resolveQuery,
   type SegmentQuery,
 } from "@crmkit/core";
+import { compileCondition } from "@crmkit/core/query";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 import { Query } from "mingo";
 import sift from "sift";
@@ -55,15 +53,14 @@ const ratio = (value: number) => Number(value.toPrecision(3));
 export async function segmentBenchmarks(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const contacts = makeSegmentContacts(1_000_000);
-  const resolution = resolveQuery(fiveClauses, {
-    target: "contact",
+  const compiled = compileCondition(fiveClauses, "contact", {
     taxonomy: benchTaxonomy,
-    segments: new Map(),
     at: Date.parse("2026-11-01T00:00:00Z"),
     timezone: "UTC",
+    teamOf: () => undefined,
   });
-  const predicate = compileQuery(resolution.query!);
-  const context: EvaluationContext = { account: () => null, teamOf: () => undefined };
+  if (!compiled.ok) throw new Error("the benchmark's condition does not compile");
+  const condition = compiled.condition;
   const statuses = new Set(["customer", "prospect", "hot-prospect"]);
   const siftFilter = sift(mongoQuery);
   const mingoQuery = new Query(mongoQuery);
@@ -74,7 +71,7 @@ export async function segmentBenchmarks(): Promise<BenchResult[]> {
     counts[name] = n;
   };
   const timed = await race(7, {
-    compiled: count("compiled", (record) => predicate(record, context)),
+    compiled: count("compiled", (record) => condition.test(record)),
     loop: count("loop", (record) => {
       const score = (record.scores as { global?: number }).global;
       return (

@@ -1,16 +1,14 @@
 // The code of docs/objectives.md and docs/compensation.md, type-checked and run by its test.
+import { createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
 import {
-  allocateBySegment,
   type CompensationPlan,
   comparePlans,
-  createCrm,
-  createTestEnvironment,
-  crmStorageSchema,
   parseActualsDataset,
   simulate,
   validatePlan,
   whatIf,
-} from "@crmkit/core";
+} from "@crmkit/core/compensation";
+import { allocateBySegment } from "@crmkit/core/objectives";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 
 export async function objectivesGuide() {

@@ -3,14 +3,8 @@
 // free port); GET /sign?contact=<id> returns an identify token (the
 // part of your own backend that knows who is logged in); GET /score?contact=<id> explains a score.
 import { createServer } from "node:http";
-import {
-  createCollector,
-  createCrm,
-  crmStorageSchema,
-  q,
-  signIdentity,
-  toNodeListener,
-} from "@crmkit/core";
+import { createCrm, crmStorageSchema, q } from "@crmkit/core";
+import { createCollector, signIdentity, toNodeListener } from "@crmkit/core/collector";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 
 const port = Number(process.env.PORT ?? 8787);

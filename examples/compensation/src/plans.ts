@@ -1,5 +1,5 @@
 // The plan in force and the proposed one, as JSON a manager could keep in a file.
-import type { CompensationPlan } from "@crmkit/core";
+import type { CompensationPlan } from "@crmkit/core/compensation";
 import { team } from "./year.js";
 
 const terms = team.map((rep) => ({

@@ -1,12 +1,12 @@
 // The replay itself: measure 2025 from the store, compare the two plans, run the what-if.
+import type { Crm } from "@crmkit/core";
 import {
-  type Crm,
   comparePlans,
   type PlanComparison,
   planMetrics,
   type WhatIfResult,
   whatIf,
-} from "@crmkit/core";
+} from "@crmkit/core/compensation";
 import { currentPlan, proposedPlan } from "./plans.js";
 
 export interface Replay {

@@ -1,10 +1,6 @@
 // A self-contained HTML report (inline SVG, no script, no external file) of a plan comparison.
-import {
-  formatMoney,
-  type PlanComparison,
-  type SimulationResult,
-  type WhatIfResult,
-} from "@crmkit/core";
+import { formatMoney } from "@crmkit/core";
+import type { PlanComparison, SimulationResult, WhatIfResult } from "@crmkit/core/compensation";
 
 const escapeHtml = (text: string) =>
   text.replace(

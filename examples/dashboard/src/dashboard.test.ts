@@ -5,13 +5,8 @@ import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type Crm,
-  createCrm,
-  createTestEnvironment,
-  crmStorageSchema,
-  mrrReport,
-} from "@crmkit/core";
+import { type Crm, createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
+import { mrrReport } from "@crmkit/core/reports";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,16 +1,15 @@
 // Everything the dashboard shows, read from the workspace through crmkit's reports: no figure is
 // computed in the page.
+import type { AgendaEntry, Crm } from "@crmkit/core";
 import {
-  type AgendaEntry,
   type AttainmentRow,
-  type Crm,
   type FunnelGroup,
   type MrrMonth,
   mrrReport,
   type PerformanceRow,
   type PipelineRow,
   type SubscriptionLine,
-} from "@crmkit/core";
+} from "@crmkit/core/reports";
 import { asOf, reps } from "./generate.js";
 
 /** One month's frozen forecast against what was won. */

@@ -1,6 +1,7 @@
 // Draws the figures with the DOM and inline SVG, no UI library. Every drawn value also carries
 // its exact figure in a data attribute, so a test can check what is shown against the reports.
-import { type AgendaEntry, calendarDate } from "@crmkit/core";
+import type { AgendaEntry } from "@crmkit/core";
+import { calendarDate } from "@crmkit/core/time";
 import type { DashboardFigures } from "./figures.js";
 import { timezone } from "./generate.js";
 

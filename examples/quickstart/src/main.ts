@@ -5,29 +5,26 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import {
-  allocateBySegment,
-  type CompensationPlan,
   CrmkitError,
-  comparePlans,
-  createCollector,
   createCrm,
-  createMemoryEmailSender,
   createTestEnvironment,
   crmStorageSchema,
-  defineStorageSchema,
   formatMoney,
-  funnelReport,
   missedAppointmentRecovery,
-  parseActualsDataset,
-  performanceReport,
-  pipelineReport,
   q,
   recoveryReport,
-  reportCsv,
-  type StoredRecord,
-  signIdentity,
-  validatePlan,
 } from "@crmkit/core";
+import { createCollector, signIdentity } from "@crmkit/core/collector";
+import {
+  type CompensationPlan,
+  comparePlans,
+  parseActualsDataset,
+  validatePlan,
+} from "@crmkit/core/compensation";
+import { createMemoryEmailSender } from "@crmkit/core/email";
+import { allocateBySegment } from "@crmkit/core/objectives";
+import { funnelReport, performanceReport, pipelineReport, reportCsv } from "@crmkit/core/reports";
+import { defineStorageSchema, type StoredRecord } from "@crmkit/core/storage";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 import { createPostgresStorage } from "@crmkit/storage-postgres";
 import { PGlite } from "@electric-sql/pglite";

@@ -18,11 +18,17 @@ const layerOf = (unit: string): number => {
   return 3; // a domain
 };
 
+/**
+ * The modules under the rules: every source but tests, test support, and the package's entries
+ * (`index.ts` at the root and each folder's `public.ts` list what the package exports, from
+ * wherever it is defined; they are not domain code).
+ */
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === "testing" ? [] : sources(path);
-    return name.endsWith(".ts") && !name.endsWith(".test.ts") ? [path] : [];
+    const entry = name === "public.ts" || path === join(root, "index.ts");
+    return name.endsWith(".ts") && !name.endsWith(".test.ts") && !entry ? [path] : [];
   });
 }
 

@@ -1,3 +1,9 @@
+/**
+ * Money in integer minor units: formatting through `Intl`, exact splits and rounding.
+ *
+ * @packageDocumentation
+ * @module @crmkit/core/money
+ */
 import { CrmkitError } from "./errors.js";
 
 /**

@@ -3,21 +3,29 @@
 import type { AutomationEvents, TagsChangedEvent } from "./automations/index.js";
 import { toIsoInstant } from "./environment.js";
 import type { EventBus } from "./events/index.js";
-import type { DealService } from "./pipelines/index.js";
 import {
   type ChangeHook,
   collections,
   type PartyKind,
   type RecordChange,
+  type Taxonomy,
 } from "./records/index.js";
-import type { ScoringService } from "./scoring/index.js";
-import type { SegmentService } from "./segments/index.js";
 
-/** The services that react to committed changes. @internal */
+/** The services that react to committed changes. */
 export interface Reactors {
-  readonly segments: Pick<SegmentService, "applyChanges">;
-  readonly deals: Pick<DealService, "reevaluate" | "reevaluateFor">;
-  readonly scoring: Pick<ScoringService, "contactsChanged">;
+  readonly segments: {
+    applyChanges(
+      target: PartyKind,
+      changes: readonly RecordChange[],
+      at: number,
+      taxonomy?: Taxonomy,
+    ): Promise<unknown>;
+  };
+  readonly deals: {
+    reevaluate(dealId: string): Promise<unknown>;
+    reevaluateFor(field: "contactId" | "accountId", ids: readonly string[]): Promise<unknown>;
+  };
+  readonly scoring: { contactsChanged(ids: readonly string[]): Promise<unknown> };
   readonly events: Pick<EventBus<{ "tags.changed": TagsChangedEvent } & AutomationEvents>, "emit">;
 }
 

@@ -1,5 +1,6 @@
 // Segments over IndexedDB in real Chromium give exactly the memory adapter's answers.
-import { crmStorageSchema, type StoredRecord } from "@crmkit/core";
+import { crmStorageSchema } from "@crmkit/core";
+import type { StoredRecord } from "@crmkit/core/storage";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Core's test fixtures, by path: they are not part of its published surface.

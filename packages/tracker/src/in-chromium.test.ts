@@ -5,14 +5,8 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  type CollectorHandler,
-  type Crm,
-  createCollector,
-  createCrm,
-  crmStorageSchema,
-  signIdentity,
-} from "@crmkit/core";
+import { type Crm, createCrm, crmStorageSchema } from "@crmkit/core";
+import { type CollectorHandler, createCollector, signIdentity } from "@crmkit/core/collector";
 import type { StorageAdapter } from "@crmkit/core/storage";
 import { createMemoryStorage } from "@crmkit/storage-memory";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";

@@ -69,7 +69,7 @@ const actionTypePatch = z.strictObject({
   category: fields.category.optional(),
 });
 
-/** What the action-type service is built on. @internal */
+/** What the action-type service is built on. */
 export interface ActionTypeDeps {
   readonly storage: StorageAdapter;
   readonly environment: Environment;

@@ -13,13 +13,13 @@ import {
   type WallClock,
 } from "../time/index.js";
 
-/** A half-open interval of instants, `[start, end)`. @internal */
+/** A half-open interval of instants, `[start, end)`. */
 export interface Interval {
   readonly start: number;
   readonly end: number;
 }
 
-/** What free/busy knows of one rep. @internal */
+/** What free/busy knows of one rep. */
 export interface Calendar {
   readonly userId: string;
   readonly timezone: string;
@@ -30,7 +30,7 @@ export interface Calendar {
   readonly busy: readonly Interval[];
 }
 
-/** A slot search. @internal */
+/** A slot search. */
 export interface SlotSearch {
   readonly from: number;
   readonly to: number;

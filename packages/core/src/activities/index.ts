@@ -1,4 +1,9 @@
-export { ActionTypeService, defaultActionTypes, defaultActionTypeWrites } from "./action-types.js";
+export {
+  ActionTypeService,
+  defaultActionTypes,
+} from "./action-types.js";
+/** @internal */
+export * from "./internal.js";
 export {
   type ActivityTemplate,
   type Recurrence,

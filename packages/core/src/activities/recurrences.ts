@@ -98,7 +98,7 @@ const recurrenceInput = z
       });
   });
 
-/** What recurrences are built on. @internal */
+/** What recurrences are built on. */
 export interface RecurrenceDeps {
   readonly storage: StorageAdapter;
   readonly environment: Environment;

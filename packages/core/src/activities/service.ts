@@ -31,7 +31,7 @@ import type {
   FreeSlotQuery,
 } from "./types.js";
 
-/** What the activity service is built on. @internal */
+/** What the activity service is built on. */
 export interface ActivityDeps {
   readonly storage: StorageAdapter;
   readonly environment: Environment;

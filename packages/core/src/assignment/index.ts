@@ -1,7 +1,10 @@
-export { isoWeekday } from "./availability.js";
 export type { PoolInput } from "./input.js";
-export { assignmentTargetSchema } from "./input.js";
-export { AssignmentService, type AssignmentSnapshot } from "./service.js";
+/** @internal */
+export * from "./internal.js";
+export {
+  AssignmentService,
+  type AssignmentSnapshot,
+} from "./service.js";
 export type {
   AssignmentDecision,
   AssignmentRule,

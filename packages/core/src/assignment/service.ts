@@ -18,7 +18,7 @@ import type {
   SkippedCandidate,
 } from "./types.js";
 
-/** What the assignment service is built on. @internal */
+/** What the assignment service is built on. */
 export interface AssignmentDeps {
   /** The store. */
   readonly storage: StorageAdapter;
@@ -28,12 +28,12 @@ export interface AssignmentDeps {
   readonly timezone: string;
 }
 
-/** What to assign a deal by: the stored rules, or one target (a stage's hand-off). @internal */
+/** What to assign a deal by: the stored rules, or one target (a stage's hand-off). */
 export type AssignmentSource =
   | { readonly rules: true }
   | { readonly target: AssignmentTarget; readonly label: string };
 
-/** A decision and the writes that record it, to be written with the deal. @internal */
+/** A decision and the writes that record it, to be written with the deal. */
 export interface AssignmentPlan {
   /** The decision record (its revision is set on write). */
   readonly decision: Omit<AssignmentDecision, "revision">;
@@ -59,7 +59,7 @@ interface CandidateLog {
 }
 const noRules: AssignmentRules = { rules: [] };
 
-/** Everything a decision reads, loaded once. @internal */
+/** Everything a decision reads, loaded once. */
 export interface AssignmentSnapshot {
   readonly rules: AssignmentRules;
   readonly pools: ReadonlyMap<string, Pool>;

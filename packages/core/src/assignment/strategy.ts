@@ -1,6 +1,6 @@
 import type { PoolStrategy } from "./types.js";
 
-/** A pool's rotation state, stored as a record and updated with a revision check. @internal */
+/** A pool's rotation state, stored as a record and updated with a revision check. */
 export interface RotationState {
   /** The member chosen last (round-robin continues after it). */
   readonly lastUserId?: string;
@@ -8,7 +8,7 @@ export interface RotationState {
   readonly currents?: Readonly<Record<string, number>>;
 }
 
-/** An eligible member of a pool as a strategy sees it. @internal */
+/** An eligible member of a pool as a strategy sees it. */
 export interface Contender {
   /** The user id. */
   readonly userId: string;
@@ -18,7 +18,7 @@ export interface Contender {
   readonly load: number;
 }
 
-/** What a strategy chose. @internal */
+/** What a strategy chose. */
 export interface Choice {
   /** The chosen user. */
   readonly userId: string;

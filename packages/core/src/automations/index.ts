@@ -1,4 +1,6 @@
-export { journalOperations } from "./journal.js";
+/** @internal */
+export * from "./internal.js";
+
 export {
   missedAppointmentRecovery,
   type NurtureEmail,
@@ -8,7 +10,13 @@ export {
   type RecoveryReport,
   recoveryReport,
 } from "./recovery.js";
-export { AutomationService, type RunDueOptions } from "./service.js";
-export type { RunSubject, TagsChangedEvent } from "./triggers.js";
+export {
+  AutomationService,
+  type RunDueOptions,
+} from "./service.js";
+export type {
+  RunSubject,
+  TagsChangedEvent,
+} from "./triggers.js";
 export type * from "./types.js";
 export type { AutomationEvents } from "./types.js";

@@ -9,7 +9,7 @@ import {
   triggerEventTypes,
 } from "./triggers.js";
 
-/** A journal record: an occurrence and when it happened. @internal */
+/** A journal record: an occurrence and when it happened. */
 export type JournalEntry = StoredRecord & TriggerOccurrence & { readonly at: string };
 
 const types: ReadonlySet<string> = new Set(triggerEventTypes);

@@ -2,7 +2,7 @@
 // one number that stays valid for as long as the run lives (it keeps its own copy).
 import type { AutomationCondition, BranchStep, Step } from "./types.js";
 
-/** One instruction of a run's program. @internal */
+/** One instruction of a run's program. */
 export type Instruction =
   | { readonly op: "step"; readonly step: Exclude<Step, BranchStep> }
   | { readonly op: "jumpUnless"; readonly if: AutomationCondition; readonly to: number }

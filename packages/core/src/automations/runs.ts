@@ -6,14 +6,14 @@ import type { StepDeps } from "./steps.js";
 import type { TriggerEvents } from "./triggers.js";
 import type { AutomationCondition, AutomationEvents, AutomationRun } from "./types.js";
 
-/** What the automation service is built on. @internal */
+/** What the automation service is built on. */
 export interface AutomationDeps extends StepDeps {
   readonly timezone: string;
   readonly segments: Pick<SegmentService, "isMember">;
   readonly bus: Pick<EventBus<TriggerEvents & AutomationEvents>, "on" | "emit">;
 }
 
-/** A run as stored: with its program and stop condition. @internal */
+/** A run as stored: with its program and stop condition. */
 export type StoredRun = AutomationRun & {
   readonly program: readonly Instruction[];
   readonly stopWhen?: AutomationCondition;

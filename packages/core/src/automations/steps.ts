@@ -16,7 +16,7 @@ import type { StorageAdapter } from "../storage/index.js";
 import type { Instruction } from "./program.js";
 import type { Assignee, AutomationDuration, AutomationEvents, AutomationRun } from "./types.js";
 
-/** What steps work with. @internal */
+/** What steps work with. */
 export interface StepDeps {
   readonly storage: StorageAdapter;
   readonly environment: Environment;
@@ -27,7 +27,7 @@ export interface StepDeps {
   readonly assignment: Pick<AssignmentService, "poolMembers">;
 }
 
-/** A step's outcome. @internal */
+/** A step's outcome. */
 export type StepOutcome =
   | { readonly kind: "next"; readonly detail?: string; readonly vars?: Record<string, unknown> }
   | { readonly kind: "wait"; readonly until: number; readonly vars?: Record<string, unknown> }
@@ -39,7 +39,7 @@ export type StepOutcome =
       readonly retryAfterMs?: number;
     };
 
-/** The records a run is about, read once per step. @internal */
+/** The records a run is about, read once per step. */
 export interface Subject {
   readonly contact: Contact | null;
   readonly deal: Deal | null;

@@ -7,7 +7,7 @@ import type { ScoringEvents } from "../scoring/index.js";
 import type { SegmentEvents } from "../segments/index.js";
 import type { Trigger } from "./types.js";
 
-/** The events that start runs. @internal */
+/** The events that start runs. */
 export type TriggerEvents = ActivityEvents &
   PipelineEvents &
   ScoringEvents &
@@ -40,7 +40,7 @@ export interface RunSubject {
   readonly activityId?: string;
 }
 
-/** The events that start runs, by name. @internal */
+/** The events that start runs, by name. */
 export const triggerEventTypes = [
   "activity.done",
   "activity.missed",
@@ -52,14 +52,14 @@ export const triggerEventTypes = [
   "tags.changed",
 ] as const;
 
-/** The name of an event that starts runs. @internal */
+/** The name of an event that starts runs. */
 export type TriggerEventType = (typeof triggerEventTypes)[number];
 
 /**
  * One occurrence of an event that starts runs, in plain JSON: what automations match on (`facts`),
  * the key that makes a start idempotent, and the run's subject. It is what the journal stores, in
  * the same write batch as the change that caused it, so a process dying before the run starts
- * loses nothing. @internal
+ * loses nothing.
  */
 export interface TriggerOccurrence {
   readonly type: TriggerEventType;

@@ -9,7 +9,10 @@ export {
   createCollector,
   maxBodyBytes,
 } from "./collector.js";
-export { signIdentity, verifyIdentity } from "./identity.js";
+export {
+  signIdentity,
+  verifyIdentity,
+} from "./identity.js";
 export type { RateLimit } from "./limits.js";
 export {
   type NodeListenerOptions,

@@ -8,7 +8,7 @@ const eventId = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, "use letters, digits, _ and -");
 
-/** One hit as the snippet sends it. @internal */
+/** One hit as the snippet sends it. */
 export const wireHitSchema = z
   .strictObject({
     id: eventId,
@@ -71,5 +71,5 @@ export function asBatch(body: unknown): unknown {
   return { site, hits: [hit] };
 }
 
-/** A hit of the wire format. @internal */
+/** A hit of the wire format. */
 export type WireHit = z.output<typeof wireHitSchema>;

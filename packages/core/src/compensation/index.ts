@@ -1,9 +1,33 @@
 export { quantile } from "../stats.js";
-export { comparePlans, type PlanComparison, type RepComparison } from "./compare.js";
-export { type CompiledCurve, compileCurve, explainPayout, payoutPercent } from "./curve.js";
-export { type ActualsDataset, type DatasetRep, parseActualsDataset } from "./dataset.js";
-export { type RepOutlook, type WhatIfOptions, type WhatIfResult, whatIf } from "./monte-carlo.js";
-export { compensationPlanSchema, type ParsedPlan, parsePlan, validatePlan } from "./plan.js";
+
+export {
+  comparePlans,
+  type PlanComparison,
+  type RepComparison,
+} from "./compare.js";
+export {
+  type CompiledCurve,
+  compileCurve,
+  explainPayout,
+  payoutPercent,
+} from "./curve.js";
+export {
+  type ActualsDataset,
+  type DatasetRep,
+  parseActualsDataset,
+} from "./dataset.js";
+export {
+  type RepOutlook,
+  type WhatIfOptions,
+  type WhatIfResult,
+  whatIf,
+} from "./monte-carlo.js";
+export {
+  compensationPlanSchema,
+  type ParsedPlan,
+  parsePlan,
+  validatePlan,
+} from "./plan.js";
 export { scaleActuals } from "./scale.js";
 export {
   CompensationService,
@@ -11,7 +35,11 @@ export {
   planMetrics,
   type SavedPlan,
 } from "./service.js";
-export { distributionOf, type SimulateOptions, simulate } from "./simulate.js";
+export {
+  distributionOf,
+  type SimulateOptions,
+  simulate,
+} from "./simulate.js";
 export type {
   AtTeamTarget,
   CollectiveComponent,

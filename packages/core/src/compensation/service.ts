@@ -36,7 +36,7 @@ export function planMetrics(plan: CompensationPlan): MetricRef[] {
 /**
  * Variable-pay plans in storage (every version kept, a saved version never changes) and their
  * replay on the figures crmkit holds. The engine itself is pure: see {@link simulate},
- * {@link comparePlans} and {@link whatIf}, which also take a supplied dataset.
+ * `comparePlans` (`@crmkit/core/compensation`) and `whatIf`, which also take a supplied dataset.
  */
 export class CompensationService {
   readonly #deps: CompensationServiceDeps;

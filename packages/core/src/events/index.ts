@@ -4,4 +4,6 @@ export {
   type EventBusOptions,
   type EventHandler,
 } from "./event-bus.js";
-export { type EventJournal, noJournal } from "./journal.js";
+/** @internal */
+export * from "./internal.js";
+export type { EventJournal } from "./journal.js";

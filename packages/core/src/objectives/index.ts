@@ -6,7 +6,11 @@ export {
   type SegmentAllocation,
   type SegmentAllocationInput,
 } from "./allocation.js";
-export type { Actuals, MeasureRequest, RepActuals } from "./measure.js";
+export type {
+  Actuals,
+  MeasureRequest,
+  RepActuals,
+} from "./measure.js";
 export {
   type MetricInfo,
   type MetricKind,

@@ -132,7 +132,7 @@ export interface IntensityRule {
   readonly perYear: Readonly<Record<string, number>>;
 }
 
-/** What {@link ObjectiveService.intensity} is asked. */
+/** What `crm.objectives.intensity` is asked. */
 export interface IntensityRequest {
   /** The period. */
   readonly period: PeriodKey;

@@ -4,7 +4,11 @@
  *
  * @packageDocumentation
  */
-export { compileGlob, type Glob } from "./glob.js";
+
+export {
+  compileGlob,
+  type Glob,
+} from "./glob.js";
 export {
   type CompiledRegex,
   type CompiledRegexOk,

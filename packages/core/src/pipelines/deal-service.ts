@@ -47,7 +47,7 @@ export interface PipelineEvents {
   "task.skipped": TaskEvent;
 }
 
-/** What the deal service is built on. @internal */
+/** What the deal service is built on. */
 export interface DealDeps {
   readonly storage: StorageAdapter;
   readonly environment: Environment;

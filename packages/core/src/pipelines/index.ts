@@ -1,4 +1,7 @@
-export type { DealInput, DealPatch } from "./deal-input.js";
+export type {
+  DealInput,
+  DealPatch,
+} from "./deal-input.js";
 export {
   type DealCreatedEvent,
   type DealFilter,
@@ -10,11 +13,30 @@ export {
   type PipelineEvents,
   type RottenDeal,
 } from "./deal-service.js";
-export type { MissingField, MissingPart } from "./goals.js";
-export type { PipelineInput, RoutingRule, StageInput } from "./input.js";
-export { PipelineService, type RoutingDecision } from "./pipeline-service.js";
-export { type TaskFilter, TaskService, taskDueAt } from "./tasks.js";
-export type { DealAssignedEvent, StageChangedEvent, TaskEvent } from "./transition.js";
+export type {
+  MissingField,
+  MissingPart,
+} from "./goals.js";
+export type {
+  PipelineInput,
+  RoutingRule,
+  StageInput,
+} from "./input.js";
+/** @internal */
+export * from "./internal.js";
+export {
+  PipelineService,
+  type RoutingDecision,
+} from "./pipeline-service.js";
+export {
+  type TaskFilter,
+  TaskService,
+} from "./tasks.js";
+export type {
+  DealAssignedEvent,
+  StageChangedEvent,
+  TaskEvent,
+} from "./transition.js";
 export type {
   Deal,
   DealState,

@@ -13,7 +13,7 @@ import {
 } from "./input.js";
 import type { Pipeline, Stage } from "./types.js";
 
-/** What the pipeline service is built on. @internal */
+/** What the pipeline service is built on. */
 export interface PipelineDeps {
   /** The store. */
   readonly storage: StorageAdapter;

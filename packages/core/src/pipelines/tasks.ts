@@ -43,7 +43,7 @@ export function taskDueAt(entry: number, due: TaskDue, timezone: string): number
   return fromWallClock(wall, timezone);
 }
 
-/** What the task service is built on. @internal */
+/** What the task service is built on. */
 export interface TaskDeps {
   /** The store. */
   readonly storage: StorageAdapter;

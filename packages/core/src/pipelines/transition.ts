@@ -14,10 +14,10 @@ import { fieldLabel, type MissingField } from "./goals.js";
 import { closeTask, taskDueAt } from "./tasks.js";
 import type { Pipeline, Stage, StageCause, StageStay, Task } from "./types.js";
 
-/** A deal record being changed, as a mutable bag of fields. @internal */
+/** A deal record being changed, as a mutable bag of fields. */
 export type DealDraft = Record<string, unknown> & { id: string };
 
-/** Events to emit once the transition is written. @internal */
+/** Events to emit once the transition is written. */
 export type PendingEvent =
   | { readonly type: "deal.stageChanged"; readonly event: StageChangedEvent }
   | { readonly type: "deal.assigned"; readonly event: DealAssignedEvent }
@@ -60,7 +60,7 @@ export interface TaskEvent {
   readonly task: Omit<Task, "revision">;
 }
 
-/** What a transition needs. @internal */
+/** What a transition needs. */
 export interface TransitionContext {
   readonly environment: Environment;
   readonly assignment: AssignmentService;

@@ -1,7 +1,7 @@
 import type { StoredRecord } from "../storage/index.js";
 import type { Getter, ResolvedQuery } from "./resolve.js";
 
-/** What evaluation may need beyond the record: its account and its owner's team. @internal */
+/** What evaluation may need beyond the record: its account and its owner's team. */
 export interface EvaluationContext {
   /** The account of a contact, or `null` when it has none (or it does not exist). */
   account(record: StoredRecord): StoredRecord | null;
@@ -9,7 +9,7 @@ export interface EvaluationContext {
   teamOf(userId: string): string | undefined;
 }
 
-/** A compiled query: a predicate over records. @internal */
+/** A compiled query: a predicate over records. */
 export type Predicate = (record: StoredRecord, context: EvaluationContext) => boolean;
 
 type Read = (record: StoredRecord, context: EvaluationContext) => unknown;
@@ -291,7 +291,7 @@ export function compileQuery(node: ResolvedQuery): Predicate {
   }
 }
 
-/** A done activity as a deal's view carries it. @internal */
+/** A done activity as a deal's view carries it. */
 export interface ViewActivity {
   readonly type: string;
   readonly status: string;

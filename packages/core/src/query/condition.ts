@@ -10,8 +10,6 @@ import { type QueryEnvironment, resolveQuery } from "./resolve.js";
 /**
  * A condition of the query language checked against the workspace and compiled: used by stage
  * goals, routing and assignment rules (over deal views) and pools (over users).
- *
- * @internal
  */
 export interface Condition {
   /** The query. */
@@ -22,7 +20,7 @@ export interface Condition {
   explain(record: StoredRecord): ExplainNode;
 }
 
-/** What conditions are resolved against. @internal */
+/** What conditions are resolved against. */
 export interface ConditionScope {
   /** The workspace's definitions. */
   readonly taxonomy: Taxonomy;
@@ -37,19 +35,40 @@ export interface ConditionScope {
   /**
    * Conditions already compiled against this scope, by query object and target: a scope lives for
    * one operation, in which a goal or rule is otherwise compiled again at every check.
+   * @internal
    */
   readonly compiled?: WeakMap<SegmentQuery, Map<QueryTarget, CompiledCondition>>;
 }
 
-type CompiledCondition =
-  | { ok: true; condition: Condition }
-  | { ok: false; issues: ValidationIssue[] };
+/** A condition that compiled. */
+export interface ConditionCompiled {
+  /** It compiled. */
+  readonly ok: true;
+  /** The compiled condition. */
+  readonly condition: Condition;
+}
+
+/** A condition that did not compile. */
+export interface ConditionRefused {
+  /** It did not compile. */
+  readonly ok: false;
+  /** Every problem, with its path. */
+  readonly issues: ValidationIssue[];
+}
+
+/** A condition that compiled, or the problems that kept it from compiling. */
+export type CompiledCondition = ConditionCompiled | ConditionRefused;
 
 /**
- * Resolves a condition on `target` records; returns its issues (paths prefixed with `path`) when
- * it is invalid.
+ * Checks a condition against a workspace's definitions and compiles it for `target` records: a
+ * predicate and an explanation, or every problem (paths prefixed with `path`). Runs without
+ * storage: `scope` brings the definitions, the instant and the timezone.
  *
- * @internal
+ * @example
+ * ```ts
+ * const compiled = compileCondition(q.field("country").eq("FR"), "contact", scope);
+ * if (compiled.ok) compiled.condition.test(contact);
+ * ```
  */
 export function compileCondition(
   query: SegmentQuery,

@@ -13,7 +13,6 @@ import type { Taxonomy } from "../records/index.js";
  * The type of a field as the query language sees it. `instant` fields hold ISO 8601 instants,
  * `date` fields calendar dates (`YYYY-MM-DD`), `status` fields status ids, `id` fields record ids.
  *
- * @internal
  */
 export type FieldType =
   | "string"
@@ -27,10 +26,10 @@ export type FieldType =
   | "tags"
   | "list";
 
-/** Where a field's value is read from. @internal */
+/** Where a field's value is read from. */
 export type FieldSource = "self" | "account" | "team";
 
-/** What the query language knows of one field. @internal */
+/** What the query language knows of one field. */
 export interface FieldInfo {
   /** The field as named in queries. */
   readonly name: string;

@@ -6,26 +6,22 @@
  *
  * @packageDocumentation
  */
+
 export {
   type FieldClauses,
   type QueryField,
   q,
 } from "./builder.js";
-
-export {
-  compileQuery,
-  countActivities,
-  type EvaluationContext,
-  type Predicate,
-  type ViewActivity,
+export type {
+  EvaluationContext,
+  Predicate,
+  ViewActivity,
 } from "./compile.js";
-
 export {
   type Condition,
   type ConditionScope,
   compileCondition,
 } from "./condition.js";
-
 export {
   contextLoader,
   type EvaluationStats,
@@ -36,21 +32,15 @@ export {
   type QueryPlan,
   streamMembers,
 } from "./execute.js";
-
-export {
-  type ExplainNode,
-  explainQuery,
-} from "./explain.js";
-
-export {
-  type FieldInfo,
-  type FieldSource,
-  type FieldType,
-  type QueryTarget,
-  readPath,
-  resolveField,
+export type { ExplainNode } from "./explain.js";
+export type {
+  FieldInfo,
+  FieldSource,
+  FieldType,
+  QueryTarget,
 } from "./fields.js";
-
+/** @internal */
+export * from "./internal.js";
 export {
   type ActivityFactQuery,
   type AndQuery,
@@ -86,20 +76,16 @@ export {
   type TextQuery,
   walkQuery,
 } from "./query.js";
-
-export {
-  type Getter,
-  type QueryEnvironment,
-  type Resolution,
-  type ResolvedQuery,
-  resolveQuery,
-  type SegmentDefinitionLike,
+export type {
+  Getter,
+  QueryEnvironment,
+  Resolution,
+  ResolvedQuery,
+  SegmentDefinitionLike,
 } from "./resolve.js";
-
 export {
   isCalendarDate,
   parseQueryInstant,
   relativeDateSpan,
-  relativeSpan,
   type TimeSpan,
 } from "./values.js";

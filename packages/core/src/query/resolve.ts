@@ -7,7 +7,7 @@ import { type FieldInfo, type FieldSource, type QueryTarget, resolveField } from
 import type { Scalar, SegmentQuery } from "./query.js";
 import { isCalendarDate, parseQueryInstant, relativeDateSpan, relativeSpan } from "./values.js";
 
-/** A saved segment as the resolver needs it. @internal */
+/** A saved segment as the resolver needs it. */
 export interface SegmentDefinitionLike {
   /** The segment id. */
   readonly id: string;
@@ -17,7 +17,7 @@ export interface SegmentDefinitionLike {
   readonly query: SegmentQuery;
 }
 
-/** Everything a query is checked and evaluated against. @internal */
+/** Everything a query is checked and evaluated against. */
 export interface QueryEnvironment {
   /** The kind of records queried. */
   readonly target: QueryTarget;
@@ -33,7 +33,7 @@ export interface QueryEnvironment {
   readonly self?: string;
 }
 
-/** Where a resolved clause reads its value. @internal */
+/** Where a resolved clause reads its value. */
 export interface Getter {
   /** The record the value lives in. */
   readonly source: FieldSource;
@@ -45,7 +45,7 @@ export interface Getter {
   readonly index?: string;
 }
 
-/** A resolved query: fields typed, values normalised, ids checked, saved segments inlined. @internal */
+/** A resolved query: fields typed, values normalised, ids checked, saved segments inlined. */
 export type ResolvedQuery =
   | { readonly k: "and" | "or"; readonly of: readonly ResolvedQuery[] }
   | { readonly k: "not"; readonly of: ResolvedQuery }
@@ -86,7 +86,7 @@ export type ResolvedQuery =
       readonly atLeast: number;
     };
 
-/** The outcome of resolving a query. @internal */
+/** The outcome of resolving a query. */
 export interface Resolution {
   /** The resolved query, when there were no issues. */
   readonly query?: ResolvedQuery;

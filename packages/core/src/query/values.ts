@@ -34,7 +34,7 @@ export function parseQueryInstant(value: string, timezone: string): number | und
   return undefined;
 }
 
-/** A span of time in milliseconds since the epoch; a missing bound is open. @internal */
+/** A span of time in milliseconds since the epoch; a missing bound is open. */
 export interface TimeSpan {
   /** The lower bound. */
   readonly from?: number;

@@ -9,7 +9,7 @@ export interface RecordChange {
   readonly after: StoredRecord | null;
 }
 
-/** Changes of one collection that a write has just committed. @internal */
+/** Changes of one collection that a write has just committed. */
 export interface CommittedChanges {
   /** The collection written (`collections.contacts`, `collections.activities`…). */
   readonly collection: string;
@@ -23,7 +23,7 @@ export interface CommittedChanges {
   readonly taxonomy?: Taxonomy;
 }
 
-/** A domain's reaction to committed changes. @internal */
+/** A domain's reaction to committed changes. */
 export type Reaction = (committed: CommittedChanges) => Promise<void>;
 
 /**
@@ -32,7 +32,6 @@ export type Reaction = (committed: CommittedChanges) => Promise<void>;
  * each reaction sees the state the earlier ones left (scores after segments, say). The workspace
  * registers the reactions; writers only announce what they committed, and know nothing of who
  * reacts. The public event bus is what reactions emit; storage `watch` is for other processes.
- * @internal
  */
 export class ChangeHook {
   readonly #reactions: {

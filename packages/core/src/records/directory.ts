@@ -140,7 +140,7 @@ export interface TeamPatch {
   readonly territory?: string | null;
 }
 
-/** What the directory repositories are built on. @internal */
+/** What the directory repositories are built on. */
 export interface DirectoryDeps {
   /** The store. */
   readonly storage: StorageAdapter;
@@ -148,7 +148,7 @@ export interface DirectoryDeps {
   readonly environment: Environment;
 }
 
-/** The shared part of the user and team repositories. @internal */
+/** The shared part of the user and team repositories. */
 export abstract class SimpleRepository<Entity, Input> {
   /** @internal */
   protected readonly deps: DirectoryDeps;

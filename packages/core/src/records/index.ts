@@ -4,13 +4,13 @@
  *
  * @packageDocumentation
  */
+
 export {
   ChangeHook,
   type CommittedChanges,
   type Reaction,
   type RecordChange,
 } from "./changes.js";
-
 export {
   type AbsenceInput,
   type DirectoryDeps,
@@ -23,23 +23,19 @@ export {
   type UserPatch,
   UserRepository,
 } from "./directory.js";
-
+/** @internal */
+export * from "./internal.js";
 export {
   type AccountInput,
   type AccountPatch,
-  accountInputSchema,
-  accountPatchSchema,
   addTagsTo,
   type ContactInput,
   type ContactPatch,
   checkParty,
-  contactInputSchema,
-  contactPatchSchema,
   mergeCustom,
   type PartyInputFields,
   type PartyPatchFields,
 } from "./party-input.js";
-
 export {
   type ImportFailure,
   type ImportOptions,
@@ -49,20 +45,16 @@ export {
   type RepositoryDeps,
   type WriteOptions,
 } from "./party-repository.js";
-
 export { readAll } from "./read-all.js";
-
 export {
   collectionOf,
   collections,
   crmStorageSchema,
 } from "./schema.js";
-
 export {
   loadTaxonomy,
   type Taxonomy,
 } from "./taxonomy.js";
-
 export {
   type Absence,
   type Account,

@@ -1,11 +1,19 @@
-export { type AdoptionOptions, type AdoptionRow, adoptionReport } from "./adoption.js";
+export {
+  type AdoptionOptions,
+  type AdoptionRow,
+  adoptionReport,
+} from "./adoption.js";
 export {
   type ActivityRow,
   type AttainmentRow,
   activityRows,
   attainmentRows,
 } from "./attainment.js";
-export { type BookingsOptions, type BookingsRow, bookingsReport } from "./bookings.js";
+export {
+  type BookingsOptions,
+  type BookingsRow,
+  bookingsReport,
+} from "./bookings.js";
 export {
   type CoachingGap,
   type CoachingOptions,
@@ -13,8 +21,15 @@ export {
   coachingReport,
   type ProductOutlier,
 } from "./coaching.js";
-export { type AcquisitionRow, acquisitionReport, type SourceCost } from "./costs.js";
-export { type CsvColumn, toCsv } from "./csv.js";
+export {
+  type AcquisitionRow,
+  acquisitionReport,
+  type SourceCost,
+} from "./costs.js";
+export {
+  type CsvColumn,
+  toCsv,
+} from "./csv.js";
 export { reportCsv } from "./csv-presets.js";
 export {
   loadReportData,
@@ -41,12 +56,23 @@ export {
   funnelReport,
   type StageTime,
 } from "./funnel.js";
-export { type PerformanceOptions, type PerformanceRow, performanceReport } from "./performance.js";
+export {
+  type PerformanceOptions,
+  type PerformanceRow,
+  performanceReport,
+} from "./performance.js";
 export {
   type PipelineReport,
   type PipelineReportOptions,
   type PipelineRow,
   pipelineReport,
 } from "./pipeline-report.js";
-export { ReportService, type ReportServiceDeps } from "./service.js";
-export { type MrrMonth, mrrReport, type SubscriptionLine } from "./subscriptions.js";
+export {
+  ReportService,
+  type ReportServiceDeps,
+} from "./service.js";
+export {
+  type MrrMonth,
+  mrrReport,
+  type SubscriptionLine,
+} from "./subscriptions.js";

@@ -16,7 +16,7 @@ import type {
 /** The group every model has. */
 export const globalGroup = "global";
 
-/** A rule ready to evaluate. @internal */
+/** A rule ready to evaluate. */
 export interface CompiledRule {
   readonly rule: ScoringRule;
   readonly group: string;
@@ -27,7 +27,7 @@ export interface CompiledRule {
   readonly returnAfter: number | undefined;
 }
 
-/** A model ready to evaluate: rules compiled once, not per hit. @internal */
+/** A model ready to evaluate: rules compiled once, not per hit. */
 export interface CompiledModel {
   readonly model: ScoringModel;
   readonly groups: ReadonlyMap<string, ScoreGroup>;
@@ -36,7 +36,7 @@ export interface CompiledModel {
   readonly thresholds: ReadonlyMap<string, ScoreThreshold>;
 }
 
-/** What the rules say one hit or fit is worth: the ledger must hold exactly these. @internal */
+/** What the rules say one hit or fit is worth: the ledger must hold exactly these. */
 export interface DesiredEntry {
   /** `<rule id> <hit id>` or `<rule id> fit`: one desired entry per key. */
   readonly key: string;

@@ -1,9 +1,8 @@
 export { globalGroup } from "./derive.js";
 export { propertyName } from "./input.js";
-export {
-  compileUrlPattern,
-  type UrlPattern,
-} from "./patterns.js";
+/** @internal */
+export * from "./internal.js";
+export type { UrlPattern } from "./patterns.js";
 export {
   type FailedHandoff,
   type IngestReport,

@@ -2,7 +2,7 @@ import type { CompiledModel, DesiredEntry } from "./derive.js";
 import { decayFactor } from "./durations.js";
 import type { ScoreContribution, ScoreEntry, ScoreExplanation } from "./types.js";
 
-/** An entry before storage gives it a revision. @internal */
+/** An entry before storage gives it a revision. */
 export type NewEntry = Omit<ScoreEntry, "revision">;
 
 /**
@@ -25,7 +25,7 @@ const signature = (entry: Omit<DesiredEntry, "key">) =>
     ? `${entry.group}|${entry.points}`
     : `${entry.group}|${entry.points}|${entry.at}|${JSON.stringify(entry.decay ?? null)}`;
 
-/** Which kinds of entries a reconciliation rewrites; the others are kept as they are. @internal */
+/** Which kinds of entries a reconciliation rewrites; the others are kept as they are. */
 export interface Families {
   readonly hits: boolean;
   readonly fit: boolean;

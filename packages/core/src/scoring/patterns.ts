@@ -4,7 +4,7 @@
  */
 import { compileGlob } from "../patterns/index.js";
 
-/** A compiled URL pattern. @internal */
+/** A compiled URL pattern. */
 export interface UrlPattern {
   /** The pattern as written. */
   readonly source: string;

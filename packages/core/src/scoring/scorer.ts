@@ -11,7 +11,7 @@ import { type CompiledModel, type DesiredEntry, deriveHitEntries } from "./deriv
 import { liveEntries, type NewEntry, reconcile, scoresAt } from "./ledger.js";
 import type { Hit, ScoreCard, ScoreEntry, ScoringEvents } from "./types.js";
 
-/** What one scoring run of a contact stores and re-derives. @internal */
+/** What one scoring run of a contact stores and re-derives. */
 export interface ScoreRun {
   /** New hits of the contact, written with the run (a hit already stored is a duplicate). */
   readonly newHits?: readonly Hit[];
@@ -27,7 +27,7 @@ export interface ScoreRun {
   readonly cause: ScoreEntry["cause"];
 }
 
-/** What a run did. @internal */
+/** What a run did. */
 export interface RunOutcome {
   /** Ids of the new hits stored (the others were duplicates). */
   readonly stored: readonly string[];
@@ -39,7 +39,7 @@ export interface RunOutcome {
   readonly scores: Readonly<Record<string, number>>;
 }
 
-/** What the scorer is built on. @internal */
+/** What the scorer is built on. */
 export interface ScorerDeps {
   readonly storage: StorageAdapter;
   readonly environment: Environment;

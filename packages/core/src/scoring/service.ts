@@ -27,7 +27,7 @@ import type {
 const modelId = "scoring";
 const emptyModel: ScoringModel = { groups: [], rules: [], thresholds: [] };
 
-/** What the scoring service is built on. @internal */
+/** What the scoring service is built on. */
 export interface ScoringDeps {
   readonly storage: StorageAdapter;
   readonly environment: Environment;
@@ -44,7 +44,6 @@ export interface ScoringDeps {
 /**
  * The port through which scoring hands a qualified contact to sales: a lead (a deal) is created,
  * or found open. The workspace wires it to its deals; scoring knows nothing else of pipelines.
- * @internal
  */
 export interface LeadPort {
   /** The state of a lead (deal), or `null` when there is none. */

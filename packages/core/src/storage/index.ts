@@ -5,6 +5,7 @@
  * Adapters depend on this subpath only (`@crmkit/core/storage`).
  *
  * @packageDocumentation
+ * @module @crmkit/core/storage
  */
 
 export {
@@ -14,7 +15,10 @@ export {
   type PathSegment,
   type ValidationIssue,
 } from "../errors.js";
-export { ChangeHub, CloseSignal } from "./changes.js";
+export {
+  ChangeHub,
+  CloseSignal,
+} from "./changes.js";
 export {
   compareEntries,
   compareKeys,

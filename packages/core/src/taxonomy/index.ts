@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+
 export {
   type CustomFieldInput,
   CustomFieldService,

@@ -124,7 +124,7 @@ export interface RemoveOptions {
   readonly replaceWith?: string;
 }
 
-/** What the definition services are built on. @internal */
+/** What the definition services are built on. */
 export interface DefinitionDeps {
   /** The store. */
   readonly storage: StorageAdapter;
@@ -134,7 +134,7 @@ export interface DefinitionDeps {
   readonly hook: ChangeHook;
 }
 
-/** Shared plumbing of the definition services. @internal */
+/** Shared plumbing of the definition services. */
 export abstract class DefinitionService {
   /** @internal */
   protected readonly deps: DefinitionDeps;

@@ -1,0 +1,75 @@
+/**
+ * Variable pay on its own: the plan language, payout curves, replaying a plan on figures,
+ * comparing plans, what-if and Monte Carlo.
+ *
+ * @packageDocumentation
+ * @module @crmkit/core/compensation
+ */
+
+export {
+  comparePlans,
+  type PlanComparison,
+  type RepComparison,
+} from "./compare.js";
+
+export {
+  type CompiledCurve,
+  compileCurve,
+  explainPayout,
+  payoutPercent,
+} from "./curve.js";
+
+export {
+  type ActualsDataset,
+  type DatasetRep,
+  parseActualsDataset,
+} from "./dataset.js";
+
+export {
+  type RepOutlook,
+  type WhatIfOptions,
+  type WhatIfResult,
+  whatIf,
+} from "./monte-carlo.js";
+
+export {
+  compensationPlanSchema,
+  type ParsedPlan,
+  parsePlan,
+  validatePlan,
+} from "./plan.js";
+
+export { scaleActuals } from "./scale.js";
+
+export {
+  type CompensationServiceDeps,
+  planMetrics,
+  type SavedPlan,
+} from "./service.js";
+
+export {
+  distributionOf,
+  type SimulateOptions,
+  simulate,
+} from "./simulate.js";
+
+export type {
+  AtTeamTarget,
+  CollectiveComponent,
+  CompensationPlan,
+  CriterionResult,
+  CriterionTarget,
+  DataGap,
+  Distribution,
+  HistogramBucket,
+  PayoutCurve,
+  PayoutStep,
+  PayoutTier,
+  PlanCriterion,
+  PlanProblem,
+  PlanValidation,
+  RepResult,
+  RepTerms,
+  SimulationResult,
+  TeamResult,
+} from "./types.js";

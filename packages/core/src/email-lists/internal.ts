@@ -1,0 +1,6 @@
+// What the folder shares with the rest of the core but not with the package's users: its
+// door (index.ts) re-exports it as internal, and declarations strip it.
+export {
+  membershipRequest,
+  outboxEntry,
+} from "./outbox.js";
