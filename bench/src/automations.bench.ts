@@ -16,7 +16,7 @@ async function workspace(): Promise<{ crm: Crm; storage: StorageAdapter }> {
     storage,
     environment: createTestEnvironment({ now, seed: 5 }),
   });
-  await crm.automations.define({
+  await crm.automations.create({
     id: "welcome",
     name: "Welcome",
     trigger: { type: "activity.done" },

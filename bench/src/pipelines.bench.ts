@@ -47,7 +47,7 @@ async function workspace(strategy: PoolStrategy | undefined): Promise<Crm> {
     ],
   });
   if (strategy !== undefined) {
-    await crm.assignment.createPool({
+    await crm.assignment.pools.create({
       id: "inside",
       name: "Inside",
       members: { teamId: "inside" },

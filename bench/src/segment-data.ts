@@ -50,7 +50,7 @@ export async function seedSegmentWorkspace(
   count: number,
 ): Promise<void> {
   for (const id of ["hot-prospect", "cold-prospect"]) await crm.statuses.create({ id, name: id });
-  await crm.tags.createCategory({ id: "labels", name: "Labels", cardinality: "multi" });
+  await crm.tags.categories.create({ id: "labels", name: "Labels", cardinality: "multi" });
   for (const id of benchTaxonomy.tags.keys())
     await crm.tags.create({ id, categoryId: "labels", name: id });
   // Straight to storage: the figures are about evaluating segments, not about importing.

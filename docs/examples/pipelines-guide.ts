@@ -21,14 +21,14 @@ export async function pipelinesGuide() {
   await crm.users.addAbsence("anna", { from: "2026-05-18", to: "2026-05-22", reason: "holiday" });
 
   // Pools and rules: inside sales take new leads, round-robin, at most 30 a day each.
-  await crm.assignment.createPool({
+  await crm.assignment.pools.create({
     id: "inside",
     name: "Inside sales",
     members: { teamId: "inside" },
     strategy: "roundRobin",
     capacity: { perDay: 30 },
   });
-  await crm.assignment.createPool({
+  await crm.assignment.pools.create({
     id: "field",
     name: "Field reps",
     members: { query: q.field("role").eq("field") },

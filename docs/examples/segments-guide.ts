@@ -11,7 +11,7 @@ export async function segmentsGuide() {
   await crm.statuses.create({ id: "hot-prospect", name: "Hot prospect" });
 
   // A single-choice category: setting Gold replaces Silver.
-  await crm.tags.createCategory({ id: "potential", name: "Potential", cardinality: "single" });
+  await crm.tags.categories.create({ id: "potential", name: "Potential", cardinality: "single" });
   for (const id of ["gold", "silver", "bronze"])
     await crm.tags.create({ id, categoryId: "potential", name: id });
 
@@ -39,7 +39,7 @@ export async function segmentsGuide() {
   });
 
   // A saved segment, and its membership events.
-  const goldCustomers = await crm.segments.save({
+  const goldCustomers = await crm.segments.create({
     name: "Gold customers",
     query: q.and(q.statusIn("customer"), q.categoryIs("potential", "gold")),
   });

@@ -88,7 +88,7 @@ const server = createServer(async (req, res) => {
           identitySecret,
         ),
       });
-    if (url.pathname === "/score") return reply(200, await crm.scoring.explainScore(contact));
+    if (url.pathname === "/score") return reply(200, await crm.scoring.explain(contact));
     return reply(404, { error: "NOT_FOUND" });
   } catch {
     // An unknown contact or a bad id: answered, never thrown out of the listener.

@@ -193,7 +193,7 @@ const crm = await createCrm({
 });
 await crm.statuses.create({ id: "hot-prospect", name: "Hot prospect" });
 await crm.statuses.create({ id: "former-customer", name: "Former customer" });
-await crm.tags.createCategory({ id: "potential", name: "Potential", cardinality: "single" });
+await crm.tags.categories.create({ id: "potential", name: "Potential", cardinality: "single" });
 for (const id of ["gold", "silver", "bronze"]) {
   await crm.tags.create({ id, categoryId: "potential", name: id[0]!.toUpperCase() + id.slice(1) });
 }
@@ -226,15 +226,15 @@ console.log(
 );
 
 heading("Segment sizes (with how each was evaluated)");
-const goldCustomers = await crm.segments.save({
+const goldCustomers = await crm.segments.create({
   name: "Gold customers",
   query: q.and(q.statusIn("customer"), q.categoryIs("potential", "gold")),
 });
-const hotInFrance = await crm.segments.save({
+const hotInFrance = await crm.segments.create({
   name: "Hot prospects in France",
   query: q.and(q.statusIn("hot-prospect"), q.field("country").eq("FR"), q.score("global").gte(50)),
 });
-const recent = await crm.segments.save({
+const recent = await crm.segments.create({
   name: "Created this quarter (Paris time)",
   query: q.field("createdAt").inPeriod("quarter"),
 });
@@ -287,13 +287,13 @@ const people = [
 for (const [id, name, role, teamId, timezone] of people)
   await crm.users.create({ id, name, role, teamId, timezone });
 await crm.users.addAbsence("chloe", { from: "2026-11-20", to: "2026-11-27", reason: "holiday" });
-await crm.assignment.createPool({
+await crm.assignment.pools.create({
   id: "field",
   name: "Field reps",
   members: { query: q.field("role").eq("field") },
   strategy: "leastLoaded",
 });
-await crm.assignment.createPool({
+await crm.assignment.pools.create({
   id: "inside",
   name: "Inside sales",
   members: { teamId: "inside" },
@@ -516,7 +516,7 @@ console.log(
 env.advance(86_400_000);
 await visit("/pricing");
 await visit("/demo", { type: "event", name: "form.submitted", props: { form: "demo" } });
-const [why] = await crm.scoring.explainScore(lena.id, { group: "global" });
+const [why] = await crm.scoring.explain(lena.id, { group: "global" });
 console.log(`score ${why!.score} (total ${why!.total}), as the sum of:`);
 for (const part of why!.contributions)
   console.log(
@@ -631,7 +631,7 @@ try {
 }
 
 heading("Automations: missed appointments recovered over simulated days");
-await crm.automations.define(missedAppointmentRecovery({ reminderAfterDays: 3, callAfterDays: 3 }));
+await crm.automations.create(missedAppointmentRecovery({ reminderAfterDays: 3, callAfterDays: 3 }));
 const outbox = createMemoryEmailSender();
 env.set("2026-11-30T17:30:00Z"); // Monday evening: three prospects did not show up
 const missed = [];

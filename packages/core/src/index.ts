@@ -350,15 +350,18 @@ export type {
   SegmentServiceDeps,
   SegmentSource,
 } from "./segments/service.js";
+export type { DefinitionService } from "./taxonomy/definitions.js";
+export type { CustomFieldService } from "./taxonomy/fields.js";
 export {
   type CustomFieldInput,
-  type CustomFieldService,
-  type DefinitionService,
   defaultStatuses,
   type RemoveOptions,
   type StatusInput,
-  type StatusService,
   type TagCategoryInput,
   type TagInput,
-  type TagService,
-} from "./taxonomy/service.js";
+} from "./taxonomy/inputs.js";
+export type { StatusService } from "./taxonomy/statuses.js";
+export type {
+  TagCategoryService,
+  TagService,
+} from "./taxonomy/tags.js";

@@ -49,7 +49,9 @@ describe("own-property reads", () => {
     }
     // The lower-case ids of statuses, categories and tags: `constructor` is the one that fits.
     await refusal(crm.statuses.create({ id: "constructor", name: "X" }));
-    await refusal(crm.tags.createCategory({ id: "constructor", name: "X", cardinality: "multi" }));
+    await refusal(
+      crm.tags.categories.create({ id: "constructor", name: "X", cardinality: "multi" }),
+    );
     expect(await crm.customFields.list()).toEqual([]);
   });
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
   inMemory = await memoryCrm({ timezone: "Europe/Paris" });
   for (const { crm } of [onIdb, inMemory]) {
     await defineTaxonomy(crm);
-    await crm.segments.save({
+    await crm.segments.create({
       id: "french",
       name: "French",
       query: { op: "eq", field: "country", value: "FR" },

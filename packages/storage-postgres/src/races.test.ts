@@ -47,7 +47,7 @@ if (url === undefined) {
         email: "ada@example.com",
         ownerId: "anna",
       } as never);
-      await crm.automations.define({
+      await crm.automations.create({
         id: "after-miss",
         name: "After a miss",
         trigger: { type: "activity.missed" },

@@ -501,7 +501,7 @@ describe("end to end: browsing, identifying, qualifying", { timeout: 60_000 }, (
     const { crm } = world;
     const reps = await addReps(crm, 2);
     await addNewBusinessPipeline(crm);
-    await crm.assignment.createPool({
+    await crm.assignment.pools.create({
       id: "inside",
       name: "Inside",
       members: { teamId: "inside" },
@@ -558,7 +558,7 @@ document.getElementById("demo").addEventListener("submit", (e) => { e.preventDef
     await expect
       .poll(async () => (await crm.scoring.score(ada.id)).global, { timeout: 10_000 })
       .toBe(50);
-    const [explained] = await crm.scoring.explainScore(ada.id, { group: "global" });
+    const [explained] = await crm.scoring.explain(ada.id, { group: "global" });
     expect(explained!.contributions.map((c) => c.ruleId).sort()).toEqual(["cases", "pricing"]);
 
     // The demo request crosses the threshold: a deal for a rep, with what Ada looked at.

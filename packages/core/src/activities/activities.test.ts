@@ -247,7 +247,7 @@ describe("free slots", () => {
 
   it("searches a pool's members, skipping days away and inactive members", async () => {
     const { crm, storage } = await workspace();
-    await crm.assignment.createPool({
+    await crm.assignment.pools.create({
       id: "inside",
       name: "Inside",
       members: { teamId: "inside" },

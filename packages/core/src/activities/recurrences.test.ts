@@ -15,10 +15,10 @@ async function workspace() {
       timezone: "Europe/Paris",
       workingHours: { days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" },
     });
-  await crm.tags.createCategory({ id: "potential", name: "Potential", cardinality: "single" });
+  await crm.tags.categories.create({ id: "potential", name: "Potential", cardinality: "single" });
   for (const id of ["gold", "silver"])
     await crm.tags.create({ id, categoryId: "potential", name: id });
-  await crm.segments.save({
+  await crm.segments.create({
     id: "gold-accounts",
     name: "Gold customers",
     target: "account",

@@ -33,7 +33,7 @@ describe("assignment eligibility", () => {
     await rep("dan");
     await rep("eve");
     await crm.users.addAbsence("anna", { from: "2026-05-14", to: "2026-05-20", reason: "holiday" });
-    await crm.assignment.createPool({
+    await crm.assignment.pools.create({
       id: "inside",
       name: "Inside",
       members: { teamId: "inside" },
@@ -73,13 +73,13 @@ describe("assignment eligibility", () => {
     await addReps(crm, 2, { prefix: "field", role: "field", teamId: "field" });
     await crm.users.update("inside-00", { active: false });
     await crm.users.update("inside-01", { active: false });
-    await crm.assignment.createPool({
+    await crm.assignment.pools.create({
       id: "field",
       name: "Field",
       members: { query: q.field("role").eq("field") },
       strategy: "leastLoaded",
     });
-    await crm.assignment.createPool({
+    await crm.assignment.pools.create({
       id: "inside",
       name: "Inside",
       members: { teamId: "inside" },
@@ -134,7 +134,7 @@ describe("assignment eligibility", () => {
       phone: "1",
       accountId: account.id,
     });
-    await crm.assignment.createPool({
+    await crm.assignment.pools.create({
       id: "field",
       name: "Field",
       members: { teamId: "field" },
@@ -177,7 +177,7 @@ describe("strategies", () => {
   it("round-robin spreads n deals over k reps with max − min ≤ 1", async () => {
     const { crm } = await workspace();
     await addReps(crm, 7);
-    await crm.assignment.createPool({
+    await crm.assignment.pools.create({
       id: "p",
       name: "P",
       members: { teamId: "inside" },

@@ -1,14 +1,13 @@
 export type { PoolInput } from "./input.js";
 /** @internal */
 export * from "./internal.js";
-export {
-  AssignmentService,
-  type AssignmentSnapshot,
-} from "./service.js";
+export { PoolService, type PoolServiceDeps } from "./pools.js";
+export { AssignmentService } from "./service.js";
 export type {
   AssignmentDecision,
   AssignmentRule,
   AssignmentRules,
+  AssignmentSnapshot,
   AssignmentTarget,
   Pool,
   PoolCapacity,

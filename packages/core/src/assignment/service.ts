@@ -7,11 +7,13 @@ import { collections, loadTaxonomy, readAll } from "../records/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { capacityPeriod, unavailability } from "./availability.js";
-import { assignmentRulesSchema, type PoolInput, poolInputSchema } from "./input.js";
+import { assignmentRulesSchema } from "./input.js";
+import { PoolService } from "./pools.js";
 import { type Contender, choose, type RotationState } from "./strategy.js";
 import type {
   AssignmentDecision,
   AssignmentRules,
+  AssignmentSnapshot,
   AssignmentTarget,
   Pool,
   RuleTrace,
@@ -59,15 +61,6 @@ interface CandidateLog {
 }
 const noRules: AssignmentRules = { rules: [] };
 
-/** Everything a decision reads, loaded once. */
-export interface AssignmentSnapshot {
-  readonly rules: AssignmentRules;
-  readonly pools: ReadonlyMap<string, Pool>;
-  readonly users: ReadonlyMap<string, User>;
-  readonly absences: ReadonlyMap<string, Absence[]>;
-  readonly scope: ConditionScope;
-}
-
 /**
  * Assignment rules and pools, and the engine that decides who gets a deal. Decisions are
  * deterministic: rotation cursors and capacity counters are records written with revision checks in
@@ -76,10 +69,17 @@ export interface AssignmentSnapshot {
  */
 export class AssignmentService {
   readonly #deps: AssignmentDeps;
+  /** The pools leads are spread in: create, update, remove, get, list. */
+  readonly pools: PoolService;
 
   /** @internal */
   constructor(deps: AssignmentDeps) {
     this.#deps = deps;
+    this.pools = new PoolService({
+      ...deps,
+      snapshot: (at) => this.snapshot(at),
+      rules: () => this.rules(),
+    });
   }
 
   /** The stored rules (none until set). */
@@ -166,145 +166,6 @@ export class AssignmentService {
     return [];
   }
 
-  /** Lists the pools. */
-  async pools(): Promise<Pool[]> {
-    return readAll<Pool>(this.#deps.storage, collections.pools);
-  }
-
-  /** Reads a pool, or `null`. */
-  async pool(id: string): Promise<Pool | null> {
-    return (await this.#deps.storage.get(collections.pools, id)) as Pool | null;
-  }
-
-  /**
-   * Creates a pool.
-   * @throws CrmkitError `VALIDATION_FAILED` (unknown team, user or fallback pool; invalid user query),
-   * `UNIQUE_VIOLATION` for a taken id
-   */
-  async createPool(input: PoolInput): Promise<Pool> {
-    const parsed = await this.#checkPool(input, undefined);
-    const record = { ...parsed, id: parsed.id ?? this.#deps.environment.newId() };
-    const [outcome] = await this.#deps.storage.write([
-      { type: "put", collection: collections.pools, record: record as never, expectedRevision: 0 },
-    ]);
-    return { ...record, revision: outcome!.revision } as Pool;
-  }
-
-  /**
-   * Replaces a pool's definition (its rotation state is kept).
-   * @throws CrmkitError `NOT_FOUND`, `VALIDATION_FAILED`, `REVISION_CONFLICT`
-   */
-  async updatePool(id: string, input: Omit<PoolInput, "id">): Promise<Pool> {
-    const current = await this.pool(id);
-    if (current === null)
-      throw new CrmkitError("NOT_FOUND", `There is no pool "${id}".`, { details: { id } });
-    const parsed = await this.#checkPool({ ...input, id }, id);
-    const [outcome] = await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.pools,
-        record: parsed as never,
-        expectedRevision: current.revision,
-      },
-    ]);
-    return { ...parsed, revision: outcome!.revision } as Pool;
-  }
-
-  /**
-   * Removes a pool.
-   * @throws CrmkitError `IN_USE` while a rule, another pool's fallback or a pipeline stage names it
-   */
-  async removePool(id: string): Promise<void> {
-    const rules = await this.rules();
-    const usedByRules =
-      rules.rules.filter((rule) => rule.target.kind === "pool" && rule.target.poolId === id)
-        .length + (rules.fallbackPoolId === id ? 1 : 0);
-    const usedByPools = (await this.pools()).filter((pool) => pool.fallbackPoolId === id).length;
-    let usedByStages = 0;
-    for (const pipeline of await readAll(this.#deps.storage, collections.pipelines)) {
-      for (const stage of pipeline.stages as { assignOnEntry?: AssignmentTarget }[]) {
-        if (stage.assignOnEntry?.kind === "pool" && stage.assignOnEntry.poolId === id)
-          usedByStages++;
-      }
-    }
-    const count = usedByRules + usedByPools + usedByStages;
-    if (count > 0) {
-      throw new CrmkitError(
-        "IN_USE",
-        `Pool "${id}" is named by ${usedByRules} rule(s), ${usedByPools} pool(s) and ${usedByStages} stage(s).`,
-        {
-          details: {
-            id,
-            count,
-            usedBy: { rules: usedByRules, pools: usedByPools, stages: usedByStages },
-          },
-        },
-      );
-    }
-    await this.#deps.storage.write([
-      { type: "delete", collection: collections.pools, id },
-      { type: "delete", collection: collections.assignmentState, id: `pool:${id}` },
-    ]);
-  }
-
-  async #checkPool(input: PoolInput, self: string | undefined): Promise<PoolInput> {
-    const parsed = parseInput(poolInputSchema, input, "pool") as PoolInput;
-    const snapshot = await this.snapshot(this.#deps.environment.now());
-    const issues: ValidationIssue[] = [];
-    const members = parsed.members;
-    if (
-      "teamId" in members &&
-      (await this.#deps.storage.get(collections.teams, members.teamId)) === null
-    )
-      issues.push({
-        path: ["members", "teamId"],
-        message: `unknown team "${members.teamId}"`,
-        code: "unknown_team",
-      });
-    if ("userIds" in members) {
-      for (const [index, userId] of members.userIds.entries())
-        if (!snapshot.users.has(userId))
-          issues.push({
-            path: ["members", "userIds", index],
-            message: `unknown user "${userId}"`,
-            code: "unknown_user",
-          });
-    }
-    if ("query" in members) {
-      const compiled = compileCondition(members.query, "user", snapshot.scope, [
-        "members",
-        "query",
-      ]);
-      if (!compiled.ok) issues.push(...compiled.issues);
-    }
-    // A fallback chain must end: follow it and refuse a loop back to this pool.
-    let fallback = parsed.fallbackPoolId;
-    const seen = new Set<string>(self === undefined ? [] : [self]);
-    while (fallback !== undefined) {
-      const next = snapshot.pools.get(fallback);
-      if (next === undefined) {
-        issues.push({
-          path: ["fallbackPoolId"],
-          message: `unknown pool "${fallback}"`,
-          code: "unknown_pool",
-        });
-        break;
-      }
-      if (seen.has(fallback)) {
-        issues.push({
-          path: ["fallbackPoolId"],
-          message: "the fallback chain loops",
-          code: "fallback_cycle",
-        });
-        break;
-      }
-      seen.add(fallback);
-      fallback = next.fallbackPoolId;
-    }
-    if (issues.length > 0) throw validationError("pool", issues);
-    return parsed;
-  }
-
   /** The decisions recorded for a deal, oldest first. */
   async decisions(dealId: string): Promise<AssignmentDecision[]> {
     const page = await this.#deps.storage.query({
@@ -322,7 +183,7 @@ export class AssignmentService {
     const storage = this.#deps.storage;
     const [rules, pools, users, absences, taxonomy] = await Promise.all([
       this.rules(),
-      this.pools(),
+      this.pools.list(),
       readAll<User>(storage, collections.users),
       readAll<Absence>(storage, collections.absences),
       loadTaxonomy(storage),
@@ -498,7 +359,7 @@ export class AssignmentService {
    * @throws CrmkitError `NOT_FOUND` for an unknown pool
    */
   async poolMembers(poolId: string): Promise<string[]> {
-    const pool = await this.pool(poolId);
+    const pool = await this.pools.get(poolId);
     if (pool === null)
       throw new CrmkitError("NOT_FOUND", `There is no pool "${poolId}".`, { details: { poolId } });
     return this.#members(pool, await this.snapshot(this.#deps.environment.now()));

@@ -1,4 +1,5 @@
-import type { SegmentQuery } from "../query/index.js";
+import type { ConditionScope, SegmentQuery } from "../query/index.js";
+import type { Absence, User } from "../records/index.js";
 
 /** Who an assignment rule gives a deal to. */
 export type AssignmentTarget =
@@ -153,4 +154,18 @@ export interface AssignmentDecision {
   readonly outcome: "assigned" | "unassigned";
   /** One sentence: "rule "south" matched; Anna skipped: absent; Marc chosen: fewest open deals (2)". */
   readonly why: string;
+}
+
+/** Everything a decision reads, loaded once. */
+export interface AssignmentSnapshot {
+  /** The rules. */
+  readonly rules: AssignmentRules;
+  /** The pools by id. */
+  readonly pools: ReadonlyMap<string, Pool>;
+  /** The users by id. */
+  readonly users: ReadonlyMap<string, User>;
+  /** Each user's absences. */
+  readonly absences: ReadonlyMap<string, Absence[]>;
+  /** What rule conditions are checked against. */
+  readonly scope: ConditionScope;
 }

@@ -48,7 +48,7 @@ describe("defining automations", () => {
   it("names the bad field, in nested branches too", async () => {
     const { crm } = await workspace();
     const bad = await rejection(
-      crm.automations.define({
+      crm.automations.create({
         id: "bad",
         name: "Bad",
         trigger: { type: "activity.done" },
@@ -66,7 +66,7 @@ describe("defining automations", () => {
       ["steps", 0, "steps", 0, "type"],
     ]);
     const shape = await rejection(
-      crm.automations.define({
+      crm.automations.create({
         id: "bad",
         name: "Bad",
         trigger: { type: "activity.done" },
@@ -80,7 +80,7 @@ describe("defining automations", () => {
 describe("runs", () => {
   it("after each appointment done, creates a follow-up task once per appointment", async () => {
     const { crm, ada, env } = await workspace();
-    await crm.automations.define({
+    await crm.automations.create({
       id: "product-sheet",
       name: "Send the product sheet",
       trigger: { type: "activity.done", activityTypes: ["meeting", "demo"] },
@@ -120,14 +120,14 @@ describe("runs", () => {
 
   it("branches, waits until a condition or its timeout, tags, notifies, and stops when told", async () => {
     const { crm, ada, env } = await workspace();
-    await crm.tags.createCategory({ id: "interest", name: "Interest", cardinality: "multi" });
+    await crm.tags.categories.create({ id: "interest", name: "Interest", cardinality: "multi" });
     for (const id of ["webinar", "warm"])
       await crm.tags.create({ id, categoryId: "interest", name: id });
     const notes: string[] = [];
     crm.events.on("automation.notified", (event) =>
       notes.push(`${event.userId}: ${event.message}`),
     );
-    await crm.automations.define({
+    await crm.automations.create({
       id: "webinar",
       name: "Webinar follow-up",
       trigger: { type: "tag.added", tagId: "webinar" },
@@ -176,7 +176,7 @@ describe("runs", () => {
     crm.events.on("automation.notified", (event) =>
       notes.push(`${event.userId}: ${event.message}`),
     );
-    await crm.automations.define({
+    await crm.automations.create({
       id: "well-done",
       name: "Well done",
       trigger: { type: "deal.stageEntered", stageId: "proposal" },
@@ -195,7 +195,7 @@ describe("runs", () => {
     await crm.automations.runDue();
     expect(notes).toEqual(["anna: Well done moving Acme rollout past the meeting stage!"]);
 
-    await crm.automations.define({
+    await crm.automations.create({
       id: "qualified-list",
       name: "Qualified leads list",
       trigger: { type: "score.thresholdCrossed" },
@@ -221,7 +221,7 @@ describe("runs", () => {
       type: "date",
     });
     await crm.contacts.update(ada.id, { custom: { renewal: "2026-06-20" } });
-    await crm.automations.define({
+    await crm.automations.create({
       id: "renewal",
       name: "Renewal in 30 days",
       trigger: { type: "date", field: "custom.renewal", offsetDays: -30 },
@@ -247,9 +247,9 @@ describe("runs", () => {
 describe("durable execution", () => {
   it("neither repeats nor loses an e-mail when the worker dies between sending and bookkeeping", async () => {
     const { crm, ada, env, email } = await workspace();
-    await crm.tags.createCategory({ id: "c", name: "C", cardinality: "multi" });
+    await crm.tags.categories.create({ id: "c", name: "C", cardinality: "multi" });
     await crm.tags.create({ id: "new", categoryId: "c", name: "new" });
-    await crm.automations.define({
+    await crm.automations.create({
       id: "welcome",
       name: "Welcome",
       trigger: { type: "tag.added", tagId: "new" },
@@ -327,7 +327,7 @@ describe("durable execution", () => {
       },
     };
     const { crm, ada, env } = await workspace({ storage: flaky });
-    await crm.automations.define({
+    await crm.automations.create({
       id: "call-back",
       name: "Call back",
       trigger: { type: "activity.missed" },
@@ -349,7 +349,7 @@ describe("durable execution", () => {
 
   it("retries failures with backoff, ends in a dead letter with the reason, and can be retried", async () => {
     const { crm, ada, env, email } = await workspace();
-    await crm.automations.define(newsAutomation);
+    await crm.automations.create(newsAutomation);
     const call = await crm.activities.create({
       type: "call",
       ownerId: "anna",
@@ -396,7 +396,7 @@ describe("durable execution", () => {
 
   it("runs each step once when two workers call runDue at the same time", async () => {
     const { crm, ada, email } = await workspace();
-    await crm.automations.define(newsAutomation);
+    await crm.automations.create(newsAutomation);
     for (let i = 0; i < 5; i++)
       await crm.activities.create({
         type: "call",
@@ -416,7 +416,7 @@ describe("durable execution", () => {
 describe("missed-appointment recovery", () => {
   it("proposes three slots, reminds with fresh ones, then hands over; a rebooking stops it", async () => {
     const { crm, ada, env, email } = await workspace();
-    await crm.automations.define(missedAppointmentRecovery());
+    await crm.automations.create(missedAppointmentRecovery());
     const grace = await crm.contacts.create({
       firstName: "Grace",
       lastName: "Hopper",
@@ -524,7 +524,7 @@ describe("nurture sequences", () => {
       ],
       thresholds: [{ group: "global", qualifyAt: 50, handoff: false }],
     });
-    await crm.automations.define(
+    await crm.automations.create(
       nurtureSequence({
         id: "nurture",
         emails: [
@@ -595,7 +595,7 @@ describe("nurture sequences", () => {
 describe("the timer helper", () => {
   it("runs due steps on its own until stopped, and a disabled automation starts no run", async () => {
     const { crm, ada, email } = await workspace();
-    await crm.automations.define(newsAutomation);
+    await crm.automations.create(newsAutomation);
     const stop = crm.automations.startTimer({ email, intervalMs: 10 });
     await crm.activities.create({
       type: "call",
@@ -605,7 +605,7 @@ describe("the timer helper", () => {
     });
     await expect.poll(() => email.sent.length).toBe(1);
     stop();
-    await crm.automations.setEnabled("news", false);
+    await crm.automations.update("news", { enabled: false });
     await crm.activities.create({
       type: "call",
       ownerId: "anna",
@@ -620,7 +620,7 @@ describe("the timer helper", () => {
 describe("durable starts", () => {
   it("starts the run of an event whose process stopped right after the write, exactly once", async () => {
     const { crm, storage, env } = await workspace();
-    await crm.automations.define({
+    await crm.automations.create({
       id: "after-miss",
       name: "After a miss",
       trigger: { type: "activity.missed" },

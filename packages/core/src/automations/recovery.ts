@@ -58,7 +58,7 @@ In case the earlier times did not suit you, here are new ones:
  *
  * @example
  * ```ts
- * await crm.automations.define(missedAppointmentRecovery({ reminderAfterDays: 2 }));
+ * await crm.automations.create(missedAppointmentRecovery({ reminderAfterDays: 2 }));
  * ```
  */
 export function missedAppointmentRecovery(options: RecoveryOptions = {}): AutomationInput {
@@ -157,7 +157,7 @@ export interface NurtureOptions {
  *
  * @example
  * ```ts
- * await crm.automations.define(nurtureSequence({ id: "nurture", emails: [
+ * await crm.automations.create(nurtureSequence({ id: "nurture", emails: [
  *   { after: { amount: 1, unit: "days" }, template: welcome },
  *   { after: { amount: 7, unit: "days" }, template: caseStudy },
  * ] }));

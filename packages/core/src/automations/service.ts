@@ -68,15 +68,37 @@ export class AutomationService {
   }
 
   /**
-   * Creates or replaces an automation. Runs already started keep the steps they started with.
+   * Creates an automation.
    * @throws CrmkitError `VALIDATION_FAILED` with the path of the bad field (an unknown action type,
-   * status, tag, pool or segment included)
+   * status, tag, pool or segment included), `REVISION_CONFLICT` when one has this id already
    */
-  async define(input: AutomationInput): Promise<Automation> {
+  async create(input: AutomationInput): Promise<Automation> {
+    return this.#write(input, null);
+  }
+
+  /**
+   * Changes an automation: the given fields replace the stored ones (`{ enabled: false }` turns it
+   * off). Runs already started keep the steps they started with.
+   * @throws CrmkitError `NOT_FOUND`, `VALIDATION_FAILED` with the path of the bad field,
+   * `REVISION_CONFLICT` when it changed meanwhile
+   */
+  async update(id: string, patch: Partial<Omit<AutomationInput, "id">>): Promise<Automation> {
+    const current = await this.get(id);
+    if (current === null)
+      throw new CrmkitError("NOT_FOUND", `There is no automation "${id}".`, { details: { id } });
+    const {
+      revision: _revision,
+      createdAt: _created,
+      updatedAt: _updated,
+      ...definition
+    } = current;
+    return this.#write({ ...definition, ...patch, id }, current);
+  }
+
+  async #write(input: AutomationInput, current: Automation | null): Promise<Automation> {
     const parsed = parseInput(automationInputSchema, input, "automation");
     await checkReferences(this.#deps.storage, parsed);
     const now = toIsoInstant(this.#deps.environment.now());
-    const current = await this.get(parsed.id);
     const record = {
       ...parsed,
       enabled: parsed.enabled ?? true,
@@ -92,20 +114,6 @@ export class AutomationService {
       },
     ]);
     return { ...record, revision: outcome!.revision } as Automation;
-  }
-
-  /** Turns an automation on or off (runs under way go on). */
-  async setEnabled(id: string, enabled: boolean): Promise<Automation> {
-    const current = await this.get(id);
-    if (current === null)
-      throw new CrmkitError("NOT_FOUND", `There is no automation "${id}".`, { details: { id } });
-    const {
-      revision: _revision,
-      createdAt: _created,
-      updatedAt: _updated,
-      ...definition
-    } = current;
-    return this.define({ ...definition, enabled });
   }
 
   /**

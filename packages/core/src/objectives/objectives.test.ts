@@ -262,7 +262,7 @@ describe("objectives", () => {
 
   it("plan intensity per segment and measure coverage and pressure", async () => {
     const { crm } = await workspace();
-    await crm.segments.save({
+    await crm.segments.create({
       id: "smb",
       name: "SMB",
       target: "account",

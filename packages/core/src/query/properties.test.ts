@@ -96,7 +96,7 @@ describe("segment evaluation over storage", () => {
   it("counts and pages the same members with and without index pushdown", async () => {
     const { crm, storage } = await memoryCrm({ timezone: "Europe/Paris" });
     await defineTaxonomy(crm);
-    await crm.segments.save({
+    await crm.segments.create({
       id: "french",
       name: "French",
       query: { op: "eq", field: "country", value: "FR" },

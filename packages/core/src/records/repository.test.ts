@@ -177,7 +177,7 @@ describe("statuses, tags and custom fields", () => {
     await crm.contacts.create({ status: "hot-prospect" });
     await crm.contacts.create({ status: "hot-prospect" });
     await crm.accounts.create({ name: "Acme", status: "hot-prospect" });
-    const segment = await crm.segments.save({
+    const segment = await crm.segments.create({
       name: "Hot",
       query: q.statusIn("hot-prospect", "customer"),
     });
@@ -208,8 +208,8 @@ describe("statuses, tags and custom fields", () => {
     });
     await crm.tags.remove("silver", { replaceWith: "gold" });
     expect((await crm.contacts.get(c.id))?.tags).toEqual(["gold"]);
-    await expect(crm.tags.removeCategory("potential")).rejects.toMatchObject({ code: "IN_USE" });
-    await crm.tags.removeCategory("potential", { replaceWith: "retail" });
+    await expect(crm.tags.categories.remove("potential")).rejects.toMatchObject({ code: "IN_USE" });
+    await crm.tags.categories.remove("potential", { replaceWith: "retail" });
     expect((await crm.contacts.get(c.id))?.tags).toEqual(["retail"]);
     expect(await crm.tags.list("potential")).toEqual([]);
   });
@@ -233,12 +233,12 @@ describe("membership deltas", () => {
     crm.events.onAny((type, event) => {
       if (type.startsWith("segment.")) events.push([type, event as SegmentMembershipEvent]);
     });
-    const gold = await crm.segments.save({
+    const gold = await crm.segments.create({
       id: "gold",
       name: "Gold",
       query: q.categoryIs("potential", "gold"),
     });
-    const acmeGold = await crm.segments.save({
+    const acmeGold = await crm.segments.create({
       id: "acme-gold",
       name: "Gold accounts' people",
       query: q.hasTag("gold", "account"),
@@ -260,12 +260,12 @@ describe("membership deltas", () => {
 
   it("reports clock-driven changes once, when re-evaluated", async () => {
     const { crm, env } = await workspace();
-    const stale = await crm.segments.save({
+    const stale = await crm.segments.create({
       id: "stale",
       name: "Not updated for 90 days",
       query: q.field("updatedAt").olderThan(90, "day"),
     });
-    const recent = await crm.segments.save({
+    const recent = await crm.segments.create({
       id: "recent",
       name: "Created in the last 30 days",
       query: q.field("createdAt").withinLast(30, "day"),

@@ -72,7 +72,7 @@ async function workspace() {
   const fixture = await memoryCrm({ timezone: "Europe/Paris" });
   await addReps(fixture.crm, 2);
   await addNewBusinessPipeline(fixture.crm);
-  await fixture.crm.assignment.createPool({
+  await fixture.crm.assignment.pools.create({
     id: "inside",
     name: "Inside",
     members: { teamId: "inside" },
@@ -108,7 +108,7 @@ describe("lead scoring", () => {
       page("v1", "/careers/dev", t),
     ]);
     env.advance(2 * day);
-    const [global] = await crm.scoring.explainScore(id, { group: "global" });
+    const [global] = await crm.scoring.explain(id, { group: "global" });
     expect(global!.score).toBe(40);
     expect(global!.contributions.map((c) => [c.ruleId, c.value])).toEqual([
       ["pricing", 20],
@@ -152,7 +152,7 @@ describe("lead scoring", () => {
           }) as HitInput,
       ),
     );
-    const [global] = await crm.scoring.explainScore(id, { group: "global" });
+    const [global] = await crm.scoring.explain(id, { group: "global" });
     expect(global).toMatchObject({ score: 150, total: 250, cap: 150 });
   });
 

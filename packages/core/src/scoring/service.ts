@@ -361,7 +361,7 @@ export class ScoringService {
    * Why a contact has its score: the contributions of each group (or one), each with its rule, hit
    * and decayed value; they add up to `total`, which the cap (if any) limits to `score`.
    */
-  async explainScore(
+  async explain(
     contactId: string,
     options: { readonly group?: string; readonly at?: string | number } = {},
   ): Promise<ScoreExplanation[]> {
@@ -516,7 +516,7 @@ export class ScoringService {
         } catch (error) {
           return CrmkitError.is(error) ? error.code : "STORAGE_FAILURE";
         }
-        const [explanation] = await this.explainScore(contactId, { group });
+        const [explanation] = await this.explain(contactId, { group });
         const history: HitSummary[] = (await this.visits(contactId)).slice(0, 200).map((hit) => ({
           id: hit.id,
           type: hit.type,

@@ -230,13 +230,13 @@ describe("segment operators", () => {
   });
 
   it("refer to saved segments and reject cycles", async () => {
-    const french = await crm.segments.save({
+    const french = await crm.segments.create({
       id: "french",
       name: "French",
       query: q.field("country").eq("FR"),
     });
     expect(await ids(q.and(q.inSegment(french.id), q.statusIn("customer")))).toEqual(["ada"]);
-    const outer = await crm.segments.save({
+    const outer = await crm.segments.create({
       id: "outer",
       name: "Outer",
       query: q.inSegment("french"),
@@ -247,7 +247,7 @@ describe("segment operators", () => {
     expect(CrmkitError.is(error, "VALIDATION_FAILED")).toBe(true);
     expect((error as CrmkitError).message).toMatch(/cycle: french → outer → french/);
     const self = await crm.segments
-      .save({ id: "self", name: "Self", query: q.inSegment("self") })
+      .create({ id: "self", name: "Self", query: q.inSegment("self") })
       .catch((e: unknown) => e);
     expect(CrmkitError.is(self, "VALIDATION_FAILED")).toBe(true);
     await expect(crm.segments.remove("french")).rejects.toMatchObject({ code: "IN_USE" });

@@ -421,7 +421,7 @@ export class SegmentService {
    * Saves a new segment after checking its query (unknown fields, cycles through `inSegment`…).
    * @throws CrmkitError `VALIDATION_FAILED`, `UNIQUE_VIOLATION` when the id is taken
    */
-  async save(input: SavedSegmentInput): Promise<SavedSegment> {
+  async create(input: SavedSegmentInput): Promise<SavedSegment> {
     const parsed = parseInput(savedInputSchema, input, "segment");
     const id = parsed.id ?? this.#deps.environment.newId();
     const now = toIsoInstant(this.#deps.environment.now());

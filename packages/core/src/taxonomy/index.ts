@@ -3,17 +3,31 @@
  *
  * @packageDocumentation
  */
+export {
+  type DefinitionDeps,
+  DefinitionService,
+} from "./definitions.js";
+
+export { CustomFieldService } from "./fields.js";
 
 export {
   type CustomFieldInput,
-  CustomFieldService,
-  type DefinitionDeps,
-  DefinitionService,
+  categoryInput,
+  color,
   defaultStatuses,
+  definitionId,
+  fieldInput,
   type RemoveOptions,
   type StatusInput,
-  StatusService,
+  statusInput,
   type TagCategoryInput,
   type TagInput,
+  tagInput,
+} from "./inputs.js";
+
+export { StatusService } from "./statuses.js";
+
+export {
+  TagCategoryService,
   TagService,
-} from "./service.js";
+} from "./tags.js";

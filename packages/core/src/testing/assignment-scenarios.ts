@@ -37,7 +37,7 @@ export async function concurrentRoundRobin(
   const [a, b] = await twoWriters(storage);
   await addReps(a, reps);
   await addNewBusinessPipeline(a);
-  await a.assignment.createPool({
+  await a.assignment.pools.create({
     id: "inside",
     name: "Inside",
     members: { teamId: "inside" },
@@ -67,7 +67,7 @@ export async function concurrentCapacity(
   const [a, b] = await twoWriters(storage);
   await addReps(a, reps);
   await addNewBusinessPipeline(a);
-  await a.assignment.createPool({
+  await a.assignment.pools.create({
     id: "inside",
     name: "Inside",
     members: { teamId: "inside" },

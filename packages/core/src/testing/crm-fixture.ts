@@ -33,8 +33,8 @@ export async function memoryCrm(
 
 /** Adds a potential (single) and a sector (multi) category with their tags, and two custom fields. */
 export async function defineTaxonomy(crm: Crm): Promise<void> {
-  await crm.tags.createCategory({ id: "potential", name: "Potential", cardinality: "single" });
-  await crm.tags.createCategory({ id: "sector", name: "Business sector", cardinality: "multi" });
+  await crm.tags.categories.create({ id: "potential", name: "Potential", cardinality: "single" });
+  await crm.tags.categories.create({ id: "sector", name: "Business sector", cardinality: "multi" });
   for (const id of ["gold", "silver", "bronze"])
     await crm.tags.create({ id, categoryId: "potential", name: id });
   for (const id of ["retail", "industry", "software"])

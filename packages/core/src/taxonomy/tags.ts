@@ -1,0 +1,144 @@
+import { CrmkitError } from "../errors.js";
+import type { Tag, TagCategory } from "../records/index.js";
+import { collections, readAll } from "../records/index.js";
+import type { WriteOperation } from "../storage/index.js";
+import { parseInput } from "../validation.js";
+import { type DefinitionDeps, DefinitionService } from "./definitions.js";
+import {
+  categoryInput,
+  type RemoveOptions,
+  type TagCategoryInput,
+  type TagInput,
+  tagInput,
+} from "./inputs.js";
+
+/** Tag categories and their tags. */
+export class TagService extends DefinitionService {
+  /** The categories tags belong to: create, update, remove, list. */
+  readonly categories: TagCategoryService;
+
+  /** @internal */
+  constructor(deps: DefinitionDeps) {
+    super(deps);
+    this.categories = new TagCategoryService(deps);
+  }
+
+  /** Lists the tags, optionally of one category. */
+  async list(categoryId?: string): Promise<Tag[]> {
+    const tags = await readAll<Tag>(this.deps.storage, collections.tags);
+    return categoryId === undefined ? tags : tags.filter((tag) => tag.categoryId === categoryId);
+  }
+
+  /**
+   * Adds a tag to a category.
+   * @throws CrmkitError `VALIDATION_FAILED` when the category does not exist
+   */
+  async create(input: TagInput): Promise<Tag> {
+    const parsed = parseInput(tagInput, input, "tag");
+    if ((await this.deps.storage.get(collections.tagCategories, parsed.categoryId)) === null) {
+      throw new CrmkitError(
+        "VALIDATION_FAILED",
+        `There is no tag category "${parsed.categoryId}".`,
+        { details: { path: ["categoryId"] } },
+      );
+    }
+    const now = this.now();
+    return this.insert<Tag>(collections.tags, {
+      ...parsed,
+      id: parsed.id ?? this.deps.environment.newId(),
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** Renames or recolours a tag; records are untouched (they hold its id). */
+  async update(
+    id: string,
+    patch: { readonly name?: string; readonly color?: string },
+    options: { readonly expectedRevision?: number } = {},
+  ): Promise<Tag> {
+    const parsed = parseInput(tagInput.pick({ name: true, color: true }).partial(), patch, "tag");
+    return this.rename<Tag>(collections.tags, "tag", id, parsed, options.expectedRevision);
+  }
+
+  /**
+   * Removes a tag. In use, it is refused with `IN_USE` unless `replaceWith` names the tag records
+   * get instead (added as by `addTags`, so a single-choice category keeps one tag).
+   */
+  async remove(id: string, options: RemoveOptions = {}): Promise<void> {
+    await this.require(collections.tags, id, "tag");
+    const replacement = options.replaceWith;
+    if (replacement === id)
+      throw new CrmkitError("VALIDATION_FAILED", "A tag cannot replace itself.", {
+        details: { path: ["replaceWith"] },
+      });
+    if (replacement !== undefined) await this.require(collections.tags, replacement, "tag");
+    await this.retireTags("Tag", id, [id], replacement, undefined, [
+      { type: "delete", collection: collections.tags, id },
+    ]);
+  }
+}
+
+/** Tag categories: single-choice (one tag per record, e.g. potential) or multi (`crm.tags.categories`). */
+export class TagCategoryService extends DefinitionService {
+  /** Lists the categories. */
+  async list(): Promise<TagCategory[]> {
+    return readAll<TagCategory>(this.deps.storage, collections.tagCategories);
+  }
+
+  /** Adds a category: `single` (one tag per record, e.g. potential) or `multi`. */
+  async create(input: TagCategoryInput): Promise<TagCategory> {
+    const parsed = parseInput(categoryInput, input, "tag category");
+    const now = this.now();
+    return this.insert<TagCategory>(collections.tagCategories, {
+      ...parsed,
+      id: parsed.id ?? this.deps.environment.newId(),
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** Renames a category; records are untouched. Its cardinality cannot change. */
+  async update(
+    id: string,
+    patch: { readonly name: string },
+    options: { readonly expectedRevision?: number } = {},
+  ): Promise<TagCategory> {
+    const parsed = parseInput(categoryInput.pick({ name: true }), patch, "tag category");
+    return this.rename<TagCategory>(
+      collections.tagCategories,
+      "tag category",
+      id,
+      parsed,
+      options.expectedRevision,
+    );
+  }
+
+  /**
+   * Removes a category and its tags. In use, it is refused with `IN_USE` unless `replaceWith` names a
+   * tag of another category that records get instead. Segments that test the category itself
+   * (`hasTagInCategory`, `categoryIs`) cannot be migrated and keep it refused.
+   */
+  async remove(id: string, options: RemoveOptions = {}): Promise<void> {
+    await this.require(collections.tagCategories, id, "tag category");
+    const tags = (await readAll<Tag>(this.deps.storage, collections.tags))
+      .filter((tag) => tag.categoryId === id)
+      .map((tag) => tag.id);
+    const replacement = options.replaceWith;
+    if (replacement !== undefined) {
+      const tag = await this.require<Tag>(collections.tags, replacement, "tag");
+      if (tag.categoryId === id)
+        throw new CrmkitError(
+          "VALIDATION_FAILED",
+          "The replacement tag must belong to another category.",
+          { details: { path: ["replaceWith"] } },
+        );
+    }
+    await this.retireTags("Tag category", id, tags, replacement, id, [
+      { type: "delete", collection: collections.tagCategories, id },
+      ...tags.map(
+        (tag): WriteOperation => ({ type: "delete", collection: collections.tags, id: tag }),
+      ),
+    ]);
+  }
+}
