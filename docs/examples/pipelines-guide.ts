@@ -18,7 +18,7 @@ export async function pipelinesGuide() {
   ] as const) {
     await crm.users.create({ id, name, role, teamId, timezone: "Europe/Paris" });
   }
-  await crm.users.addAbsence("anna", { from: "2026-05-18", to: "2026-05-22", reason: "holiday" });
+  await crm.users.absences.create("anna", { from: "2026-05-18", to: "2026-05-22", reason: "holiday" });
 
   // Pools and rules: inside sales take new leads, round-robin, at most 30 a day each.
   await crm.assignment.pools.create({

@@ -286,7 +286,7 @@ const people = [
 ] as const;
 for (const [id, name, role, teamId, timezone] of people)
   await crm.users.create({ id, name, role, teamId, timezone });
-await crm.users.addAbsence("chloe", { from: "2026-11-20", to: "2026-11-27", reason: "holiday" });
+await crm.users.absences.create("chloe", { from: "2026-11-20", to: "2026-11-27", reason: "holiday" });
 await crm.assignment.pools.create({
   id: "field",
   name: "Field reps",

@@ -43,9 +43,8 @@ export type {
 } from "./activities/types.js";
 
 export type { PoolInput } from "./assignment/input.js";
-
+export type { PoolService } from "./assignment/pools.js";
 export type { AssignmentService } from "./assignment/service.js";
-
 export type {
   AssignmentDecision,
   AssignmentRule,
@@ -59,7 +58,6 @@ export type {
   SkippedCandidate,
   SkipReason,
 } from "./assignment/types.js";
-
 export {
   missedAppointmentRecovery,
   type NurtureEmail,
@@ -69,17 +67,14 @@ export {
   type RecoveryReport,
   recoveryReport,
 } from "./automations/recovery.js";
-
 export type {
   AutomationService,
   RunDueOptions,
 } from "./automations/service.js";
-
 export type {
   RunSubject,
   TagsChangedEvent,
 } from "./automations/triggers.js";
-
 export type {
   ActivityTrigger,
   Assignee,
@@ -119,6 +114,7 @@ export type {
   WaitStep,
   WaitUntilStep,
 } from "./automations/types.js";
+export type { PlanService } from "./compensation/plans.js";
 export type { CompensationService } from "./compensation/service.js";
 export {
   type Crm,
@@ -240,9 +236,9 @@ export {
   q,
 } from "./query/builder.js";
 export type { SegmentQuery } from "./query/query.js";
+export type { AbsenceInput, AbsenceService } from "./records/absences.js";
 export type { RecordChange } from "./records/changes.js";
 export {
-  type AbsenceInput,
   defaultWorkingHours,
   type SimpleRepository,
   type TeamInput,

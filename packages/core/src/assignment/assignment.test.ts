@@ -32,7 +32,11 @@ describe("assignment eligibility", () => {
     await rep("chloe", { timezone: "America/New_York" }); // 06:00 there: off duty
     await rep("dan");
     await rep("eve");
-    await crm.users.addAbsence("anna", { from: "2026-05-14", to: "2026-05-20", reason: "holiday" });
+    await crm.users.absences.create("anna", {
+      from: "2026-05-14",
+      to: "2026-05-20",
+      reason: "holiday",
+    });
     await crm.assignment.pools.create({
       id: "inside",
       name: "Inside",

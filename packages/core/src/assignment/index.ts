@@ -1,7 +1,7 @@
 export type { PoolInput } from "./input.js";
 /** @internal */
 export * from "./internal.js";
-export { PoolService, type PoolServiceDeps } from "./pools.js";
+export { PoolService } from "./pools.js";
 export { AssignmentService } from "./service.js";
 export type {
   AssignmentDecision,

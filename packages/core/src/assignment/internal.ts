@@ -2,3 +2,4 @@
 // door (index.ts) re-exports it as internal, and declarations strip it.
 export { isoWeekday } from "./availability.js";
 export { assignmentTargetSchema } from "./input.js";
+export type { PoolServiceDeps } from "./pools.js";

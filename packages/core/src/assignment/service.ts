@@ -1,7 +1,7 @@
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import { ownValue } from "../own.js";
-import { type ConditionScope, compileCondition, readPath } from "../query/index.js";
+import { compileCondition, readPath } from "../query/index.js";
 import type { Absence, User } from "../records/index.js";
 import { collections, loadTaxonomy, readAll } from "../records/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";

@@ -28,12 +28,12 @@ export {
   parsePlan,
   validatePlan,
 } from "./plan.js";
+export { PlanService, type SavedPlan } from "./plans.js";
 export { scaleActuals } from "./scale.js";
 export {
   CompensationService,
   type CompensationServiceDeps,
   planMetrics,
-  type SavedPlan,
 } from "./service.js";
 export {
   distributionOf,

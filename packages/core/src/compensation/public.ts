@@ -38,21 +38,17 @@ export {
   parsePlan,
   validatePlan,
 } from "./plan.js";
-
+export { PlanService, type SavedPlan } from "./plans.js";
 export { scaleActuals } from "./scale.js";
-
 export {
   type CompensationServiceDeps,
   planMetrics,
-  type SavedPlan,
 } from "./service.js";
-
 export {
   distributionOf,
   type SimulateOptions,
   simulate,
 } from "./simulate.js";
-
 export type {
   AtTeamTarget,
   CollectiveComponent,

@@ -30,16 +30,18 @@ const plan: CompensationPlan = {
 describe("CompensationService", () => {
   it("keeps every plan version and refuses to change a saved one", async () => {
     const { crm } = await memoryCrm();
-    await crm.compensation.savePlan(plan);
-    await crm.compensation.savePlan(plan); // the same content again: nothing to do
-    const changed = await rejection(crm.compensation.savePlan({ ...plan, name: "Renamed" }));
+    await crm.compensation.plans.create(plan);
+    await crm.compensation.plans.create(plan); // the same content again: nothing to do
+    const changed = await rejection(crm.compensation.plans.create({ ...plan, name: "Renamed" }));
     expect(changed).toMatchObject({ code: "VALIDATION_FAILED", details: { path: ["version"] } });
-    await crm.compensation.savePlan({ ...plan, version: 2, name: "Renamed" });
-    expect((await crm.compensation.getPlan("inside"))?.plan.name).toBe("Renamed");
-    expect((await crm.compensation.getPlan("inside", 1))?.plan.name).toBe("Inside");
-    expect((await crm.compensation.versions("inside")).map((v) => v.plan.version)).toEqual([1, 2]);
+    await crm.compensation.plans.create({ ...plan, version: 2, name: "Renamed" });
+    expect((await crm.compensation.plans.get("inside"))?.plan.name).toBe("Renamed");
+    expect((await crm.compensation.plans.get("inside", 1))?.plan.name).toBe("Inside");
+    expect((await crm.compensation.plans.versions("inside")).map((v) => v.plan.version)).toEqual([
+      1, 2,
+    ]);
     const invalid = await rejection(
-      crm.compensation.savePlan({ ...plan, version: 3, criteria: [plan.criteria[0]!] }),
+      crm.compensation.plans.create({ ...plan, version: 3, criteria: [plan.criteria[0]!] }),
     );
     expect(invalid.message).toBe("Invalid plan: The criteria's weights sum to 60 %, not 100 %.");
   });

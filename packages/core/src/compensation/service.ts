@@ -1,20 +1,10 @@
 import type { Environment } from "../environment.js";
-import { toIsoInstant } from "../environment.js";
-import { CrmkitError } from "../errors.js";
 import type { Actuals, MetricRef, ObjectiveService } from "../objectives/index.js";
-import { collections } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
-import { parsePlan } from "./plan.js";
+import { comparePlans, type PlanComparison } from "./compare.js";
+import { PlanService } from "./plans.js";
 import { type SimulateOptions, simulate } from "./simulate.js";
 import type { CompensationPlan, SimulationResult } from "./types.js";
-
-/** A saved plan version. */
-export interface SavedPlan {
-  /** The plan. */
-  readonly plan: CompensationPlan;
-  /** When this version was saved. */
-  readonly savedAt: string;
-}
 
 /** What {@link CompensationService} needs. */
 export interface CompensationServiceDeps {
@@ -40,66 +30,13 @@ export function planMetrics(plan: CompensationPlan): MetricRef[] {
  */
 export class CompensationService {
   readonly #deps: CompensationServiceDeps;
+  /** Saved plans, every version kept: create, get, versions. */
+  readonly plans: PlanService;
 
   /** @internal */
   constructor(deps: CompensationServiceDeps) {
     this.#deps = deps;
-  }
-
-  /**
-   * Saves a plan version. Saving the same version again with the same content does nothing; with
-   * other content it is refused — publish a new version instead.
-   *
-   * @throws CrmkitError `VALIDATION_FAILED` for a plan with errors, or a changed saved version
-   */
-  async savePlan(input: CompensationPlan): Promise<SavedPlan> {
-    const { plan } = parsePlan(input);
-    const id = `${plan.id}@${plan.version}`;
-    const existing = await this.#deps.storage.get(collections.compensationPlans, id);
-    if (existing !== null) {
-      if (JSON.stringify(existing.plan) === JSON.stringify(plan))
-        return { plan, savedAt: existing.savedAt as string };
-      throw new CrmkitError(
-        "VALIDATION_FAILED",
-        `Version ${plan.version} of plan "${plan.id}" is already saved with other content: save version ${plan.version + 1}.`,
-        { details: { path: ["version"] } },
-      );
-    }
-    const savedAt = toIsoInstant(this.#deps.environment.now());
-    await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.compensationPlans,
-        record: { id, planId: plan.id, version: plan.version, plan: plan as never, savedAt },
-        expectedRevision: 0,
-      },
-    ]);
-    return { plan, savedAt };
-  }
-
-  /** Reads a plan: one version, or the latest. */
-  async getPlan(planId: string, version?: number): Promise<SavedPlan | null> {
-    const versions = await this.versions(planId);
-    const found =
-      version === undefined
-        ? versions[versions.length - 1]
-        : versions.find((v) => v.plan.version === version);
-    return found ?? null;
-  }
-
-  /** Every saved version of a plan, oldest first. */
-  async versions(planId: string): Promise<SavedPlan[]> {
-    const page = await this.#deps.storage.query({
-      collection: collections.compensationPlans,
-      index: "planId",
-      where: { eq: planId },
-    });
-    return page.records
-      .map((record) => ({
-        plan: record.plan as unknown as CompensationPlan,
-        savedAt: record.savedAt as string,
-      }))
-      .sort((a, b) => a.plan.version - b.plan.version);
+    this.plans = new PlanService(deps);
   }
 
   /**
@@ -126,7 +63,8 @@ export class CompensationService {
 
   /**
    * Measures from storage and simulates (see {@link simulate}); with `options.current`, the figures
-   * both plans need are measured once.
+   * both plans need are measured once. With {@link CompensationService.compare}, the front door
+   * of replaying plans on the figures crmkit holds.
    */
   async simulate(
     plan: CompensationPlan,
@@ -137,5 +75,20 @@ export class CompensationService {
     if (options.current !== undefined) metrics.push(...planMetrics(options.current));
     const actuals = await this.actuals(plan, period, { metrics });
     return simulate(plan, actuals, period, options);
+  }
+
+  /**
+   * Replays the current and a proposed plan on the same measured figures and compares them rep by
+   * rep (who gains, who loses, who moves more than `threshold` %): `comparePlans` on stored data.
+   */
+  async compare(
+    current: CompensationPlan,
+    proposed: CompensationPlan,
+    period: string,
+    options: SimulateOptions & { readonly threshold?: number } = {},
+  ): Promise<PlanComparison> {
+    const metrics = [...planMetrics(current), ...planMetrics(proposed)];
+    const actuals = await this.actuals(proposed, period, { metrics });
+    return comparePlans(current, proposed, actuals, period, options);
   }
 }

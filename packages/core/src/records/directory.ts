@@ -6,9 +6,10 @@ import type { StorageAdapter } from "../storage/index.js";
 import { isValidTimezone } from "../time/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
+import { AbsenceService } from "./absences.js";
 import { readAll } from "./read-all.js";
 import { collections } from "./schema.js";
-import type { Absence, Team, User, UserRole, WorkingHours } from "./types.js";
+import type { Team, User, UserRole, WorkingHours } from "./types.js";
 
 /** Monday to Friday, 09:00 to 18:00: the working hours of a user who declares none. */
 export const defaultWorkingHours: WorkingHours = {
@@ -49,16 +50,6 @@ const userInput = z.strictObject({
     })
     .default(() => ({ ...defaultWorkingHours, days: [...defaultWorkingHours.days] })),
 });
-const absenceInput = z
-  .strictObject({
-    from: z.iso.date(),
-    to: z.iso.date(),
-    reason: z.string().trim().min(1).max(200).optional(),
-  })
-  .refine((absence) => absence.from <= absence.to, {
-    message: "to must not be before from",
-    path: ["to"],
-  });
 const teamInput = z.strictObject({
   id: directoryId.optional(),
   name: z.string().trim().min(1).max(200),
@@ -86,16 +77,6 @@ export interface UserInput {
   readonly active?: boolean;
   /** When the user works, in their timezone. @defaultValue {@link defaultWorkingHours} */
   readonly workingHours?: WorkingHours;
-}
-
-/** A period a user is away: no new work is assigned to them. */
-export interface AbsenceInput {
-  /** The first day away (`YYYY-MM-DD`, in the user's timezone). */
-  readonly from: string;
-  /** The last day away, included. */
-  readonly to: string;
-  /** Why, for the assignment audit ("holiday", "sick leave"). */
-  readonly reason?: string;
 }
 
 /** A new team. */
@@ -240,6 +221,8 @@ export class UserRepository extends SimpleRepository<User, UserInput> {
   protected readonly collection = collections.users;
   /** @internal */
   protected readonly what = "user";
+  /** The users' absences: create, list, remove. */
+  readonly absences: AbsenceService = new AbsenceService(this.deps, (id) => this.get(id));
   /** @internal */
   protected readonly schema = userInput as unknown as z.ZodType<Record<string, unknown>>;
 
@@ -297,7 +280,7 @@ export class UserRepository extends SimpleRepository<User, UserInput> {
         },
       );
     }
-    const absences = await this.absences(id);
+    const absences = await this.absences.list(id);
     await this.deps.storage.write([
       { type: "delete", collection: collections.users, id },
       ...absences.map((absence) => ({
@@ -306,38 +289,6 @@ export class UserRepository extends SimpleRepository<User, UserInput> {
         id: absence.id,
       })),
     ]);
-  }
-
-  /**
-   * Records an absence: the assignment engine skips the user on those days (in their timezone).
-   * @throws CrmkitError `NOT_FOUND` for an unknown user, `VALIDATION_FAILED` for bad dates
-   */
-  async addAbsence(userId: string, input: AbsenceInput): Promise<Absence> {
-    const parsed = parseInput(absenceInput, input, "absence");
-    if ((await this.get(userId)) === null)
-      throw new CrmkitError("NOT_FOUND", `There is no user "${userId}".`, {
-        details: { id: userId },
-      });
-    const record = { id: this.deps.environment.newId(), userId, ...parsed };
-    const [outcome] = await this.deps.storage.write([
-      { type: "put", collection: collections.absences, record, expectedRevision: 0 },
-    ]);
-    return { ...record, revision: outcome!.revision ?? 1 } as Absence;
-  }
-
-  /** Lists a user's absences, earliest first. */
-  async absences(userId: string): Promise<Absence[]> {
-    const page = await this.deps.storage.query({
-      collection: collections.absences,
-      index: "userId",
-      where: { eq: userId },
-    });
-    return (page.records as unknown as Absence[]).sort((a, b) => a.from.localeCompare(b.from));
-  }
-
-  /** Removes an absence (no error when it is already gone). */
-  async removeAbsence(id: string): Promise<void> {
-    await this.deps.storage.write([{ type: "delete", collection: collections.absences, id }]);
   }
 }
 

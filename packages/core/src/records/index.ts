@@ -6,13 +6,16 @@
  */
 
 export {
+  type AbsenceInput,
+  AbsenceService,
+} from "./absences.js";
+export {
   ChangeHook,
   type CommittedChanges,
   type Reaction,
   type RecordChange,
 } from "./changes.js";
 export {
-  type AbsenceInput,
   type DirectoryDeps,
   defaultWorkingHours,
   SimpleRepository,

@@ -3,13 +3,12 @@
  *
  * @packageDocumentation
  */
+
 export {
   type DefinitionDeps,
   DefinitionService,
 } from "./definitions.js";
-
 export { CustomFieldService } from "./fields.js";
-
 export {
   type CustomFieldInput,
   categoryInput,
@@ -24,9 +23,7 @@ export {
   type TagInput,
   tagInput,
 } from "./inputs.js";
-
 export { StatusService } from "./statuses.js";
-
 export {
   TagCategoryService,
   TagService,
