@@ -9,12 +9,24 @@ import { AssignmentService } from "./assignment/index.js";
 import type { AutomationEvents, TagsChangedEvent } from "./automations/index.js";
 import { AutomationService, journalOperations } from "./automations/index.js";
 import { CompensationService } from "./compensation/index.js";
+import { TeamRepository, UserRepository } from "./directory/index.js";
 import { OutboxService } from "./email-lists/index.js";
 import { createEnvironment, type Environment, toIsoInstant } from "./environment.js";
 import { CrmkitError } from "./errors.js";
 import { createEventBus, type EventBus } from "./events/index.js";
 import type { ObjectiveEvents } from "./objectives/index.js";
 import { ObjectiveService } from "./objectives/index.js";
+import {
+  type AccountInput,
+  type AccountPatch,
+  accountInputSchema,
+  accountPatchSchema,
+  type ContactInput,
+  type ContactPatch,
+  contactInputSchema,
+  contactPatchSchema,
+  PartyRepository,
+} from "./parties/index.js";
 import {
   DealService,
   type PipelineEvents,
@@ -23,23 +35,7 @@ import {
 } from "./pipelines/index.js";
 import { tagEvents, wireReactions } from "./reactions.js";
 import type { Account, Contact } from "./records/index.js";
-import {
-  type AccountInput,
-  type AccountPatch,
-  accountInputSchema,
-  accountPatchSchema,
-  ChangeHook,
-  type ContactInput,
-  type ContactPatch,
-  collections,
-  contactInputSchema,
-  contactPatchSchema,
-  crmStorageSchema,
-  PartyRepository,
-  type RecordChange,
-  TeamRepository,
-  UserRepository,
-} from "./records/index.js";
+import { ChangeHook, collections, crmStorageSchema, type RecordChange } from "./records/index.js";
 import { ReportService } from "./reports/index.js";
 import type { ScoringEvents } from "./scoring/index.js";
 import { ScoringService } from "./scoring/index.js";

@@ -8,21 +8,6 @@
  * @module @crmkit/core
  */
 
-export {
-  type ActionTypeService,
-  defaultActionTypes,
-} from "./activities/action-types.js";
-
-export type {
-  ActivityTemplate,
-  Recurrence,
-  RecurrenceEvery,
-  RecurrenceInput,
-  RecurrenceService,
-} from "./activities/recurrences.js";
-
-export type { ActivityService } from "./activities/service.js";
-
 export type {
   ActionCategory,
   ActionType,
@@ -32,7 +17,9 @@ export type {
   ActivityEvents,
   ActivityInput,
   ActivityPatch,
+  ActivityService,
   ActivityStatus,
+  ActivityTemplate,
   AgendaDay,
   AgendaEntry,
   AgendaInstants,
@@ -40,41 +27,31 @@ export type {
   AgendaWeek,
   FreeSlot,
   FreeSlotQuery,
-} from "./activities/types.js";
-
-export type { PoolInput } from "./assignment/input.js";
-export type { PoolService } from "./assignment/pools.js";
-export type { AssignmentService } from "./assignment/service.js";
+  Recurrence,
+  RecurrenceEvery,
+  RecurrenceInput,
+  RecurrenceService,
+} from "./activities/index.js";
+export {
+  type ActionTypeService,
+  defaultActionTypes,
+} from "./activities/index.js";
 export type {
   AssignmentDecision,
   AssignmentRule,
   AssignmentRules,
+  AssignmentService,
   AssignmentTarget,
   Pool,
   PoolCapacity,
+  PoolInput,
   PoolMembers,
+  PoolService,
   PoolStrategy,
   RuleTrace,
   SkippedCandidate,
   SkipReason,
-} from "./assignment/types.js";
-export {
-  missedAppointmentRecovery,
-  type NurtureEmail,
-  type NurtureOptions,
-  nurtureSequence,
-  type RecoveryOptions,
-  type RecoveryReport,
-  recoveryReport,
-} from "./automations/recovery.js";
-export type {
-  AutomationService,
-  RunDueOptions,
-} from "./automations/service.js";
-export type {
-  RunSubject,
-  TagsChangedEvent,
-} from "./automations/triggers.js";
+} from "./assignment/index.js";
 export type {
   ActivityTrigger,
   Assignee,
@@ -86,6 +63,7 @@ export type {
   AutomationInput,
   AutomationNotifiedEvent,
   AutomationRun,
+  AutomationService,
   BranchStep,
   ContactCondition,
   CreateActivityStep,
@@ -98,14 +76,17 @@ export type {
   ProposeSlotsStep,
   QualifiedCondition,
   RebookedCondition,
+  RunDueOptions,
   RunDueReport,
   RunEntry,
   RunStatus,
+  RunSubject,
   SegmentTrigger,
   SendEmailStep,
   SetStatusStep,
   StageTrigger,
   Step,
+  TagsChangedEvent,
   TagsStep,
   TagTrigger,
   ThresholdTrigger,
@@ -113,43 +94,56 @@ export type {
   UserAssignee,
   WaitStep,
   WaitUntilStep,
-} from "./automations/types.js";
-export type { PlanService } from "./compensation/plans.js";
-export type { CompensationService } from "./compensation/service.js";
+} from "./automations/index.js";
+export {
+  missedAppointmentRecovery,
+  type NurtureEmail,
+  type NurtureOptions,
+  nurtureSequence,
+  type RecoveryOptions,
+  type RecoveryReport,
+  recoveryReport,
+} from "./automations/index.js";
+export type { CompensationService, PlanService } from "./compensation/index.js";
 export {
   type Crm,
   type CrmEvents,
   type CrmOptions,
   createCrm,
 } from "./crm.js";
+export type { AbsenceInput, AbsenceService } from "./directory/index.js";
+export {
+  defaultWorkingHours,
+  type SimpleRepository,
+  type TeamInput,
+  type TeamPatch,
+  type TeamRepository,
+  type UserInput,
+  type UserPatch,
+  type UserRepository,
+} from "./directory/index.js";
 export type {
   CallFailure,
   CallResult,
-} from "./email/http-call.js";
-export type { HttpEmailSenderOptions } from "./email/http-sender.js";
-export type { MemoryEmailSender } from "./email/memory-sender.js";
-export type {
   EmailMessage,
   EmailSender,
-  SendResult,
-} from "./email/port.js";
-export type {
   EmailTemplate,
+  HttpEmailSenderOptions,
+  MemoryEmailSender,
   RenderedEmail,
-} from "./email/template.js";
-export type { MailchimpOptions } from "./email-lists/mailchimp.js";
+  SendResult,
+} from "./email/index.js";
 export type {
   DeliverOptions,
   DeliveryReport,
-  OutboxEntry,
-  OutboxService,
-  OutboxStatus,
-} from "./email-lists/outbox.js";
-export type {
   EmailListProvider,
   ListCallResult,
   ListMembershipRequest,
-} from "./email-lists/port.js";
+  MailchimpOptions,
+  OutboxEntry,
+  OutboxService,
+  OutboxStatus,
+} from "./email-lists/index.js";
 export {
   createEnvironment,
   createTestEnvironment,
@@ -173,110 +167,80 @@ export {
   type EventBus,
   type EventBusOptions,
   type EventHandler,
-} from "./events/event-bus.js";
+} from "./events/index.js";
 export {
   type FormatMoneyOptions,
   formatMoney,
 } from "./money.js";
-export type { ObjectiveService } from "./objectives/service.js";
-export type {
-  DealInput,
-  DealPatch,
-} from "./pipelines/deal-input.js";
-export type {
-  DealCreatedEvent,
-  DealFilter,
-  DealService,
-  DealWriteOptions,
-  GoalStatus,
-  MoveOptions,
-  MoveResult,
-  PipelineEvents,
-  RottenDeal,
-} from "./pipelines/deal-service.js";
-export type {
-  MissingField,
-  MissingPart,
-} from "./pipelines/goals.js";
-export type {
-  PipelineInput,
-  RoutingRule,
-  StageInput,
-} from "./pipelines/input.js";
-export type {
-  PipelineService,
-  RoutingDecision,
-} from "./pipelines/pipeline-service.js";
-export type {
-  TaskFilter,
-  TaskService,
-} from "./pipelines/tasks.js";
-export type {
-  DealAssignedEvent,
-  StageChangedEvent,
-  TaskEvent,
-} from "./pipelines/transition.js";
-export type {
-  Deal,
-  DealState,
-  ListHook,
-  Pipeline,
-  Stage,
-  StageCause,
-  StageKind,
-  StageStay,
-  Task,
-  TaskAssignee,
-  TaskDue,
-  TaskStatus,
-  TaskTemplate,
-} from "./pipelines/types.js";
-export {
-  type FieldClauses,
-  q,
-} from "./query/builder.js";
-export type { SegmentQuery } from "./query/query.js";
-export type { AbsenceInput, AbsenceService } from "./records/absences.js";
-export type { RecordChange } from "./records/changes.js";
-export {
-  defaultWorkingHours,
-  type SimpleRepository,
-  type TeamInput,
-  type TeamPatch,
-  type TeamRepository,
-  type UserInput,
-  type UserPatch,
-  type UserRepository,
-} from "./records/directory.js";
+export type { ObjectiveService } from "./objectives/index.js";
 export type {
   AccountInput,
   AccountPatch,
   ContactInput,
   ContactPatch,
-  PartyInputFields,
-  PartyPatchFields,
-} from "./records/party-input.js";
-export type {
   ImportFailure,
   ImportOptions,
   ImportReport,
+  PartyInputFields,
+  PartyPatchFields,
   PartyRepository,
   PartySpec,
   RepositoryDeps,
   WriteOptions,
-} from "./records/party-repository.js";
+} from "./parties/index.js";
+export type {
+  Deal,
+  DealAssignedEvent,
+  DealCreatedEvent,
+  DealFilter,
+  DealInput,
+  DealPatch,
+  DealService,
+  DealState,
+  DealWriteOptions,
+  GoalStatus,
+  ListHook,
+  MissingField,
+  MissingPart,
+  MoveOptions,
+  MoveResult,
+  Pipeline,
+  PipelineEvents,
+  PipelineInput,
+  PipelineService,
+  RottenDeal,
+  RoutingDecision,
+  RoutingRule,
+  Stage,
+  StageCause,
+  StageChangedEvent,
+  StageInput,
+  StageKind,
+  StageStay,
+  Task,
+  TaskAssignee,
+  TaskDue,
+  TaskEvent,
+  TaskFilter,
+  TaskService,
+  TaskStatus,
+  TaskTemplate,
+} from "./pipelines/index.js";
+export type { SegmentQuery } from "./query/index.js";
 export {
-  collections,
-  crmStorageSchema,
-} from "./records/schema.js";
-export type { Taxonomy } from "./records/taxonomy.js";
+  type FieldClauses,
+  q,
+} from "./query/index.js";
+export type { RecordChange, Taxonomy } from "./records/index.js";
 export {
   type Absence,
   type Account,
   type Contact,
   type CustomFieldDefinition,
   type CustomFieldType,
+  collections,
   contactRoles,
+  crmStorageSchema,
   type PartyFields,
   type PartyKind,
   type StatusDefinition,
@@ -287,14 +251,8 @@ export {
   type User,
   type UserRole,
   type WorkingHours,
-} from "./records/types.js";
-export type { ReportService } from "./reports/service.js";
-export type {
-  FailedHandoff,
-  IngestReport,
-  RescoreReport,
-  ScoringService,
-} from "./scoring/service.js";
+} from "./records/index.js";
+export type { ReportService } from "./reports/index.js";
 export type {
   Attribution,
   BuiltInEvent,
@@ -304,6 +262,7 @@ export type {
   EngagementTrigger,
   EntryDecay,
   EventTrigger,
+  FailedHandoff,
   FitTrigger,
   HalfLifeDecay,
   HandedOffEvent,
@@ -313,10 +272,12 @@ export type {
   HitInput,
   HitSummary,
   HitType,
+  IngestReport,
   LinearDecay,
   NurtureEvent,
   PageTrigger,
   RepeatPolicy,
+  RescoreReport,
   RuleTrigger,
   ScoreCard,
   ScoreContribution,
@@ -327,9 +288,10 @@ export type {
   ScoringEvents,
   ScoringModel,
   ScoringRule,
+  ScoringService,
   StoredScoringModel,
   ThresholdCrossedEvent,
-} from "./scoring/types.js";
+} from "./scoring/index.js";
 export type {
   AdHocSegment,
   EvaluateOptions,
@@ -345,9 +307,14 @@ export type {
   SegmentService,
   SegmentServiceDeps,
   SegmentSource,
-} from "./segments/service.js";
-export type { DefinitionService } from "./taxonomy/definitions.js";
-export type { CustomFieldService } from "./taxonomy/fields.js";
+} from "./segments/index.js";
+export type {
+  CustomFieldService,
+  DefinitionService,
+  StatusService,
+  TagCategoryService,
+  TagService,
+} from "./taxonomy/index.js";
 export {
   type CustomFieldInput,
   defaultStatuses,
@@ -355,9 +322,4 @@ export {
   type StatusInput,
   type TagCategoryInput,
   type TagInput,
-} from "./taxonomy/inputs.js";
-export type { StatusService } from "./taxonomy/statuses.js";
-export type {
-  TagCategoryService,
-  TagService,
-} from "./taxonomy/tags.js";
+} from "./taxonomy/index.js";

@@ -1,10 +1,11 @@
 import type { AssignmentService } from "../assignment/index.js";
+import { defaultWorkingHours } from "../directory/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
 import type { Absence, ChangeHook, User } from "../records/index.js";
-import { collections, defaultWorkingHours, readAll } from "../records/index.js";
+import { collections, readAll } from "../records/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import type { ActionTypeService } from "./action-types.js";

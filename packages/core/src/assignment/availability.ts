@@ -1,5 +1,5 @@
+import { defaultWorkingHours } from "../directory/index.js";
 import type { Absence, User, WorkingHours } from "../records/index.js";
-import { defaultWorkingHours } from "../records/index.js";
 import { calendarDate, formatWallDate, startOfPeriod, toWallClock } from "../time/index.js";
 import type { SkipReason } from "./types.js";
 

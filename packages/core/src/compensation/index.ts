@@ -28,7 +28,10 @@ export {
   parsePlan,
   validatePlan,
 } from "./plan.js";
-export { PlanService, type SavedPlan } from "./plans.js";
+export {
+  PlanService,
+  type SavedPlan,
+} from "./plans.js";
 export { scaleActuals } from "./scale.js";
 export {
   CompensationService,

@@ -1,53 +1,16 @@
 /**
  * Records: the collections crmkit keeps, their record types, the workspace's definitions
- * (taxonomy), the change hook, and the repositories of contacts, accounts, users and teams.
+ * (taxonomy) and the change hook: the kernel every domain builds on.
  *
  * @packageDocumentation
  */
 
-export {
-  type AbsenceInput,
-  AbsenceService,
-} from "./absences.js";
 export {
   ChangeHook,
   type CommittedChanges,
   type Reaction,
   type RecordChange,
 } from "./changes.js";
-export {
-  type DirectoryDeps,
-  defaultWorkingHours,
-  SimpleRepository,
-  type TeamInput,
-  type TeamPatch,
-  TeamRepository,
-  type UserInput,
-  type UserPatch,
-  UserRepository,
-} from "./directory.js";
-/** @internal */
-export * from "./internal.js";
-export {
-  type AccountInput,
-  type AccountPatch,
-  addTagsTo,
-  type ContactInput,
-  type ContactPatch,
-  checkParty,
-  mergeCustom,
-  type PartyInputFields,
-  type PartyPatchFields,
-} from "./party-input.js";
-export {
-  type ImportFailure,
-  type ImportOptions,
-  type ImportReport,
-  PartyRepository,
-  type PartySpec,
-  type RepositoryDeps,
-  type WriteOptions,
-} from "./party-repository.js";
 export { readAll } from "./read-all.js";
 export {
   collectionOf,

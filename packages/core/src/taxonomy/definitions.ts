@@ -1,9 +1,10 @@
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
+import { addTagsTo } from "../parties/index.js";
 import { queryReferences, replaceQueryIds } from "../query/index.js";
 import type { ChangeHook, PartyKind, RecordChange } from "../records/index.js";
-import { addTagsTo, collectionOf, collections, loadTaxonomy, readAll } from "../records/index.js";
+import { collectionOf, collections, loadTaxonomy, readAll } from "../records/index.js";
 import type { SavedSegment } from "../segments/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 

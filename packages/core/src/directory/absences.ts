@@ -1,10 +1,10 @@
 import type { Environment } from "../environment.js";
 import { CrmkitError } from "../errors.js";
+import type { Absence, User } from "../records/index.js";
+import { collections } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
-import { collections } from "./schema.js";
-import type { Absence, User } from "./types.js";
 
 /** A period a user is away: no new work is assigned to them. */
 export interface AbsenceInput {

@@ -8,13 +8,11 @@ import {
   type ValidationIssue,
   validationError,
 } from "../errors.js";
+import type { ChangeHook, PartyKind, RecordChange } from "../records/index.js";
+import { collections, loadTaxonomy, type Taxonomy } from "../records/index.js";
 import type { JsonValue, StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput, safeParseInput } from "../validation.js";
-import type { ChangeHook, RecordChange } from "./changes.js";
 import { addTagsTo, checkParty, mergeCustom } from "./party-input.js";
-import { collections } from "./schema.js";
-import { loadTaxonomy, type Taxonomy } from "./taxonomy.js";
-import type { PartyKind } from "./types.js";
 
 /** What a repository is built on. */
 export interface RepositoryDeps {

@@ -1,8 +1,7 @@
 import type { PathSegment, ValidationIssue } from "../errors.js";
+import type { PartyKind, Taxonomy } from "../records/index.js";
 import type { JsonValue } from "../storage/index.js";
 import { z } from "../zod.js";
-import type { Taxonomy } from "./taxonomy.js";
-import type { PartyKind } from "./types.js";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const id = z.string().min(1).max(128);

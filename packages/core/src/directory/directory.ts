@@ -2,14 +2,13 @@ import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import { isPrototypeName, prototypeNameMessage } from "../own.js";
+import type { Team, User, UserRole, WorkingHours } from "../records/index.js";
+import { collections, readAll } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { isValidTimezone } from "../time/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
 import { AbsenceService } from "./absences.js";
-import { readAll } from "./read-all.js";
-import { collections } from "./schema.js";
-import type { Team, User, UserRole, WorkingHours } from "./types.js";
 
 /** Monday to Friday, 09:00 to 18:00: the working hours of a user who declares none. */
 export const defaultWorkingHours: WorkingHours = {

@@ -1,0 +1,29 @@
+/**
+ * Contacts and accounts: their inputs, validation against the workspace's definitions, and
+ * their repositories (create, update, import, tags).
+ *
+ * @packageDocumentation
+ */
+
+/** @internal */
+export * from "./internal.js";
+export {
+  type AccountInput,
+  type AccountPatch,
+  addTagsTo,
+  type ContactInput,
+  type ContactPatch,
+  checkParty,
+  mergeCustom,
+  type PartyInputFields,
+  type PartyPatchFields,
+} from "./party-input.js";
+export {
+  type ImportFailure,
+  type ImportOptions,
+  type ImportReport,
+  PartyRepository,
+  type PartySpec,
+  type RepositoryDeps,
+  type WriteOptions,
+} from "./party-repository.js";
