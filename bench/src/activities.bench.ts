@@ -1,6 +1,6 @@
 // Free-slot search: 50 reps over a month of agendas, against reading those agendas alone.
 import { type Crm, createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import { type BenchResult, compareDurations, durationResult } from "./harness.js";
 
 const reps = 50;
@@ -10,7 +10,7 @@ const to = "2026-07-01T00:00:00Z";
 /** 50 reps (Paris and New York, 09:00–18:00 on weekdays), each with about 4 bookings a workday. */
 async function workspace(): Promise<{ crm: Crm; userIds: string[]; activities: number }> {
   const crm = await createCrm({
-    storage: createMemoryStorage({ schema: crmStorageSchema }),
+    storage: await openMemoryStorage({ schema: crmStorageSchema }),
     environment: createTestEnvironment({ now: "2026-05-25T10:00:00Z", seed: 11 }),
   });
   const random = () => crm.environment.random();

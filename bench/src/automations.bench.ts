@@ -4,14 +4,14 @@
 import { type Crm, createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
 import { createMemoryEmailSender } from "@crmkit/core/email";
 import type { StorageAdapter } from "@crmkit/core/storage";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import { type BenchResult, compareDurations, throughputResult } from "./harness.js";
 
 const runs = 100_000;
 const now = "2026-05-18T08:00:00.000Z";
 
 async function workspace(): Promise<{ crm: Crm; storage: StorageAdapter }> {
-  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
   const crm = await createCrm({
     storage,
     environment: createTestEnvironment({ now, seed: 5 }),

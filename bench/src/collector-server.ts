@@ -5,11 +5,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createCrm, crmStorageSchema } from "@crmkit/core";
 import { createCollector, toNodeListener } from "@crmkit/core/collector";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import { benchModel } from "./scoring-model.js";
 
 const mode = process.argv[2] ?? "scoring";
-const crm = await createCrm({ storage: createMemoryStorage({ schema: crmStorageSchema }) });
+const crm = await createCrm({ storage: await openMemoryStorage({ schema: crmStorageSchema }) });
 await crm.scoring.setModel(benchModel);
 const collect =
   mode === "bare"

@@ -4,7 +4,7 @@
 import { createCrm, createTestEnvironment, crmStorageSchema, seededRandom } from "@crmkit/core";
 import { type CompensationPlan, simulate, whatIf } from "@crmkit/core/compensation";
 import type { StorageAdapter } from "@crmkit/core/storage";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import { type BenchResult, compareDurations, durationResult } from "./harness.js";
 
 const reps = 200;
@@ -103,7 +103,7 @@ async function fill(storage: StorageAdapter, repIds: readonly string[]): Promise
 }
 
 async function replay(): Promise<BenchResult[]> {
-  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
   const crm = await createCrm({
     storage,
     environment: createTestEnvironment({ now: "2026-01-15T09:00:00Z" }),

@@ -1,6 +1,6 @@
 import { seededRandom } from "@crmkit/core";
 import { copyJson, defineStorageSchema, type StorageAdapter } from "@crmkit/core/storage";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import {
   type BenchResult,
   compareDurations,
@@ -34,7 +34,7 @@ export async function memoryBenchmarks(): Promise<BenchResult[]> {
   const count = 100_000;
   const records = makeBenchContacts(count, seededRandom(1));
   const results: BenchResult[] = [];
-  let store: StorageAdapter = createMemoryStorage({ schema });
+  let store: StorageAdapter = await openMemoryStorage({ schema });
   let map = new Map<string, unknown>();
 
   const puts = await compareDurations(
@@ -52,8 +52,8 @@ export async function memoryBenchmarks(): Promise<BenchResult[]> {
       for (const record of records) map.set(record.id, copy(record));
     },
     // Reset only the side about to run, so both hold all records once their last run is over.
-    (which) => {
-      if (which === "candidate") store = createMemoryStorage({ schema });
+    async (which) => {
+      if (which === "candidate") store = await openMemoryStorage({ schema });
       else map = new Map();
     },
   );

@@ -7,14 +7,14 @@ import {
   type PoolStrategy,
   q,
 } from "@crmkit/core";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import { type BenchResult, durationResult, throughputResult } from "./harness.js";
 
 const reps = 20;
 
 async function workspace(strategy: PoolStrategy | undefined): Promise<Crm> {
   const crm = await createCrm({
-    storage: createMemoryStorage({ schema: crmStorageSchema }),
+    storage: await openMemoryStorage({ schema: crmStorageSchema }),
     environment: createTestEnvironment({ now: "2026-05-18T10:00:00Z" }),
   });
   await crm.teams.create({ id: "inside", name: "Inside" });

@@ -5,7 +5,7 @@
 
 import { seededRandom } from "@crmkit/core";
 import { defineStorageSchema, type StorageAdapter } from "@crmkit/core/storage";
-import { createPostgresStorage } from "@crmkit/storage-postgres";
+import { openPostgresStorage } from "@crmkit/storage-postgres";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { type BenchResult, durationResult, makeBenchContacts, median } from "./harness.js";
@@ -123,7 +123,7 @@ export async function postgresBenchmarks(): Promise<BenchResult[]> {
   results.push(
     ...(await measure(
       "pglite",
-      (schemaName) => createPostgresStorage({ schema, connection: { pglite: db }, schemaName }),
+      (schemaName) => openPostgresStorage({ schema, connection: { pglite: db }, schemaName }),
       { query: (text, params) => db.query(text, params) },
     )),
   );
@@ -134,7 +134,7 @@ export async function postgresBenchmarks(): Promise<BenchResult[]> {
     results.push(
       ...(await measure(
         "server",
-        (schemaName) => createPostgresStorage({ schema, connection: { pool }, schemaName }),
+        (schemaName) => openPostgresStorage({ schema, connection: { pool }, schemaName }),
         { query: (text, params) => pool.query(text, params) },
       )),
     );

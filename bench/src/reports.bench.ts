@@ -1,14 +1,14 @@
 // The report set over 1,000,000 deals and 5,000,000 stage-history entries in the memory store:
 // loading the data once and computing every report, against streaming the same records bare.
 import { createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import { type BenchResult, durationResult } from "./harness.js";
 import { seedReportData, timeReportSet } from "./report-data.js";
 
 const deals = 1_000_000;
 
 export async function reportBenchmarks(): Promise<BenchResult[]> {
-  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
   const crm = await createCrm({
     storage,
     environment: createTestEnvironment({ now: "2026-01-15T09:00:00Z" }),

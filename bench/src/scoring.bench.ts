@@ -11,7 +11,7 @@ import {
   crmStorageSchema,
 } from "@crmkit/core";
 import { createCollector } from "@crmkit/core/collector";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import autocannon from "autocannon";
 import { type BenchResult, compareDurations, durationResult, throughputResult } from "./harness.js";
 import { benchModel, benchPaths } from "./scoring-model.js";
@@ -35,7 +35,7 @@ function bodies(count: number, visitors: number): string[] {
 
 async function identifiedWorkspace(visitors: number): Promise<Crm> {
   const crm = await createCrm({
-    storage: createMemoryStorage({ schema: crmStorageSchema }),
+    storage: await openMemoryStorage({ schema: crmStorageSchema }),
     environment: createTestEnvironment({ now: start }),
   });
   await crm.scoring.setModel(benchModel);
@@ -178,7 +178,7 @@ async function overHttp(): Promise<BenchResult[]> {
 async function rescore(): Promise<BenchResult[]> {
   const contacts = 50_000;
   const hits = 1_000_000;
-  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
   const crm = await createCrm({ storage, environment: createTestEnvironment({ now: start }) });
   await crm.scoring.setModel(benchModel);
   for (let from = 0; from < contacts; from += 10_000)

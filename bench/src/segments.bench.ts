@@ -6,7 +6,7 @@ import {
   type SegmentQuery,
 } from "@crmkit/core";
 import { compileCondition } from "@crmkit/core/query";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import { Query } from "mingo";
 import sift from "sift";
 import { type BenchResult, compareDurations, durationResult, median } from "./harness.js";
@@ -140,7 +140,7 @@ export async function segmentBenchmarks(): Promise<BenchResult[]> {
   );
 
   // A selective query through an index of the memory adapter, against the same query scanning.
-  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
   const crm = await createCrm({
     storage,
     environment: createTestEnvironment({ now: Date.parse("2026-11-01T00:00:00Z") }),

@@ -9,11 +9,11 @@ import {
   whatIf,
 } from "@crmkit/core/compensation";
 import { allocateBySegment } from "@crmkit/core/objectives";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 
 export async function objectivesGuide() {
   const environment = createTestEnvironment({ now: "2026-05-15T10:00:00Z" });
-  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
   const crm = await createCrm({ storage, environment, timezone: "Europe/Paris" });
   await crm.teams.create({ id: "field", name: "Field sales" });
   for (const id of ["anna", "marc"])

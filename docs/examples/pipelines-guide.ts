@@ -1,11 +1,11 @@
 // The code of docs/pipelines.md and docs/assignment.md, type-checked and run by its test.
 import { createCrm, createTestEnvironment, crmStorageSchema, q } from "@crmkit/core";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 
 export async function pipelinesGuide() {
   // Monday 18 May 2026, 10:00 in Paris.
   const environment = createTestEnvironment({ now: "2026-05-18T08:00:00Z" });
-  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
   const crm = await createCrm({ storage, environment, timezone: "Europe/Paris", currency: "EUR" });
 
   // Reps: working hours (default Monday–Friday 09:00–18:00) are read in each rep's timezone.
@@ -18,7 +18,11 @@ export async function pipelinesGuide() {
   ] as const) {
     await crm.users.create({ id, name, role, teamId, timezone: "Europe/Paris" });
   }
-  await crm.users.absences.create("anna", { from: "2026-05-18", to: "2026-05-22", reason: "holiday" });
+  await crm.users.absences.create("anna", {
+    from: "2026-05-18",
+    to: "2026-05-22",
+    reason: "holiday",
+  });
 
   // Pools and rules: inside sales take new leads, round-robin, at most 30 a day each.
   await crm.assignment.pools.create({

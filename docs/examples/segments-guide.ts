@@ -1,10 +1,10 @@
 // The code of docs/segments.md, type-checked and run by segments-guide.test.ts.
 import { createCrm, createTestEnvironment, crmStorageSchema, q } from "@crmkit/core";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 
 export async function segmentsGuide() {
   const environment = createTestEnvironment({ now: Date.parse("2026-05-15T10:00:00Z") });
-  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
   const crm = await createCrm({ storage, environment, timezone: "Europe/Paris" });
 
   // Statuses: four defaults, plus the workspace's own.

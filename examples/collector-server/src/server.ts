@@ -5,7 +5,7 @@
 import { createServer } from "node:http";
 import { createCrm, crmStorageSchema, q } from "@crmkit/core";
 import { createCollector, signIdentity, toNodeListener } from "@crmkit/core/collector";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 
 const port = Number(process.env.PORT ?? 8787);
 // Loopback by default: put a reverse proxy in front of it to serve the internet.
@@ -16,7 +16,7 @@ const identitySecret =
 const visitorSecret =
   process.env.CRMKIT_VISITOR_SECRET ?? "dev-visitor-secret-change-me-0123456789";
 
-const crm = await createCrm({ storage: createMemoryStorage({ schema: crmStorageSchema }) });
+const crm = await createCrm({ storage: await openMemoryStorage({ schema: crmStorageSchema }) });
 await crm.scoring.setModel({
   groups: [{ id: "global", cap: 200, decay: { kind: "halfLife", halfLife: "30d" } }],
   rules: [

@@ -7,7 +7,7 @@ import {
   crmStorageSchema,
   seededRandom,
 } from "@crmkit/core";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 
 /** One rep of the generated team. */
 export interface GeneratedRep {
@@ -46,7 +46,7 @@ export const team: readonly GeneratedRep[] = [
 export async function generateYear(seed = 2025): Promise<Crm> {
   const environment = createTestEnvironment({ now: "2025-01-01T08:00:00Z", seed });
   const crm = await createCrm({
-    storage: createMemoryStorage({ schema: crmStorageSchema }),
+    storage: await openMemoryStorage({ schema: crmStorageSchema }),
     environment,
     timezone: "Europe/Paris",
   });

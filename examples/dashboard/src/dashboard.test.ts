@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Crm, createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
 import { mrrReport } from "@crmkit/core/reports";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumArgs } from "../../../bench/src/chromium.js";
@@ -48,7 +48,7 @@ beforeAll(async () => {
   // Meanwhile, the same year on the memory store.
   const environment = createTestEnvironment({ now: asOf, seed: 2026 });
   crm = await createCrm({
-    storage: createMemoryStorage({ schema: crmStorageSchema }),
+    storage: await openMemoryStorage({ schema: crmStorageSchema }),
     environment,
     timezone,
   });

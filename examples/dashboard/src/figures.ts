@@ -81,7 +81,14 @@ function hash(text: string): number {
  */
 export async function billingLines(crm: Crm): Promise<SubscriptionLine[]> {
   const lines: SubscriptionLine[] = [];
-  for (const deal of await crm.deals.list({ pipelineId: "sales", state: "won" })) {
+  const won = [];
+  let cursor: string | null = null;
+  do {
+    const page = await crm.deals.list({ pipelineId: "sales", state: "won", limit: 1_000, cursor });
+    won.push(...page.records);
+    cursor = page.cursor;
+  } while (cursor !== null);
+  for (const deal of won) {
     const type = deal.products[0];
     if ((type !== "subscription" && type !== "maintenance") || deal.value === undefined) continue;
     const [year, month] = deal.closedAt!.slice(0, 7).split("-").map(Number) as [number, number];

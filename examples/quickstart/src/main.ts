@@ -25,8 +25,8 @@ import { createMemoryEmailSender } from "@crmkit/core/email";
 import { allocateBySegment } from "@crmkit/core/objectives";
 import { funnelReport, performanceReport, pipelineReport, reportCsv } from "@crmkit/core/reports";
 import { defineStorageSchema, type StoredRecord } from "@crmkit/core/storage";
-import { createMemoryStorage } from "@crmkit/storage-memory";
-import { createPostgresStorage } from "@crmkit/storage-postgres";
+import { openMemoryStorage } from "@crmkit/storage-memory";
+import { openPostgresStorage } from "@crmkit/storage-postgres";
 import { PGlite } from "@electric-sql/pglite";
 
 const schema = defineStorageSchema({
@@ -45,7 +45,7 @@ const schema = defineStorageSchema({
 });
 
 const env = createTestEnvironment({ now: "2026-11-23T09:00:00Z", seed: 2026 });
-const store = createMemoryStorage({ schema });
+const store = await openMemoryStorage({ schema });
 const heading = (text: string) => console.log(`\n== ${text}`);
 
 heading("Storage: 10,000 contacts written in one atomic batch");
@@ -187,7 +187,7 @@ await store.close();
 // ---------------------------------------------------------------------------------------------
 heading("Segments: a workspace with custom statuses and a single-choice potential category");
 const crm = await createCrm({
-  storage: createMemoryStorage({ schema: crmStorageSchema }),
+  storage: await openMemoryStorage({ schema: crmStorageSchema }),
   environment: env,
   timezone: "Europe/Paris",
 });
@@ -286,7 +286,11 @@ const people = [
 ] as const;
 for (const [id, name, role, teamId, timezone] of people)
   await crm.users.create({ id, name, role, teamId, timezone });
-await crm.users.absences.create("chloe", { from: "2026-11-20", to: "2026-11-27", reason: "holiday" });
+await crm.users.absences.create("chloe", {
+  from: "2026-11-20",
+  to: "2026-11-27",
+  reason: "holiday",
+});
 await crm.assignment.pools.create({
   id: "field",
   name: "Field reps",
@@ -803,10 +807,12 @@ heading("Indicators: a short KPI summary of the demo's pipeline");
 {
   // Close a few deals so the summary has a win and losses: the deal at the proposal stage is won,
   // two leads are lost.
-  const [atProposal] = await crm.deals.list({ pipelineId: "new-business", stageId: "proposal" });
+  const [atProposal] = (await crm.deals.list({ pipelineId: "new-business", stageId: "proposal" }))
+    .records;
   if (atProposal) await crm.deals.win(atProposal.id);
-  const leads = await crm.deals.list({ pipelineId: "new-business", stageId: "lead" });
-  for (const lead of leads.slice(0, 2)) await crm.deals.lose(lead.id, "no budget");
+  const leads = (await crm.deals.list({ pipelineId: "new-business", stageId: "lead", limit: 2 }))
+    .records;
+  for (const lead of leads) await crm.deals.lose(lead.id, "no budget");
   const data = await crm.reports.data({ pipelineId: "new-business" });
   const everything = { from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z" };
   const [funnel] = funnelReport(data, { pipelineId: "new-business", range: everything }).groups;
@@ -839,7 +845,7 @@ heading(
 );
 const database = await PGlite.create(); // PostgreSQL in WebAssembly; a real server takes a connection string
 const openServer = () =>
-  createPostgresStorage({ schema: crmStorageSchema, connection: { pglite: database } });
+  openPostgresStorage({ schema: crmStorageSchema, connection: { pglite: database } });
 const [serverA, serverB] = [await openServer(), await openServer()]; // the second finds the tables migrated
 const crmA = await createCrm({ storage: serverA, environment: createTestEnvironment({ seed: 3 }) });
 const crmB = await createCrm({ storage: serverB, environment: createTestEnvironment({ seed: 4 }) });

@@ -144,6 +144,39 @@ export interface Crm {
   readonly environment: Environment;
 }
 
+/** Says plainly what is wrong with the options (a storage promise not awaited, say). */
+function checkOptions(options: CrmOptions): void {
+  const fail = (path: string[], message: string) =>
+    new CrmkitError("VALIDATION_FAILED", message, { details: { path } });
+  if (typeof options !== "object" || options === null)
+    throw fail([], "createCrm takes an options object: createCrm({ storage }).");
+  const storage: unknown = options.storage;
+  if (typeof storage !== "object" || storage === null)
+    throw fail(["storage"], "createCrm needs a storage adapter: createCrm({ storage }).");
+  if (typeof (storage as { then?: unknown }).then === "function")
+    throw fail(
+      ["storage"],
+      "The storage is a promise: await the adapter first (`storage: await openMemoryStorage({ schema })`).",
+    );
+  const adapter = storage as Partial<StorageAdapter>;
+  const missing = ["get", "getMany", "query", "count", "scan", "write", "close"].filter(
+    (method) => typeof (adapter as Record<string, unknown>)[method] !== "function",
+  );
+  if (missing.length > 0 || typeof adapter.schema !== "object" || adapter.schema === null)
+    throw fail(
+      ["storage"],
+      `The storage is not a storage adapter (it lacks ${missing.length > 0 ? missing.join(", ") : "a schema"}).`,
+    );
+  const environment: unknown = options.environment;
+  if (
+    environment !== undefined &&
+    ["now", "newId", "random"].some(
+      (method) => typeof (environment as Record<string, unknown> | null)?.[method] !== "function",
+    )
+  )
+    throw fail(["environment"], "The environment needs now(), newId() and random().");
+}
+
 function checkSchema(storage: StorageAdapter): void {
   const needs: StorageSchema = crmStorageSchema;
   for (const needed of needs.collections) {
@@ -168,15 +201,17 @@ function checkSchema(storage: StorageAdapter): void {
  * default statuses.
  *
  * @throws CrmkitError `SCHEMA_MISMATCH` when the store was not opened with {@link crmStorageSchema},
- * `VALIDATION_FAILED` for an unknown timezone
+ * `VALIDATION_FAILED` for an unknown timezone, or options that are not what they should be (a
+ * storage promise not awaited, an object that is not a storage adapter)
  * @example
  * ```ts
- * const storage = createMemoryStorage({ schema: crmStorageSchema });
+ * const storage = await openMemoryStorage({ schema: crmStorageSchema });
  * const crm = await createCrm({ storage, timezone: "Europe/Paris" });
  * const ada = await crm.contacts.create({ firstName: "Ada", email: "ada@example.com", country: "FR" });
  * ```
  */
 export async function createCrm(options: CrmOptions): Promise<Crm> {
+  checkOptions(options);
   const storage = options.storage;
   checkSchema(storage);
   const timezone = options.timezone ?? "UTC";
@@ -228,6 +263,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     storage,
     environment,
     hook,
+    timezone,
     defaultStatus: options.defaultStatus ?? "prospect",
     scoreGroups: () => scoring.managedGroups(),
     journal: (kind: "contact" | "account", changes: readonly RecordChange[], at: string) =>

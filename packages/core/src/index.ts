@@ -188,6 +188,7 @@ export type {
   RepositoryDeps,
   WriteOptions,
 } from "./parties/index.js";
+export type { ListOptions } from "./parties/listing.js";
 export type {
   Deal,
   DealAssignedEvent,
@@ -231,6 +232,7 @@ export {
   type FieldClauses,
   q,
 } from "./query/index.js";
+export type { RecordPage } from "./query/pages.js";
 export type { RecordChange, Taxonomy } from "./records/index.js";
 export {
   type Absence,

@@ -19,9 +19,9 @@ it("never builds a function from a string, so a strict CSP has nothing to report
   });
   try {
     const core = await import("./index.js");
-    const { createMemoryStorage } = await import("../../storage-memory/src/index.js");
+    const { openMemoryStorage } = await import("../../storage-memory/src/index.js");
     const crm = await core.createCrm({
-      storage: createMemoryStorage({ schema: core.crmStorageSchema }),
+      storage: await openMemoryStorage({ schema: core.crmStorageSchema }),
       environment: core.createTestEnvironment(),
     });
     await crm.users.create({ id: "anna", name: "Anna", role: "inside" });

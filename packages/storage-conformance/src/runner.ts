@@ -41,11 +41,11 @@ let opens = 0;
  * @example
  * ```ts
  * import { runStorageConformance } from "@crmkit/storage-conformance";
- * import { createMemoryStorage } from "@crmkit/storage-memory";
+ * import { openMemoryStorage } from "@crmkit/storage-memory";
  *
  * runStorageConformance({
  *   name: "memory",
- *   open: async (schema) => createMemoryStorage({ schema }),
+ *   open: async (schema) => await openMemoryStorage({ schema }),
  * });
  * ```
  */

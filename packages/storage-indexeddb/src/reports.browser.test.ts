@@ -4,7 +4,7 @@ import { crmStorageSchema } from "@crmkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 // Core's test scenarios, by path: they are not part of its published surface.
 import { reportsOn } from "../../core/src/testing/report-scenario.js";
-import { createMemoryStorage } from "../../storage-memory/src/index.js";
+import { openMemoryStorage } from "../../storage-memory/src/index.js";
 import { deleteIndexedDbStorage, openIndexedDbStorage } from "./index.js";
 
 const name = "crmkit-reports-test";
@@ -15,7 +15,7 @@ afterEach(async () => {
 
 describe("reports on IndexedDB", () => {
   it("give the same funnel, performance and pipeline as on the memory store", async () => {
-    const memory = await reportsOn(createMemoryStorage({ schema: crmStorageSchema }));
+    const memory = await reportsOn(await openMemoryStorage({ schema: crmStorageSchema }));
     await deleteIndexedDbStorage(name);
     const storage = await openIndexedDbStorage({ name, schema: crmStorageSchema });
     const indexeddb = await reportsOn(storage);

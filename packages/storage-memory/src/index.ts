@@ -3,4 +3,4 @@
  *
  * @packageDocumentation
  */
-export { createMemoryStorage, MemoryStorage, type MemoryStorageOptions } from "./memory-storage.js";
+export { MemoryStorage, type MemoryStorageOptions, openMemoryStorage } from "./memory-storage.js";

@@ -1,7 +1,7 @@
 import { runStorageConformance } from "@crmkit/storage-conformance";
-import { createMemoryStorage } from "./memory-storage.js";
+import { openMemoryStorage } from "./memory-storage.js";
 
 runStorageConformance({
   name: "memory",
-  open: async (schema) => createMemoryStorage({ schema }),
+  open: async (schema) => await openMemoryStorage({ schema }),
 });

@@ -34,7 +34,7 @@ import {
 } from "@crmkit/core/storage";
 import { type Seek, SortedEntries } from "./sorted-entries.js";
 
-/** Options for {@link createMemoryStorage}. */
+/** Options for {@link openMemoryStorage}. */
 export interface MemoryStorageOptions {
   /** The collections and indexes to hold. */
   readonly schema: StorageSchema;
@@ -63,10 +63,10 @@ const adapterName = "memory";
  * @throws CrmkitError `VALIDATION_FAILED` when the schema is invalid
  * @example
  * ```ts
- * import { defineStorageSchema } from "@crmkit/core";
- * import { createMemoryStorage } from "@crmkit/storage-memory";
+ * import { defineStorageSchema } from "@crmkit/core/storage";
+ * import { openMemoryStorage } from "@crmkit/storage-memory";
  *
- * const store = createMemoryStorage({
+ * const store = await openMemoryStorage({
  *   schema: defineStorageSchema({
  *     version: 1,
  *     collections: [{ name: "contacts", indexes: [{ name: "status", path: "status" }] }],
@@ -76,11 +76,11 @@ const adapterName = "memory";
  * const { records } = await store.query({ collection: "contacts", index: "status", where: { eq: "prospect" } });
  * ```
  */
-export function createMemoryStorage(options: MemoryStorageOptions): MemoryStorage {
+export async function openMemoryStorage(options: MemoryStorageOptions): Promise<MemoryStorage> {
   return new MemoryStorage(createSchemaCatalog(options.schema));
 }
 
-/** The in-memory adapter returned by {@link createMemoryStorage}. */
+/** The in-memory adapter returned by {@link openMemoryStorage}. */
 export class MemoryStorage implements StorageAdapter {
   /** The adapter's name: `memory`. */
   readonly name = adapterName;
@@ -99,7 +99,7 @@ export class MemoryStorage implements StorageAdapter {
   /** Settles when the store is closed. */
   readonly closed: Promise<StorageClosed> = this.#closing.promise;
 
-  /** @internal Use {@link createMemoryStorage}. */
+  /** @internal Use {@link openMemoryStorage}. */
   constructor(catalog: SchemaCatalog) {
     this.#catalog = catalog;
     for (const definition of catalog.collections.values()) {

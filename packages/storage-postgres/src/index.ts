@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export {
-  createPostgresStorage,
+  openPostgresStorage,
   type PostgresConnection,
   type PostgresStorageOptions,
 } from "./postgres-storage.js";

@@ -1,7 +1,7 @@
 import { runStorageConformance } from "@crmkit/storage-conformance";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll } from "vitest";
-import { createPostgresStorage } from "./postgres-storage.js";
+import { openPostgresStorage } from "./postgres-storage.js";
 
 // One PGlite for the whole file (it takes a few seconds to start); each location is a schema.
 let db: PGlite;
@@ -15,6 +15,6 @@ afterAll(async () => {
 runStorageConformance({
   name: "postgres (PGlite)",
   open: (schema, location) =>
-    createPostgresStorage({ schema, connection: { pglite: db }, schemaName: location }),
+    openPostgresStorage({ schema, connection: { pglite: db }, schemaName: location }),
   propertyRuns: 30,
 });

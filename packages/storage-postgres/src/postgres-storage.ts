@@ -58,7 +58,7 @@ export type PostgresConnection =
       readonly dataDir?: string;
     };
 
-/** Options of {@link createPostgresStorage}. */
+/** Options of {@link openPostgresStorage}. */
 export interface PostgresStorageOptions {
   /** The collections and indexes to hold; a higher version migrates the stored tables. */
   readonly schema: StorageSchema;
@@ -110,14 +110,14 @@ const byteLength = (text: string) => encoder.encode(text).length;
  * cannot be reached
  * @example
  * ```ts
- * const storage = await createPostgresStorage({
+ * const storage = await openPostgresStorage({
  *   schema: crmStorageSchema,
  *   connection: { connectionString: process.env.DATABASE_URL! },
  * });
  * const crm = await createCrm({ storage });
  * ```
  */
-export async function createPostgresStorage(
+export async function openPostgresStorage(
   options: PostgresStorageOptions,
 ): Promise<StorageAdapter> {
   const catalog = createSchemaCatalog(options.schema);

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { CrmkitError, createCrm, crmStorageSchema } from "@crmkit/core";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPostgresStorage } from "./postgres-storage.js";
+import { openPostgresStorage } from "./postgres-storage.js";
 import { runWorker } from "./testing/spawn.js";
 
 const url = process.env.CRMKIT_TEST_POSTGRES_URL;
@@ -29,7 +29,7 @@ if (url === undefined) {
 
   describe("durable automation starts (server)", () => {
     it("starts the run of a process killed right after its write, once, from another process", async () => {
-      const storage = await createPostgresStorage({
+      const storage = await openPostgresStorage({
         schema: crmStorageSchema,
         connection: { connectionString: url, maxConnections: 2 },
         schemaName,
@@ -83,7 +83,7 @@ if (url === undefined) {
   describe("double booking (server)", () => {
     it("lets only one of two connections booking overlapping slots for a rep succeed", async () => {
       const open = () =>
-        createPostgresStorage({
+        openPostgresStorage({
           schema: crmStorageSchema,
           connection: { connectionString: url, maxConnections: 4 },
           schemaName: bookingSchema,

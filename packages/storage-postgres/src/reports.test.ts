@@ -3,8 +3,8 @@ import { crmStorageSchema } from "@crmkit/core";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportsOn } from "../../core/src/testing/report-scenario.js";
-import { createMemoryStorage } from "../../storage-memory/src/index.js";
-import { createPostgresStorage } from "./postgres-storage.js";
+import { openMemoryStorage } from "../../storage-memory/src/index.js";
+import { openPostgresStorage } from "./postgres-storage.js";
 
 let db: PGlite;
 beforeAll(async () => {
@@ -16,9 +16,9 @@ afterAll(async () => {
 
 describe("reports on two adapters", () => {
   it("give the same funnel, performance and pipeline on memory and PostgreSQL", async () => {
-    const memory = await reportsOn(createMemoryStorage({ schema: crmStorageSchema }));
+    const memory = await reportsOn(await openMemoryStorage({ schema: crmStorageSchema }));
     const postgres = await reportsOn(
-      await createPostgresStorage({ schema: crmStorageSchema, connection: { pglite: db } }),
+      await openPostgresStorage({ schema: crmStorageSchema, connection: { pglite: db } }),
     );
     expect(postgres).toEqual(memory);
     expect(memory.funnel.groups.length).toBeGreaterThan(0);

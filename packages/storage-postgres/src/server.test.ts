@@ -6,7 +6,7 @@ import type { ChangeBatch } from "@crmkit/core/storage";
 import { runStorageConformance } from "@crmkit/storage-conformance";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPostgresStorage } from "./postgres-storage.js";
+import { openPostgresStorage } from "./postgres-storage.js";
 import { counterSchema, migratedSchema } from "./testing/schemas.js";
 import { runWorker } from "./testing/spawn.js";
 
@@ -28,7 +28,7 @@ if (url === undefined) {
   runStorageConformance({
     name: "postgres (server)",
     open: (schema, location) =>
-      createPostgresStorage({
+      openPostgresStorage({
         schema,
         connection: { connectionString: url, maxConnections: 4 },
         schemaName: location,
@@ -46,7 +46,7 @@ if (url === undefined) {
   describe("postgres (server): several processes", () => {
     it("loses no update when two processes increment the same record with revision checks", async () => {
       const schemaName = `crmkit_mp_${Date.now().toString(36)}`;
-      const storage = await createPostgresStorage({
+      const storage = await openPostgresStorage({
         schema: counterSchema,
         connection: { connectionString: url },
         schemaName,
@@ -68,7 +68,7 @@ if (url === undefined) {
 
     it("leaves one correct schema when two processes migrate at once", async () => {
       const schemaName = `crmkit_mig_${Date.now().toString(36)}`;
-      const v1 = await createPostgresStorage({
+      const v1 = await openPostgresStorage({
         schema: counterSchema,
         connection: { connectionString: url },
         schemaName,
@@ -83,7 +83,7 @@ if (url === undefined) {
       await v1.close();
       const results = await Promise.all([run(schemaName, "migrate"), run(schemaName, "migrate")]);
       expect(results).toEqual([{ count: 500 }, { count: 500 }]);
-      const v2 = await createPostgresStorage({
+      const v2 = await openPostgresStorage({
         schema: migratedSchema,
         connection: { connectionString: url },
         schemaName,
@@ -108,7 +108,7 @@ if (url === undefined) {
       expect(stored.rows[0].value.version).toBe(2);
       // An older version cannot open the newer store.
       await expect(
-        createPostgresStorage({
+        openPostgresStorage({
           schema: counterSchema,
           connection: { connectionString: url },
           schemaName,
@@ -121,7 +121,7 @@ if (url === undefined) {
     it("tells one server about another's writes through LISTEN/NOTIFY", async () => {
       const schemaName = `crmkit_notify_${Date.now().toString(36)}`;
       const open = () =>
-        createPostgresStorage({
+        openPostgresStorage({
           schema: counterSchema,
           connection: { connectionString: url },
           schemaName,
@@ -163,7 +163,7 @@ if (url === undefined) {
 
     it("reports an unreachable server as STORAGE_FAILURE", async () => {
       await expect(
-        createPostgresStorage({
+        openPostgresStorage({
           schema: counterSchema,
           connection: { connectionString: "postgres://nobody:x@127.0.0.1:1/none" },
         }),

@@ -4,7 +4,7 @@
 import { defineStorageSchema } from "@crmkit/core/storage";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresStorage } from "./postgres-storage.js";
+import { openPostgresStorage } from "./postgres-storage.js";
 
 let db: PGlite;
 beforeAll(async () => {
@@ -25,12 +25,12 @@ const schema = defineStorageSchema({
 
 describe("postgres specifics", () => {
   it("keeps two stores apart in one schema by their table prefixes", async () => {
-    const a = await createPostgresStorage({
+    const a = await openPostgresStorage({
       schema,
       connection: { pglite: db },
       tablePrefix: "a_",
     });
-    const b = await createPostgresStorage({
+    const b = await openPostgresStorage({
       schema,
       connection: { pglite: db },
       tablePrefix: "b_",
@@ -68,7 +68,7 @@ describe("postgres specifics", () => {
   });
 
   it("refuses U+0000 in a string as bad input, naming the field, and writes nothing", async () => {
-    const store = await createPostgresStorage({
+    const store = await openPostgresStorage({
       schema,
       connection: { pglite: db },
       tablePrefix: "nul_",

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { type Crm, createCrm, crmStorageSchema } from "@crmkit/core";
 import { type CollectorHandler, createCollector, signIdentity } from "@crmkit/core/collector";
 import type { StorageAdapter } from "@crmkit/core/storage";
-import { createMemoryStorage } from "@crmkit/storage-memory";
+import { openMemoryStorage } from "@crmkit/storage-memory";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // Shared test support, read by path as the other packages' tests do (not part of any package).
@@ -75,7 +75,7 @@ function page(options: { attrs?: string; before?: string; body?: string } = {}):
 }
 
 async function newWorld(options: { dropBots?: boolean } = {}): Promise<World> {
-  const storage = createMemoryStorage({ schema: crmStorageSchema });
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
   const crm = await createCrm({ storage });
   return {
     crm,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createMemoryStorage } from "../../../storage-memory/src/index.js";
+import { openMemoryStorage } from "../../../storage-memory/src/index.js";
 import { q } from "../query/builder.js";
 import { crmStorageSchema } from "../records/schema.js";
 import { concurrentCapacity, concurrentRoundRobin } from "../testing/assignment-scenarios.js";
@@ -63,7 +63,9 @@ describe("assignment eligibility", () => {
     ]);
     expect(decision!.skipped[0]!.detail).toBe("anna is absent (holiday) until 2026-05-20");
     expect(decision!.why).toContain('rule "all" matched');
-    expect((await crm.deals.list({ unassigned: true })).map((d) => d.id)).toEqual([third.id]);
+    expect((await crm.deals.list({ unassigned: true })).records.map((d) => d.id)).toEqual([
+      third.id,
+    ]);
 
     // Monday 21:00 in Paris (Dan and Eve are off duty), 15:00 in New York: Chloe's turn.
     env.set("2026-05-18T19:00:00.000Z");
@@ -271,13 +273,13 @@ describe("strategies", () => {
 
 describe("concurrent assignment (memory store)", () => {
   it("keeps round-robin exact when two writers assign at once", async () => {
-    const store = createMemoryStorage({ schema: crmStorageSchema });
+    const store = await openMemoryStorage({ schema: crmStorageSchema });
     const counts = await concurrentRoundRobin([store, store], 5, 40);
     expect([...counts.values()].sort()).toEqual([8, 8, 8, 8, 8]);
   });
 
   it("never exceeds a capacity when two writers assign at once", async () => {
-    const store = createMemoryStorage({ schema: crmStorageSchema });
+    const store = await openMemoryStorage({ schema: crmStorageSchema });
     const result = await concurrentCapacity([store, store], 4, 3, 20);
     expect([...result.perRep.values()]).toEqual([3, 3, 3, 3]);
     expect(result.unassigned).toBe(8);

@@ -8,10 +8,12 @@ import {
   type ValidationIssue,
   validationError,
 } from "../errors.js";
+import type { RecordPage } from "../query/index.js";
 import type { ChangeHook, PartyKind, RecordChange } from "../records/index.js";
 import { collections, loadTaxonomy, type Taxonomy } from "../records/index.js";
 import type { JsonValue, StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput, safeParseInput } from "../validation.js";
+import { type ListOptions, listParties } from "./listing.js";
 import { addTagsTo, checkParty, mergeCustom } from "./party-input.js";
 
 /** What a repository is built on. */
@@ -24,6 +26,8 @@ export interface RepositoryDeps {
   readonly hook: ChangeHook;
   /** The status of a new record that names none. */
   readonly defaultStatus: string;
+  /** The workspace timezone, for relative dates in `list` conditions. */
+  readonly timezone: string;
   /** The score groups lead scoring maintains: input may not set them. */
   readonly scoreGroups?: () => Promise<ReadonlySet<string>>;
   /** The journal records of those changes, written in the same batch as them. @internal */
@@ -121,6 +125,32 @@ export class PartyRepository<Entity, Input, Patch> {
 
   #now(): string {
     return toIsoInstant(this.#deps.environment.now());
+  }
+
+  /**
+   * Lists records a page at a time, by creation (or update) order, optionally only those a
+   * condition holds for.
+   * @throws CrmkitError `VALIDATION_FAILED` for bad options or an invalid condition (path `where`),
+   * or a cursor of another listing
+   * @example
+   * ```ts
+   * let page = await crm.contacts.list({ where: q.field("country").eq("FR"), limit: 50 });
+   * while (page.cursor !== null) page = await crm.contacts.list({ where, cursor: page.cursor });
+   * ```
+   */
+  async list(options: ListOptions = {}): Promise<RecordPage<Entity>> {
+    const page = await listParties(
+      {
+        storage: this.#deps.storage,
+        timezone: this.#deps.timezone,
+        now: this.#deps.environment.now(),
+      },
+      this.#spec.kind,
+      this.#spec.collection,
+      options,
+    );
+    // The collection holds this repository's records only.
+    return page as unknown as RecordPage<Entity>;
   }
 
   /** Reads a record, or `null`. */

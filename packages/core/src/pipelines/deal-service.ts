@@ -8,11 +8,12 @@ import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, validationError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
-import type { SegmentQuery } from "../query/index.js";
-import { compileCondition } from "../query/index.js";
+import type { RecordPage, SegmentQuery } from "../query/index.js";
+import { compileCondition, pageInOrder } from "../query/index.js";
 import { collections } from "../records/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
+import { z } from "../zod.js";
 import { type DealInput, type DealPatch, dealInputSchema, dealPatchSchema } from "./deal-input.js";
 import { type MissingField, type MissingPart, unmetParts } from "./goals.js";
 import type { PipelineService, RoutingDecision } from "./pipeline-service.js";
@@ -124,7 +125,24 @@ export interface DealFilter {
   readonly state?: Deal["state"];
   /** Only deals waiting in the unassigned queue. */
   readonly unassigned?: boolean;
+  /** Oldest (`asc`) or newest (`desc`) first, in the order of the filter's index. @defaultValue "asc" */
+  readonly order?: "asc" | "desc";
+  /** The page size, 1 to 1,000. @defaultValue 100 */
+  readonly limit?: number;
+  /** The cursor of the previous page. */
+  readonly cursor?: string | null;
 }
+
+const dealFilterSchema = z.strictObject({
+  pipelineId: z.string().min(1).optional(),
+  stageId: z.string().min(1).optional(),
+  ownerId: z.string().min(1).optional(),
+  state: z.enum(["open", "won", "lost"]).optional(),
+  unassigned: z.boolean().optional(),
+  order: z.enum(["asc", "desc"]).optional(),
+  limit: z.number().int().min(1).max(1_000).optional(),
+  cursor: z.string().nullable().optional(),
+});
 
 /** A rotting deal and by how much. */
 export interface RottenDeal {
@@ -165,35 +183,48 @@ export class DealService {
     return deal;
   }
 
-  /** Lists deals by pipeline, stage, owner, state or the unassigned queue. */
-  async list(filter: DealFilter = {}): Promise<Deal[]> {
-    const selection =
-      filter.unassigned === true
+  /**
+   * Lists deals a page at a time — of a pipeline, a stage, an owner, a state, or waiting in the
+   * unassigned queue — by creation order when no filter narrows them.
+   * @throws CrmkitError `VALIDATION_FAILED` for bad options or a cursor of another listing
+   */
+  async list(filter: DealFilter = {}): Promise<RecordPage<Deal>> {
+    const parsed = parseInput(dealFilterSchema, filter, "deal filter");
+    const source =
+      parsed.unassigned === true
         ? { index: "queue", where: { eq: "unassigned" } }
-        : filter.stageId !== undefined
-          ? { index: "stageId", where: { eq: filter.stageId } }
-          : filter.ownerId !== undefined
-            ? { index: "ownerId", where: { eq: filter.ownerId } }
-            : filter.pipelineId !== undefined
-              ? { index: "pipelineId", where: { eq: filter.pipelineId } }
-              : filter.state !== undefined
-                ? { index: "state", where: { eq: filter.state } }
-                : {};
-    const out: Deal[] = [];
-    for await (const batch of this.#deps.storage.scan({
-      collection: collections.deals,
-      ...selection,
-    })) {
-      for (const record of batch) {
-        const deal = record as unknown as Deal;
-        if (filter.pipelineId !== undefined && deal.pipelineId !== filter.pipelineId) continue;
-        if (filter.stageId !== undefined && deal.stageId !== filter.stageId) continue;
-        if (filter.ownerId !== undefined && deal.ownerId !== filter.ownerId) continue;
-        if (filter.state !== undefined && deal.state !== filter.state) continue;
-        out.push(deal);
-      }
-    }
-    return out;
+        : parsed.stageId !== undefined
+          ? { index: "stageId", where: { eq: parsed.stageId } }
+          : parsed.ownerId !== undefined
+            ? { index: "ownerId", where: { eq: parsed.ownerId } }
+            : parsed.pipelineId !== undefined
+              ? { index: "pipelineId", where: { eq: parsed.pipelineId } }
+              : parsed.state !== undefined
+                ? { index: "state", where: { eq: parsed.state } }
+                : { index: "createdAt" };
+    const narrowed =
+      parsed.pipelineId !== undefined ||
+      parsed.stageId !== undefined ||
+      parsed.ownerId !== undefined ||
+      parsed.state !== undefined;
+    const keep = narrowed
+      ? async () => (record: StoredRecord) =>
+          (parsed.pipelineId === undefined || record.pipelineId === parsed.pipelineId) &&
+          (parsed.stageId === undefined || record.stageId === parsed.stageId) &&
+          (parsed.ownerId === undefined || record.ownerId === parsed.ownerId) &&
+          (parsed.state === undefined || record.state === parsed.state)
+      : undefined;
+    const { limit, cursor, ...what } = parsed;
+    const page = await pageInOrder(
+      this.#deps.storage,
+      { collection: collections.deals, ...source, order: parsed.order ?? "asc" },
+      keep,
+      limit ?? 100,
+      cursor,
+      JSON.stringify(["deals", what]),
+    );
+    // The deals collection holds deals only.
+    return page as unknown as RecordPage<Deal>;
   }
 
   /** A deal's stage history, oldest stay first. */

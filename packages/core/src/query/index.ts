@@ -41,6 +41,7 @@ export type {
 } from "./fields.js";
 /** @internal */
 export * from "./internal.js";
+export { type ListingSource, pageInOrder, type RecordPage } from "./pages.js";
 export {
   type ActivityFactQuery,
   type AndQuery,

@@ -102,7 +102,7 @@ const partyIndexes = [
  *
  * @example
  * ```ts
- * const storage = createMemoryStorage({ schema: crmStorageSchema });
+ * const storage = await openMemoryStorage({ schema: crmStorageSchema });
  * const crm = await createCrm({ storage });
  * ```
  */

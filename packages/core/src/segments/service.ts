@@ -147,7 +147,7 @@ const savedInputSchema = z.strictObject({
   query: segmentQuerySchema,
 });
 
-/** Input of {@link SegmentService.save}. */
+/** Input of {@link SegmentService.create}. */
 export interface SavedSegmentInput {
   /** The id; generated when omitted. */
   readonly id?: string;

@@ -1,7 +1,7 @@
 // Test support shared by core's tests and the adapters' tests. Not part of the published package.
 // The memory adapter is imported by path rather than as a package: it depends on @crmkit/core,
 // and a dependency back would make the workspace cyclic.
-import { createMemoryStorage } from "../../../storage-memory/src/index.js";
+import { openMemoryStorage } from "../../../storage-memory/src/index.js";
 import { type Crm, createCrm } from "../crm.js";
 import { createTestEnvironment, type TestEnvironment } from "../environment.js";
 import { crmStorageSchema } from "../records/schema.js";
@@ -22,7 +22,7 @@ export async function memoryCrm(
   options: { timezone?: string; storage?: StorageAdapter } = {},
 ): Promise<Fixture> {
   const env = createTestEnvironment({ now: fixtureNow, seed: 7 });
-  const storage = options.storage ?? createMemoryStorage({ schema: crmStorageSchema });
+  const storage = options.storage ?? (await openMemoryStorage({ schema: crmStorageSchema }));
   const crm = await createCrm({
     storage,
     environment: env,

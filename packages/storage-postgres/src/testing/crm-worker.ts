@@ -1,10 +1,10 @@
 // A separate Node process that uses a whole crmkit workspace on the PostgreSQL server, for the
 // tests where a process dies at the worst moment. Prints one JSON line when it is done (or dies).
 import { createCrm, crmStorageSchema } from "@crmkit/core";
-import { createPostgresStorage } from "../postgres-storage.js";
+import { openPostgresStorage } from "../postgres-storage.js";
 
 const [url, schemaName, mode] = process.argv.slice(2) as [string, string, string];
-const storage = await createPostgresStorage({
+const storage = await openPostgresStorage({
   schema: crmStorageSchema,
   connection: { connectionString: url, maxConnections: 2 },
   schemaName,

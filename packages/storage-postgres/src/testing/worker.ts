@@ -1,12 +1,12 @@
 // A separate Node process for the multi-process tests: it opens the store itself, does its part and
 // prints one JSON line with what it did.
-import { createPostgresStorage } from "../postgres-storage.js";
+import { openPostgresStorage } from "../postgres-storage.js";
 import { counterSchema, migratedSchema } from "./schemas.js";
 
 const [url, schemaName, mode, arg] = process.argv.slice(2) as [string, string, string, string?];
 
 if (mode === "increment") {
-  const storage = await createPostgresStorage({
+  const storage = await openPostgresStorage({
     schema: counterSchema,
     connection: { connectionString: url, maxConnections: 2 },
     schemaName,
@@ -34,7 +34,7 @@ if (mode === "increment") {
   await storage.close();
   process.stdout.write(`${JSON.stringify({ conflicts })}\n`);
 } else if (mode === "migrate") {
-  const storage = await createPostgresStorage({
+  const storage = await openPostgresStorage({
     schema: migratedSchema,
     connection: { connectionString: url, maxConnections: 2 },
     schemaName,

@@ -2,13 +2,13 @@
 // survive whatever the test's clients do. It prints `listening <port>` once ready and answers
 // `GET /__stored` with the number of stored hits (outside the adapter, for the test to count).
 import { createServer } from "node:http";
-import { createMemoryStorage } from "../../../../storage-memory/src/index.js";
+import { openMemoryStorage } from "../../../../storage-memory/src/index.js";
 import { createCrm } from "../../crm.js";
 import { collections, crmStorageSchema } from "../../records/index.js";
 import { createCollector } from "../collector.js";
 import { toNodeListener } from "../node.js";
 
-const storage = createMemoryStorage({ schema: crmStorageSchema });
+const storage = await openMemoryStorage({ schema: crmStorageSchema });
 const crm = await createCrm({ storage });
 await crm.scoring.setModel({
   groups: [],
