@@ -50,6 +50,8 @@ interface World {
   log: Logged[];
   /** Answer the next n hit requests 500 after the collector stored them. */
   failAfterStoring: number;
+  /** What a failing answer waits for before it is sent (to order it after the page's load). */
+  failureGate: Promise<void>;
   /** Pages of the site by path; others get `page()`. */
   pages: Map<string, { html: string; headers?: Record<string, string> }>;
 }
@@ -91,6 +93,7 @@ async function newWorld(options: { dropBots?: boolean } = {}): Promise<World> {
     }),
     log: [],
     failAfterStoring: 0,
+    failureGate: Promise.resolve(),
     pages: new Map(),
   };
 }
@@ -136,7 +139,10 @@ beforeAll(async () => {
         { ip: "203.0.113.7" },
       );
       const failed = request.method === "POST" && world.failAfterStoring > 0;
-      if (failed) world.failAfterStoring--;
+      if (failed) {
+        world.failAfterStoring--;
+        await world.failureGate;
+      }
       response.writeHead(failed ? 500 : answer.status, Object.fromEntries(answer.headers));
       return response.end(failed ? "" : await answer.text());
     }
@@ -356,7 +362,14 @@ describe("the snippet in Chromium", { timeout: 30_000 }, () => {
 
   it("resends a failed hit from the outbox after a reload, with the same id; the collector stores it once", async () => {
     world.failAfterStoring = 1;
+    // The failure answers after the page has loaded: a failure seen before the load would be
+    // flushed by the load itself (pageshow), not by the reload this test is about.
+    let loaded = () => {};
+    world.failureGate = new Promise((resolve) => {
+      loaded = resolve;
+    });
     const tab = await open("/pricing");
+    loaded();
     const [first] = await expectSent(1);
     await expect
       .poll(() => tab.evaluate(() => localStorage.getItem("crmkit_outbox")), { timeout: 10_000 })
