@@ -120,11 +120,22 @@ function round(value: number, digits = 1): number {
   return Math.round(value * factor) / factor;
 }
 
+/** A contact-like benchmark record. */
+export type BenchContact = {
+  id: string;
+  name: string;
+  email: string;
+  phone: string;
+  status: string;
+  country: string;
+  tags: string[];
+  owner: string;
+  scores: { global: number };
+  createdAt: string;
+};
+
 /** Contact-like records of about 300 bytes as JSON, deterministic for a seed. */
-export function makeBenchContacts(
-  count: number,
-  random: () => number,
-): { id: string; [field: string]: unknown }[] {
+export function makeBenchContacts(count: number, random: () => number): BenchContact[] {
   const statuses = [
     "customer",
     "prospect",
@@ -140,8 +151,8 @@ export function makeBenchContacts(
     name: `Contact number ${i}`,
     email: `contact.${i}@example-company-${i % 977}.com`,
     phone: `+33 1 ${String(10_000_000 + i).slice(-8)}`,
-    status: statuses[Math.floor(random() * statuses.length)],
-    country: countries[Math.floor(random() * countries.length)],
+    status: statuses[Math.floor(random() * statuses.length)]!,
+    country: countries[Math.floor(random() * countries.length)]!,
     tags: tags.filter(() => random() < 0.25),
     owner: `rep-${Math.floor(random() * 40)}`,
     scores: { global: Math.floor(random() * 100) },

@@ -34,12 +34,18 @@ export function makeSegmentContacts(count: number): StoredRecord[] {
 }
 
 /** The taxonomy those contacts use. */
+const stamps = { createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z" };
+
 export const benchTaxonomy: Taxonomy = {
-  statuses: new Map(benchStatuses.map((id) => [id, { id, revision: 1, name: id, builtIn: false }])),
+  statuses: new Map(
+    benchStatuses.map((id) => [id, { id, revision: 1, ...stamps, name: id, builtIn: false }]),
+  ),
   categories: new Map([
-    ["labels", { id: "labels", revision: 1, name: "Labels", cardinality: "multi" }],
+    ["labels", { id: "labels", revision: 1, ...stamps, name: "Labels", cardinality: "multi" }],
   ]),
-  tags: new Map(benchTags.map((id) => [id, { id, revision: 1, categoryId: "labels", name: id }])),
+  tags: new Map(
+    benchTags.map((id) => [id, { id, revision: 1, ...stamps, categoryId: "labels", name: id }]),
+  ),
   fields: { contact: new Map(), account: new Map() },
 };
 

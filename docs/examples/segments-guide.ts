@@ -63,10 +63,12 @@ export async function segmentsGuide() {
   // Explain shows every clause with the values compared.
   const why = await crm.segments.explain(goldCustomers.id, ada.id);
 
-  // Bad queries fail with the path of the bad node.
-  const invalid = await crm.segments.validate(
-    q.and(q.field("country").eq("FR"), q.score("global").gte("high" as never)),
+  // A query from outside (a request body, a saved UI filter) is checked before it is used: a bad
+  // one gets the path of the bad node.
+  const fromRequest: unknown = JSON.parse(
+    '{"op":"and","of":[{"op":"eq","field":"country","value":"FR"},{"op":"gte","field":"scores.global","value":"high"}]}',
   );
+  const invalid = await crm.segments.validate(fromRequest);
 
   return {
     gold: (await crm.segments.count(goldCustomers.id)).count,

@@ -293,7 +293,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     timezone,
     events,
     bus: events,
-    contacts: contacts as never,
+    contacts,
     deals,
     activities,
     assignment,

@@ -289,6 +289,7 @@ export type {
   ScoreThreshold,
   ScoringEvents,
   ScoringModel,
+  ScoringModelInput,
   ScoringRule,
   ScoringService,
   StoredScoringModel,

@@ -134,9 +134,10 @@ export function formatMoney(
   const digits = String(Math.abs(minor)).padStart(exponent + 1, "0");
   const whole = digits.slice(0, digits.length - exponent);
   const fraction = digits.slice(digits.length - exponent);
-  const decimal = `${minor < 0 ? "-" : ""}${whole}${exponent > 0 ? `.${fraction}` : ""}`;
-  // ES2023 formats a decimal string exactly; a number is the fallback of older engines.
-  return format.format(decimal as unknown as number);
+  // Digits, a sign and a point: a numeric literal, which ES2023 engines format exactly (no float).
+  const decimal =
+    `${minor < 0 ? "-" : ""}${whole}${exponent > 0 ? `.${fraction}` : ""}` as Intl.StringNumericLiteral;
+  return format.format(decimal);
 }
 
 function moneyFormat(currency: string, options: FormatMoneyOptions): Intl.NumberFormat {

@@ -19,18 +19,31 @@ export interface SqlDriver extends SqlExecutor {
   close(): Promise<void>;
 }
 
+/** A query through `pg` (a pool or one of its clients), rows typed as the caller reads them. */
+async function pgQuery<Row>(
+  on: Pick<Pool, "query">,
+  text: string,
+  params: readonly unknown[] | undefined,
+): Promise<{ rows: Row[] }> {
+  // pg wants a mutable array; the copy is a handful of values.
+  return on.query<Row & pg.QueryResultRow, unknown[]>(
+    text,
+    params === undefined ? [] : [...params],
+  );
+}
+
 /** A driver over a `pg` pool: each transaction takes one client; LISTEN holds one more. */
 export function poolDriver(pool: Pool, owned: boolean): SqlDriver {
   return {
     kind: "pg",
-    query: async (text, params) => pool.query(text, params as unknown[]) as never,
+    query: (text, params) => pgQuery(pool, text, params),
     async transaction(work) {
       const client: PoolClient = await pool.connect();
       let broken = false;
       try {
         await client.query("BEGIN");
         const result = await work({
-          query: (text, params) => client.query(text, params as unknown[]) as never,
+          query: (text, params) => pgQuery(client, text, params),
         });
         await client.query("COMMIT");
         return result;
@@ -72,10 +85,12 @@ export function poolDriver(pool: Pool, owned: boolean): SqlDriver {
 export function pgliteDriver(db: PGlite, owned: boolean): SqlDriver {
   return {
     kind: "pglite",
-    query: async (text, params) => db.query(text, params as unknown[]) as never,
+    query: (text, params) => db.query(text, params === undefined ? undefined : [...params]),
     transaction: (work) =>
       db.transaction((tx) =>
-        work({ query: (text, params) => tx.query(text, params as unknown[]) as never }),
+        work({
+          query: (text, params) => tx.query(text, params === undefined ? undefined : [...params]),
+        }),
       ),
     async listen(channel, handler) {
       const stop = await db.listen(channel, handler);

@@ -1,9 +1,10 @@
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type PathSegment, validationError } from "../errors.js";
-import { collections, readAll } from "../records/index.js";
+import { collections, revisionAfter } from "../records/index.js";
 import type { StorageAdapter, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
+import { activityTables } from "./tables.js";
 import type { ActionType, ActionTypeInput } from "./types.js";
 
 /** The action types every workspace starts with. */
@@ -58,7 +59,8 @@ const fields = {
   defaultDurationMinutes: z.number().int().min(1).max(1_440),
   category: z.enum(categories),
 };
-const actionTypeInput = z.strictObject({
+/** @internal */
+export const actionTypeInput = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use lower-case letters, digits and -"),
   ...fields,
 });
@@ -95,13 +97,13 @@ export class ActionTypeService {
 
   /** Every action type, by name. */
   async list(): Promise<ActionType[]> {
-    const types = await readAll<ActionType>(this.#deps.storage, collections.actionTypes);
+    const types = await activityTables.actionTypes.all(this.#deps.storage);
     return types.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** One action type, or `null`. */
   async get(id: string): Promise<ActionType | null> {
-    return (await this.#deps.storage.get(collections.actionTypes, id)) as ActionType | null;
+    return activityTables.actionTypes.get(this.#deps.storage, id);
   }
 
   /**
@@ -113,10 +115,8 @@ export class ActionTypeService {
     const now = toIsoInstant(this.#deps.environment.now());
     const record = { ...parsed, builtIn: false, createdAt: now, updatedAt: now };
     try {
-      const [outcome] = await this.#deps.storage.write([
-        { type: "put", collection: collections.actionTypes, record, expectedRevision: 0 },
-      ]);
-      return { ...record, revision: outcome!.revision } as ActionType;
+      const [outcome] = await this.#deps.storage.write([activityTables.actionTypes.put(record, 0)]);
+      return { ...record, revision: revisionAfter(outcome) };
     } catch (error) {
       if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
       throw new CrmkitError("UNIQUE_VIOLATION", `Action type "${parsed.id}" exists.`, {
@@ -137,9 +137,9 @@ export class ActionTypeService {
     const { revision, ...rest } = current;
     const record = { ...rest, ...parsed, updatedAt: toIsoInstant(this.#deps.environment.now()) };
     const [outcome] = await this.#deps.storage.write([
-      { type: "put", collection: collections.actionTypes, record, expectedRevision: revision },
+      activityTables.actionTypes.put(record, revision),
     ]);
-    return { ...record, revision: outcome!.revision } as ActionType;
+    return { ...record, revision: revisionAfter(outcome) };
   }
 
   /**

@@ -1,7 +1,7 @@
-import { collections, readAll } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { addToWallClock, fromWallClock, startOfWallPeriod } from "../time/index.js";
 import type { Interval } from "./free-busy.js";
+import { activityTables } from "./tables.js";
 import type { Activity, AgendaRange } from "./types.js";
 
 const day = 86_400_000;
@@ -35,13 +35,13 @@ export function agendaKeys(activity: {
 }
 
 /** The timed span of an activity, or `undefined` for an untimed one. @internal */
-export function spanOf(activity: Activity): Interval | undefined {
+export function spanOf(activity: Pick<Activity, "startAt" | "endAt">): Interval | undefined {
   if (activity.startAt === undefined || activity.endAt === undefined) return undefined;
   return { start: Date.parse(activity.startAt), end: Date.parse(activity.endAt) };
 }
 
 /** Whether an activity takes its reps' time: timed, and planned or done. @internal */
-export function takesTime(activity: Activity): boolean {
+export function takesTime(activity: Pick<Activity, "status" | "startAt" | "endAt">): boolean {
   return (
     (activity.status === "planned" || activity.status === "done") && spanOf(activity) !== undefined
   );
@@ -57,7 +57,7 @@ export async function activitiesOf(
   from: number,
   to: number,
 ): Promise<Activity[]> {
-  const found = await readAll<Activity>(storage, collections.activities, {
+  const found = await activityTables.activities.all(storage, {
     index: "agenda",
     where: { gte: `${userId}|${utcDay(from)}`, lte: `${userId}|${utcDay(to - 1)}` },
   });

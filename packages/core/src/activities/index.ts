@@ -4,13 +4,7 @@ export {
 } from "./action-types.js";
 /** @internal */
 export * from "./internal.js";
-export {
-  type ActivityTemplate,
-  type Recurrence,
-  type RecurrenceEvery,
-  type RecurrenceInput,
-  RecurrenceService,
-} from "./recurrences.js";
+export { RecurrenceService } from "./recurrences.js";
 export { ActivityService } from "./service.js";
 export type {
   ActionCategory,
@@ -22,6 +16,7 @@ export type {
   ActivityInput,
   ActivityPatch,
   ActivityStatus,
+  ActivityTemplate,
   AgendaDay,
   AgendaEntry,
   AgendaInstants,
@@ -29,4 +24,7 @@ export type {
   AgendaWeek,
   FreeSlot,
   FreeSlotQuery,
+  Recurrence,
+  RecurrenceEvery,
+  RecurrenceInput,
 } from "./types.js";

@@ -1,3 +1,4 @@
 // What the folder shares with the rest of the core but not with the package's users: its
 // door (index.ts) re-exports it as internal, and declarations strip it.
 export { defaultActionTypeWrites } from "./action-types.js";
+export { type AgendaClaim, activityTables } from "./tables.js";

@@ -6,69 +6,19 @@ import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, validationError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
 import type { User } from "../records/index.js";
-import { collections, readAll } from "../records/index.js";
+import { collections, revisionAfter, tables } from "../records/index.js";
 import type { SegmentEvents, SegmentService } from "../segments/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { addToWallClock, formatWallDate, fromWallClock, toWallClock } from "../time/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
 import type { ActivityService } from "./service.js";
-import type { Activity, ActivityEvents } from "./types.js";
-
-/** How often. */
-export interface RecurrenceEvery {
-  /** How many units between occurrences. */
-  readonly amount: number;
-  /** Days, weeks or months (a month from the 31st lands on the month's last day). */
-  readonly unit: "days" | "weeks" | "months";
-}
-
-/** What each occurrence is. */
-export interface ActivityTemplate {
-  /** The action type. */
-  readonly type: string;
-  /** The title. */
-  readonly title: string;
-  /** Its length. @defaultValue the type's default duration */
-  readonly durationMinutes?: number;
-}
-
-/** A new recurrence: for one contact or account (`ownerId` given), or for a segment's members. */
-export interface RecurrenceInput {
-  /** The id: lower-case letters, digits and `-`. */
-  readonly id: string;
-  /** What each occurrence is. */
-  readonly template: ActivityTemplate;
-  /** How often. */
-  readonly every: RecurrenceEvery;
-  /** The rep (one-record recurrences; a segment's members bring their owner). */
-  readonly ownerId?: string;
-  /** The contact (one-record recurrences). */
-  readonly contactId?: string;
-  /** The account (one-record recurrences). */
-  readonly accountId?: string;
-  /** The first occurrence's instant (one-record recurrences). @defaultValue now */
-  readonly start?: string;
-  /** The last day an occurrence may fall on, `YYYY-MM-DD` in the owner's timezone. */
-  readonly until?: string;
-  /** At most this many occurrences. */
-  readonly count?: number;
-  /** A saved segment: every member gets its own occurrences, booked with its owner. */
-  readonly segmentId?: string;
-  /** How far ahead occurrences are booked (one-record recurrences), in days. @defaultValue 60 */
-  readonly horizonDays?: number;
-}
-
-/** A recurrence as stored. */
-export interface Recurrence extends RecurrenceInput {
-  /** The storage revision. */
-  readonly revision: number;
-  /** When it was created. */
-  readonly createdAt: string;
-}
+import { activityTables } from "./tables.js";
+import type { Activity, ActivityEvents, Recurrence, RecurrenceInput } from "./types.js";
 
 const id = z.string().min(1).max(128);
-const recurrenceInput = z
+/** @internal */
+export const recurrenceInput = z
   .strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use lower-case letters, digits and -"),
     template: z.strictObject({
@@ -141,12 +91,12 @@ export class RecurrenceService {
 
   /** Every recurrence. */
   async list(): Promise<Recurrence[]> {
-    return readAll<Recurrence>(this.#deps.storage, collections.recurrences);
+    return activityTables.recurrences.all(this.#deps.storage);
   }
 
   /** One recurrence, or `null`. */
   async get(id: string): Promise<Recurrence | null> {
-    return (await this.#deps.storage.get(collections.recurrences, id)) as Recurrence | null;
+    return activityTables.recurrences.get(this.#deps.storage, id);
   }
 
   /**
@@ -185,10 +135,8 @@ export class RecurrenceService {
       createdAt: toIsoInstant(now),
     };
     try {
-      const [outcome] = await storage.write([
-        { type: "put", collection: collections.recurrences, record, expectedRevision: 0 },
-      ]);
-      const recurrence = { ...record, revision: outcome!.revision } as Recurrence;
+      const [outcome] = await storage.write([activityTables.recurrences.put(record, 0)]);
+      const recurrence: Recurrence = { ...record, revision: revisionAfter(outcome) };
       await this.#materializeOne(recurrence, now);
       return recurrence;
     } catch (error) {
@@ -205,14 +153,7 @@ export class RecurrenceService {
     if (recurrence === null)
       throw new CrmkitError("NOT_FOUND", `There is no recurrence "${id}".`, { details: { id } });
     await this.#cancelFuture(recurrence);
-    await this.#deps.storage.write([
-      {
-        type: "delete",
-        collection: collections.recurrences,
-        id,
-        expectedRevision: recurrence.revision,
-      },
-    ]);
+    await this.#deps.storage.write([activityTables.recurrences.remove(id, recurrence.revision)]);
   }
 
   /** The occurrences of a recurrence (optionally of one record), in time order. */
@@ -224,9 +165,7 @@ export class RecurrenceService {
         : ["contactId", "accountId"].map((index) => ({ index, where: { eq: recordId } }));
     const found: Activity[] = [];
     for (const selection of selections)
-      found.push(
-        ...(await readAll<Activity>(this.#deps.storage, collections.activities, selection)),
-      );
+      found.push(...(await activityTables.activities.all(this.#deps.storage, selection)));
     return found
       .filter((a) => a.recurrenceId === id)
       .sort((a, b) => (a.startAt ?? a.dueAt ?? "").localeCompare(b.startAt ?? b.dueAt ?? ""));
@@ -309,7 +248,7 @@ export class RecurrenceService {
     const record = typeof member === "string" ? await this.#member(recurrence, member) : member;
     if (record === null || typeof record.ownerId !== "string") return 0;
     const recordId = record.id;
-    const owner = (await this.#deps.storage.get(collections.users, record.ownerId)) as User | null;
+    const owner = await tables.users.get(this.#deps.storage, record.ownerId);
     if (owner === null) return 0;
     const past = await this.occurrences(recurrence.id, recordId);
     if (past.some((a) => a.status === "planned")) return 0;
@@ -350,11 +289,8 @@ export class RecurrenceService {
     n: number,
     due: number,
   ): Promise<number> {
-    const type = await this.#deps.storage.get(collections.actionTypes, recurrence.template.type);
-    const minutes =
-      recurrence.template.durationMinutes ??
-      (type?.defaultDurationMinutes as number | undefined) ??
-      60;
+    const type = await activityTables.actionTypes.get(this.#deps.storage, recurrence.template.type);
+    const minutes = recurrence.template.durationMinutes ?? type?.defaultDurationMinutes ?? 60;
     const [slot] = await this.#deps.activities.freeSlots({
       userIds: [owner.id],
       durationMinutes: minutes,

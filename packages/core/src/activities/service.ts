@@ -4,9 +4,9 @@ import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
-import type { Absence, ChangeHook, User } from "../records/index.js";
-import { collections, readAll } from "../records/index.js";
-import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
+import type { ChangeHook, User } from "../records/index.js";
+import { asStored, collections, revisionAfter, tables } from "../records/index.js";
+import type { StorageAdapter, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import type { ActionTypeService } from "./action-types.js";
 import { activitiesOf, agendaKeys, rangeIn, spanOf, takesTime } from "./agenda.js";
@@ -21,6 +21,7 @@ import {
   timingOf,
   toEpoch,
 } from "./input.js";
+import { activityTables } from "./tables.js";
 import type {
   Activity,
   ActivityEvents,
@@ -61,7 +62,7 @@ export class ActivityService {
 
   /** Reads an activity, or `null`. */
   async get(id: string): Promise<Activity | null> {
-    return (await this.#deps.storage.get(collections.activities, id)) as Activity | null;
+    return activityTables.activities.get(this.#deps.storage, id);
   }
 
   /** Lists a deal's activities, oldest first. */
@@ -75,7 +76,7 @@ export class ActivityService {
   }
 
   async #oldestFirst(index: "dealId" | "contactId", id: string): Promise<Activity[]> {
-    const records = await readAll<Activity>(this.#deps.storage, collections.activities, {
+    const records = await activityTables.activities.all(this.#deps.storage, {
       index,
       where: { eq: id },
     });
@@ -110,17 +111,17 @@ export class ActivityService {
     };
     const record = { ...base, agenda: agendaKeys(base) };
     const [outcome] = await this.#booking(
-      record as unknown as Activity,
+      record,
       status === "planned" && allowOverlap !== true,
       now,
       (claims) =>
         this.#deps.storage.write([
-          { type: "put", collection: collections.activities, record, expectedRevision: 0 },
+          activityTables.activities.put(record, 0),
           ...claims,
           ...(status === "done" ? this.#journal("activity.done", record, now) : []),
         ]),
     );
-    const activity = { ...record, revision: outcome!.revision } as Activity;
+    const activity: Activity = { ...record, revision: revisionAfter(outcome) };
     if (status === "done") await this.#afterDone(null, activity, now);
     else this.#deps.events.emit("activity.created", { activity, at: now });
     return activity;
@@ -154,8 +155,8 @@ export class ActivityService {
     const { revision, agenda: _keys, ...rest } = current;
     const base = { ...rest, ...fields, ...timing, updatedAt: now };
     const record = { ...base, agenda: agendaKeys(base) };
-    return this.#booking(record as unknown as Activity, allowOverlap !== true, now, (claims) =>
-      this.#write(record as Omit<Activity, "revision">, revision, "activity.updated", now, claims),
+    return this.#booking(record, allowOverlap !== true, now, (claims) =>
+      this.#write(record, revision, "activity.updated", now, claims),
     );
   }
 
@@ -273,7 +274,7 @@ export class ActivityService {
     } else users = await this.#users(parsed.userIds!, ["userIds"]);
     const calendars = [];
     for (const user of users) {
-      const absences = await readAll<Absence>(this.#deps.storage, collections.absences, {
+      const absences = await tables.absences.all(this.#deps.storage, {
         index: "userId",
         where: { eq: user.id },
       });
@@ -324,7 +325,7 @@ export class ActivityService {
     claims: readonly WriteOperation[] = [],
   ): Promise<Activity> {
     const [outcome] = await this.#deps.storage.write([
-      { type: "put", collection: collections.activities, record, expectedRevision: revision },
+      activityTables.activities.put(record, revision),
       ...claims,
       ...(event === "activity.missed" ? this.#journal(event, record, at) : []),
     ]);
@@ -341,20 +342,14 @@ export class ActivityService {
   async #afterDone(before: Activity | null, activity: Activity, at: string): Promise<void> {
     await this.#deps.hook.committed({
       collection: collections.activities,
-      // An activity is a stored record: its interface is narrower than StoredRecord's JSON fields.
-      changes: [
-        {
-          before: before as unknown as StoredRecord | null,
-          after: activity as unknown as StoredRecord,
-        },
-      ],
+      changes: [{ before: before === null ? null : asStored(before), after: asStored(activity) }],
       at: Date.parse(at),
     });
     this.#deps.events.emit("activity.done", { activity, at });
   }
 
   async #users(ids: readonly string[], path: readonly (string | number)[]): Promise<User[]> {
-    const users = await this.#deps.storage.getMany(collections.users, ids);
+    const users = await tables.users.getMany(this.#deps.storage, ids);
     const issues: ValidationIssue[] = [];
     users.forEach((user, index) => {
       if (user === null)
@@ -365,7 +360,7 @@ export class ActivityService {
         });
     });
     if (issues.length > 0) throw validationError("query", issues);
-    return users as unknown as User[];
+    return users.filter((user) => user !== null);
   }
 
   async #checkRefs(fields: {
@@ -418,7 +413,7 @@ export class ActivityService {
    * @throws CrmkitError `REVISION_CONFLICT` after 100 lost rounds (a store that keeps refusing)
    */
   async #booking<T>(
-    activity: Activity,
+    activity: Omit<Activity, "revision">,
     check: boolean,
     at: string,
     write: (claims: WriteOperation[]) => Promise<T>,
@@ -428,16 +423,13 @@ export class ActivityService {
         ? (activity.agenda ?? [])
         : [];
     for (let attempt = 1; ; attempt++) {
-      const claims = await this.#deps.storage.getMany(collections.agendaClaims, keys);
+      const claims = await activityTables.agendaClaims.getMany(this.#deps.storage, keys);
       if (check) await this.#refuseOverlap(activity);
       try {
         return await write(
-          keys.map((id, i) => ({
-            type: "put",
-            collection: collections.agendaClaims,
-            record: { id, at },
-            expectedRevision: claims[i]?.revision ?? 0,
-          })),
+          keys.map((id, i) =>
+            activityTables.agendaClaims.put({ id, at }, claims[i]?.revision ?? 0),
+          ),
         );
       } catch (error) {
         const raced =
@@ -450,7 +442,7 @@ export class ActivityService {
     }
   }
 
-  async #refuseOverlap(activity: Activity): Promise<void> {
+  async #refuseOverlap(activity: Omit<Activity, "revision">): Promise<void> {
     const span = spanOf(activity);
     if (span === undefined) return;
     const users = [

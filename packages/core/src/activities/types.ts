@@ -237,3 +237,55 @@ export interface ActivityEvents {
   /** A planned activity moved, or changed people. */
   "activity.updated": ActivityEvent;
 }
+
+/** How often. */
+export interface RecurrenceEvery {
+  /** How many units between occurrences. */
+  readonly amount: number;
+  /** Days, weeks or months (a month from the 31st lands on the month's last day). */
+  readonly unit: "days" | "weeks" | "months";
+}
+
+/** What each occurrence is. */
+export interface ActivityTemplate {
+  /** The action type. */
+  readonly type: string;
+  /** The title. */
+  readonly title: string;
+  /** Its length. @defaultValue the type's default duration */
+  readonly durationMinutes?: number;
+}
+
+/** A new recurrence: for one contact or account (`ownerId` given), or for a segment's members. */
+export interface RecurrenceInput {
+  /** The id: lower-case letters, digits and `-`. */
+  readonly id: string;
+  /** What each occurrence is. */
+  readonly template: ActivityTemplate;
+  /** How often. */
+  readonly every: RecurrenceEvery;
+  /** The rep (one-record recurrences; a segment's members bring their owner). */
+  readonly ownerId?: string;
+  /** The contact (one-record recurrences). */
+  readonly contactId?: string;
+  /** The account (one-record recurrences). */
+  readonly accountId?: string;
+  /** The first occurrence's instant (one-record recurrences). @defaultValue now */
+  readonly start?: string;
+  /** The last day an occurrence may fall on, `YYYY-MM-DD` in the owner's timezone. */
+  readonly until?: string;
+  /** At most this many occurrences. */
+  readonly count?: number;
+  /** A saved segment: every member gets its own occurrences, booked with its owner. */
+  readonly segmentId?: string;
+  /** How far ahead occurrences are booked (one-record recurrences), in days. @defaultValue 60 */
+  readonly horizonDays?: number;
+}
+
+/** A recurrence as stored. */
+export interface Recurrence extends RecurrenceInput {
+  /** The storage revision. */
+  readonly revision: number;
+  /** When it was created. */
+  readonly createdAt: string;
+}

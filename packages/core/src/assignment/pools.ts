@@ -1,10 +1,11 @@
 import type { Environment } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import { compileCondition } from "../query/index.js";
-import { collections, readAll } from "../records/index.js";
+import { collections, readAll, revisionAfter, tables } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { type PoolInput, poolInputSchema } from "./input.js";
+import { assignmentTables } from "./tables.js";
 import type { AssignmentRules, AssignmentSnapshot, AssignmentTarget, Pool } from "./types.js";
 
 /** What the pool service is built on. @internal */
@@ -28,12 +29,12 @@ export class PoolService {
 
   /** Lists the pools. */
   async list(): Promise<Pool[]> {
-    return readAll<Pool>(this.#deps.storage, collections.pools);
+    return assignmentTables.pools.all(this.#deps.storage);
   }
 
   /** Reads a pool, or `null`. */
   async get(id: string): Promise<Pool | null> {
-    return (await this.#deps.storage.get(collections.pools, id)) as Pool | null;
+    return assignmentTables.pools.get(this.#deps.storage, id);
   }
 
   /**
@@ -44,10 +45,8 @@ export class PoolService {
   async create(input: PoolInput): Promise<Pool> {
     const parsed = await this.#checkPool(input, undefined);
     const record = { ...parsed, id: parsed.id ?? this.#deps.environment.newId() };
-    const [outcome] = await this.#deps.storage.write([
-      { type: "put", collection: collections.pools, record: record as never, expectedRevision: 0 },
-    ]);
-    return { ...record, revision: outcome!.revision } as Pool;
+    const [outcome] = await this.#deps.storage.write([assignmentTables.pools.put(record, 0)]);
+    return { ...record, revision: revisionAfter(outcome) };
   }
 
   /**
@@ -59,15 +58,11 @@ export class PoolService {
     if (current === null)
       throw new CrmkitError("NOT_FOUND", `There is no pool "${id}".`, { details: { id } });
     const parsed = await this.#checkPool({ ...input, id }, id);
+    const record = { ...parsed, id };
     const [outcome] = await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.pools,
-        record: parsed as never,
-        expectedRevision: current.revision,
-      },
+      assignmentTables.pools.put(record, current.revision),
     ]);
-    return { ...parsed, revision: outcome!.revision } as Pool;
+    return { ...record, revision: revisionAfter(outcome) };
   }
 
   /**
@@ -102,19 +97,19 @@ export class PoolService {
       );
     }
     await this.#deps.storage.write([
-      { type: "delete", collection: collections.pools, id },
-      { type: "delete", collection: collections.assignmentState, id: `pool:${id}` },
+      assignmentTables.pools.remove(id),
+      assignmentTables.rotations.remove(`pool:${id}`),
     ]);
   }
 
   async #checkPool(input: PoolInput, self: string | undefined): Promise<PoolInput> {
-    const parsed = parseInput(poolInputSchema, input, "pool") as PoolInput;
+    const parsed: PoolInput = parseInput(poolInputSchema, input, "pool");
     const snapshot = await this.#deps.snapshot(this.#deps.environment.now());
     const issues: ValidationIssue[] = [];
     const members = parsed.members;
     if (
       "teamId" in members &&
-      (await this.#deps.storage.get(collections.teams, members.teamId)) === null
+      (await tables.teams.get(this.#deps.storage, members.teamId)) === null
     )
       issues.push({
         path: ["members", "teamId"],

@@ -2,14 +2,15 @@ import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import { ownValue } from "../own.js";
 import { compileCondition, readPath } from "../query/index.js";
-import type { Absence, User } from "../records/index.js";
-import { collections, loadTaxonomy, readAll } from "../records/index.js";
+import type { Absence, Revised, User } from "../records/index.js";
+import { asStored, collections, loadTaxonomy, tables } from "../records/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { capacityPeriod, unavailability } from "./availability.js";
 import { assignmentRulesSchema } from "./input.js";
 import { PoolService } from "./pools.js";
-import { type Contender, choose, type RotationState } from "./strategy.js";
+import { type Contender, choose } from "./strategy.js";
+import { type AssignmentCounter, assignmentTables } from "./tables.js";
 import type {
   AssignmentDecision,
   AssignmentRules,
@@ -53,7 +54,7 @@ function counterId(userId: string, unit: "day" | "week", at: number, timezone: s
 /** Collects the candidates of one decision. */
 interface CandidateLog {
   /** Capacity counters read so far, by record id. */
-  readonly counters: Map<string, StoredRecord | null>;
+  readonly counters: Map<string, Revised<AssignmentCounter> | null>;
   /** Records a candidate and checks it is active, present and on duty. */
   consider(user: User | undefined, userId: string, respectHours: boolean): boolean;
   /** Records a candidate passed over for another reason. */
@@ -84,8 +85,8 @@ export class AssignmentService {
 
   /** The stored rules (none until set). */
   async rules(): Promise<AssignmentRules> {
-    const record = await this.#deps.storage.get(collections.meta, rulesId);
-    return record === null ? noRules : (record.value as unknown as AssignmentRules);
+    const record = await assignmentTables.rules.get(this.#deps.storage, rulesId);
+    return record === null ? noRules : record.value;
   }
 
   /**
@@ -94,7 +95,7 @@ export class AssignmentService {
    * a user or pool that does not exist (the path names the rule)
    */
   async setRules(rules: AssignmentRules): Promise<AssignmentRules> {
-    const parsed = parseInput(assignmentRulesSchema, rules, "assignment rules") as AssignmentRules;
+    const parsed: AssignmentRules = parseInput(assignmentRulesSchema, rules, "assignment rules");
     const snapshot = await this.snapshot(this.#deps.environment.now());
     const issues: ValidationIssue[] = [];
     for (const [index, rule] of parsed.rules.entries()) {
@@ -116,14 +117,9 @@ export class AssignmentService {
       });
     }
     if (issues.length > 0) throw validationError("assignment rules", issues);
-    const current = await this.#deps.storage.get(collections.meta, rulesId);
+    const current = await assignmentTables.rules.get(this.#deps.storage, rulesId);
     await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.meta,
-        record: { id: rulesId, value: parsed as never },
-        expectedRevision: current?.revision ?? 0,
-      },
+      assignmentTables.rules.put({ id: rulesId, value: parsed }, current?.revision ?? 0),
     ]);
     return parsed;
   }
@@ -168,12 +164,11 @@ export class AssignmentService {
 
   /** The decisions recorded for a deal, oldest first. */
   async decisions(dealId: string): Promise<AssignmentDecision[]> {
-    const page = await this.#deps.storage.query({
-      collection: collections.assignmentDecisions,
+    const page = await assignmentTables.decisions.query(this.#deps.storage, {
       index: "dealId",
       where: { eq: dealId },
     });
-    return (page.records as unknown as AssignmentDecision[]).sort((a, b) =>
+    return page.records.sort((a, b) =>
       a.at === b.at ? a.id.localeCompare(b.id) : a.at.localeCompare(b.at),
     );
   }
@@ -184,8 +179,8 @@ export class AssignmentService {
     const [rules, pools, users, absences, taxonomy] = await Promise.all([
       this.rules(),
       this.pools.list(),
-      readAll<User>(storage, collections.users),
-      readAll<Absence>(storage, collections.absences),
+      tables.users.all(storage),
+      tables.absences.all(storage),
       loadTaxonomy(storage),
     ]);
     const byUser = new Map<string, Absence[]>();
@@ -344,12 +339,7 @@ export class AssignmentService {
       outcome: chosen === undefined ? "unassigned" : "assigned",
       why: steps.join("; "),
     };
-    writes.push({
-      type: "put",
-      collection: collections.assignmentDecisions,
-      record: decision as never,
-      expectedRevision: 0,
-    });
+    writes.push(assignmentTables.decisions.put(decision, 0));
     return { decision, writes };
   }
 
@@ -378,7 +368,7 @@ export class AssignmentService {
       const compiled = compileCondition(members.query, "user", snapshot.scope);
       ids = compiled.ok
         ? [...snapshot.users.values()]
-            .filter((user) => compiled.condition.test(user as unknown as StoredRecord))
+            .filter((user) => compiled.condition.test(asStored(user)))
             .map((user) => user.id)
         : [];
     }
@@ -394,9 +384,8 @@ export class AssignmentService {
     const storage = this.#deps.storage;
     const at = snapshot.scope.at;
     const stateId = `pool:${pool.id}`;
-    const stateRecord = await storage.get(collections.assignmentState, stateId);
-    const { id: _id, revision: _revision, ...stored } = stateRecord ?? {};
-    const state = stored as RotationState;
+    const stateRecord = await assignmentTables.rotations.get(storage, stateId);
+    const { id: _id, revision: _revision, ...state } = stateRecord ?? { id: stateId, revision: 0 };
     const open: string[] = [];
     for (const userId of this.#members(pool, snapshot)) {
       if (!log.consider(snapshot.users.get(userId), userId, pool.respectWorkingHours ?? true))
@@ -422,12 +411,12 @@ export class AssignmentService {
     const choice = choose(pool.strategy, contenders, state, loadName);
     // Written even when nobody was chosen: checking its revision serialises every decision made in
     // the pool, so concurrent writers never both take the same turn of the rotation.
-    writes.push({
-      type: "put",
-      collection: collections.assignmentState,
-      record: { id: stateId, ...(choice?.state ?? state) } as never,
-      expectedRevision: stateRecord?.revision ?? 0,
-    });
+    writes.push(
+      assignmentTables.rotations.put(
+        { id: stateId, ...(choice?.state ?? state) },
+        stateRecord?.revision ?? 0,
+      ),
+    );
     return choice === undefined
       ? undefined
       : { userId: choice.userId, why: `${choice.why} in pool "${pool.name}"` };
@@ -438,7 +427,7 @@ export class AssignmentService {
     pool: Pool,
     snapshot: AssignmentSnapshot,
     at: number,
-    counters: Map<string, StoredRecord | null>,
+    counters: Map<string, Revised<AssignmentCounter> | null>,
   ): Promise<string | undefined> {
     const user = snapshot.users.get(userId)!;
     for (const unit of ["day", "week"] as const) {
@@ -446,9 +435,8 @@ export class AssignmentService {
       if (limit === undefined) continue;
       const id = counterId(userId, unit, at, user.timezone);
       if (!counters.has(id))
-        counters.set(id, await this.#deps.storage.get(collections.assignmentState, id));
-      const counter = counters.get(id) ?? null;
-      const count = typeof counter?.count === "number" ? counter.count : 0;
+        counters.set(id, await assignmentTables.counters.get(this.#deps.storage, id));
+      const count = counters.get(id)?.count ?? 0;
       if (count >= limit) return `${user.name} has ${count} of ${limit} new deals this ${unit}`;
     }
     return undefined;
@@ -459,24 +447,21 @@ export class AssignmentService {
     userId: string,
     snapshot: AssignmentSnapshot,
     at: number,
-    known: Map<string, StoredRecord | null>,
+    known: Map<string, Revised<AssignmentCounter> | null>,
   ): Promise<WriteOperation[]> {
     const timezone = snapshot.users.get(userId)?.timezone ?? this.#deps.timezone;
     const ids = (["day", "week"] as const).map((unit) => counterId(userId, unit, at, timezone));
     // A counter the capacity check read is written at that revision: if another writer counted in
     // between, this write conflicts and the decision is made again, so a capacity is never exceeded.
     const missing = ids.filter((id) => !known.has(id));
-    const read = await this.#deps.storage.getMany(collections.assignmentState, missing);
+    const read = await assignmentTables.counters.getMany(this.#deps.storage, missing);
     for (const [index, id] of missing.entries()) known.set(id, read[index] ?? null);
     return ids.map((id) => {
       const counter = known.get(id) ?? null;
-      const count = typeof counter?.count === "number" ? counter.count : 0;
-      return {
-        type: "put" as const,
-        collection: collections.assignmentState,
-        record: { id, userId, count: count + 1 },
-        expectedRevision: counter?.revision ?? 0,
-      };
+      return assignmentTables.counters.put(
+        { id, userId, count: (counter?.count ?? 0) + 1 },
+        counter?.revision ?? 0,
+      );
     });
   }
 }

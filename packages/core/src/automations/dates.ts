@@ -2,10 +2,10 @@
 // previous sweep, which it remembers per automation.
 
 import { readPath } from "../query/index.js";
-import type { Contact } from "../records/index.js";
-import { collections, readAll } from "../records/index.js";
+import { type Contact, tables } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { calendarDate } from "../time/index.js";
+import { automationTables } from "./tables.js";
 import type { Automation, Trigger } from "./types.js";
 
 /** Starts the runs of date triggers whose moment came since the last sweep. */
@@ -17,14 +17,11 @@ export async function sweepDateTriggers(
 ): Promise<void> {
   const dated = automations.filter((a) => a.enabled && a.trigger.type === "date");
   if (dated.length === 0) return;
-  const contacts = await readAll<Contact>(deps.storage, collections.contacts);
+  const contacts = await tables.contacts.all(deps.storage);
   for (const automation of dated) {
     const trigger = automation.trigger as Extract<Trigger, { type: "date" }>;
     const markerId = `automation-sweep:${automation.id}`;
-    const marker = (await deps.storage.get(collections.meta, markerId)) as {
-      revision: number;
-      through: number;
-    } | null;
+    const marker = await automationTables.sweeps.get(deps.storage, markerId);
     const since = marker?.through ?? Date.parse(automation.createdAt);
     if (now <= since) continue;
     const fromDay = calendarDate(since, deps.timezone);
@@ -39,12 +36,7 @@ export async function sweepDateTriggers(
         });
     }
     await deps.storage.write([
-      {
-        type: "put",
-        collection: collections.meta,
-        record: { id: markerId, through: now },
-        expectedRevision: marker?.revision ?? 0,
-      },
+      automationTables.sweeps.put({ id: markerId, through: now }, marker?.revision ?? 0),
     ]);
   }
 }

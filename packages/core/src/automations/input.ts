@@ -49,7 +49,10 @@ const trigger = z.discriminatedUnion("type", [
   }),
 ]);
 
-const step: z.ZodType<Step> = z.lazy(() =>
+// A recursive schema needs its type spelled out. zod types `.optional()` as `T | undefined` where
+// `Step` says `field?: T`; `parseInput` drops `undefined` fields, so the parsed value is a `Step`
+// (the schema type test proves the shapes match): that is what this assertion states.
+const step: z.ZodType<Step, Step> = z.lazy(() =>
   z.discriminatedUnion("kind", [
     z.strictObject({
       kind: z.literal("createActivity"),
@@ -93,7 +96,7 @@ const step: z.ZodType<Step> = z.lazy(() =>
       onePerDay: z.boolean().optional(),
     }),
   ]),
-) as z.ZodType<Step>;
+) as z.ZodType<Step, Step>;
 
 /** An automation as given. @internal */
 export const automationInputSchema = z.strictObject({
@@ -104,7 +107,7 @@ export const automationInputSchema = z.strictObject({
   conditions: condition.optional(),
   steps: z.array(step).min(1).max(100),
   stopWhen: condition.optional(),
-}) as unknown as z.ZodType<AutomationInput>;
+});
 
 /** Checks what an automation names (action types, statuses, tags, segments). @internal */
 export async function checkReferences(

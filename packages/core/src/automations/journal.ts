@@ -1,31 +1,33 @@
 // The journal of events that start runs: written with the change that caused them, consumed once
 // their runs exist. See `collections.eventJournal`.
-import { collections } from "../records/index.js";
-import type { StoredRecord, WriteOperation } from "../storage/index.js";
+import type { WriteOperation } from "../storage/index.js";
+import { automationTables } from "./tables.js";
 import {
   occurrenceOf,
+  type TriggerEvents,
   type TriggerEventType,
   type TriggerOccurrence,
   triggerEventTypes,
 } from "./triggers.js";
 
-/** A journal record: an occurrence and when it happened. */
-export type JournalEntry = StoredRecord & TriggerOccurrence & { readonly at: string };
-
 const types: ReadonlySet<string> = new Set(triggerEventTypes);
+
+const isTriggerType = (type: string): type is TriggerEventType => types.has(type);
 
 /** The write that records an event for automations, or nothing for other events. @internal */
 export function journalOperations(type: string, event: unknown): WriteOperation[] {
-  if (!types.has(type)) return [];
-  const occurrence = occurrenceOf(type as TriggerEventType, event as never);
+  if (!isTriggerType(type)) return [];
+  // The journal port is untyped (the kernel knows no domain's events), but every domain calls it
+  // with an event and its own type, as its typed bus emits them.
+  const occurrence = occurrenceOf(type, event as TriggerEvents[typeof type]);
   if (occurrence === null) return [];
   const at = (event as { readonly at?: unknown }).at;
   return [
-    {
-      type: "put",
-      collection: collections.eventJournal,
-      record: { id: journalId(occurrence), ...occurrence, at: typeof at === "string" ? at : "" },
-    },
+    automationTables.journal.put({
+      id: journalId(occurrence),
+      ...occurrence,
+      at: typeof at === "string" ? at : "",
+    }),
   ];
 }
 

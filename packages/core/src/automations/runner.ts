@@ -1,11 +1,14 @@
 // Running a run: its steps one after the other until it waits, ends or fails a step, and the
 // conditions branches, waits and stop conditions read.
+
+import { activityTables } from "../activities/index.js";
 import type { EmailSender } from "../email/index.js";
 import { toIsoInstant } from "../environment.js";
-import { collections, readAll } from "../records/index.js";
+import { scoringTables } from "../scoring/index.js";
 import type { Instruction } from "./program.js";
-import type { AutomationDeps, StoredRun } from "./runs.js";
+import type { AutomationDeps } from "./runs.js";
 import { durationMs, loadSubject, runStep, type StepOutcome, type Subject } from "./steps.js";
+import type { StoredRun } from "./stored.js";
 import type { AutomationCondition, AutomationRun, RunEntry } from "./types.js";
 
 const recheckMs = 60 * 60_000;
@@ -22,12 +25,7 @@ export async function conditionHolds(
 ): Promise<boolean> {
   if ("rebooked" in condition) {
     if (run.contactId === undefined) return false;
-    const activities = await readAll<{
-      status: string;
-      startAt?: string;
-      createdAt: string;
-      id: string;
-    }>(deps.storage, collections.activities, {
+    const activities = await activityTables.activities.all(deps.storage, {
       index: "contactId",
       where: { eq: run.contactId },
     });
@@ -41,9 +39,7 @@ export async function conditionHolds(
   }
   if ("qualified" in condition) {
     if (run.contactId === undefined) return false;
-    const card = (await deps.storage.get(collections.scoreCards, run.contactId)) as {
-      qualified?: readonly string[];
-    } | null;
+    const card = await scoringTables.cards.get(deps.storage, run.contactId);
     return card?.qualified?.includes(condition.qualified) ?? false;
   }
   if ("contact" in condition)

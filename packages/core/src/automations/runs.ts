@@ -1,10 +1,10 @@
 // The shapes the automation engine shares between its service and its runner.
 import type { EventBus } from "../events/index.js";
 import type { SegmentService } from "../segments/index.js";
-import type { Instruction } from "./program.js";
 import type { StepDeps } from "./steps.js";
+import type { StoredRun } from "./stored.js";
 import type { TriggerEvents } from "./triggers.js";
-import type { AutomationCondition, AutomationEvents, AutomationRun } from "./types.js";
+import type { AutomationEvents, AutomationRun } from "./types.js";
 
 /** What the automation service is built on. */
 export interface AutomationDeps extends StepDeps {
@@ -13,21 +13,8 @@ export interface AutomationDeps extends StepDeps {
   readonly bus: Pick<EventBus<TriggerEvents & AutomationEvents>, "on" | "emit">;
 }
 
-/** A run as stored: with its program and stop condition. */
-export type StoredRun = AutomationRun & {
-  readonly program: readonly Instruction[];
-  readonly stopWhen?: AutomationCondition;
-};
-
 /** A run without what only the engine reads (its program, stop condition, due key). @internal */
 export function publicRun(run: StoredRun): AutomationRun {
-  const {
-    program: _program,
-    stopWhen: _stopWhen,
-    due: _due,
-    ...rest
-  } = run as StoredRun & {
-    due?: string;
-  };
+  const { program: _program, stopWhen: _stopWhen, due: _due, ...rest } = run;
   return rest;
 }

@@ -1,15 +1,17 @@
 import type { EmailSender } from "../email/index.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import { collections, readAll } from "../records/index.js";
+import { revised } from "../records/index.js";
 import { parseInput } from "../validation.js";
 import { sweepDateTriggers } from "./dates.js";
 import { automationInputSchema, checkReferences } from "./input.js";
-import { type JournalEntry, journalId } from "./journal.js";
+import { journalId } from "./journal.js";
 import { compileProgram } from "./program.js";
 import { advanceRun, conditionHolds } from "./runner.js";
-import { type AutomationDeps, publicRun, type StoredRun } from "./runs.js";
+import { type AutomationDeps, publicRun } from "./runs.js";
 import { loadSubject } from "./steps.js";
+import type { StoredRun } from "./stored.js";
+import { automationTables } from "./tables.js";
 import {
   type RunSubject,
   subscribeTriggers,
@@ -58,13 +60,13 @@ export class AutomationService {
 
   /** Every automation, by name. */
   async list(): Promise<Automation[]> {
-    const all = await readAll<Automation>(this.#deps.storage, collections.automations);
+    const all = await automationTables.automations.all(this.#deps.storage);
     return all.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** One automation, or `null`. */
   async get(id: string): Promise<Automation | null> {
-    return (await this.#deps.storage.get(collections.automations, id)) as Automation | null;
+    return automationTables.automations.get(this.#deps.storage, id);
   }
 
   /**
@@ -106,14 +108,9 @@ export class AutomationService {
       updatedAt: now,
     };
     const [outcome] = await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.automations,
-        record: record as never,
-        expectedRevision: current?.revision ?? 0,
-      },
+      automationTables.automations.put(record, current?.revision ?? 0),
     ]);
-    return { ...record, revision: outcome!.revision } as Automation;
+    return revised<Automation>(record, outcome);
   }
 
   /**
@@ -133,7 +130,7 @@ export class AutomationService {
         details: { automationId },
       });
     const run = await this.#startRun(automation, key, subject);
-    return run === null ? null : publicRun(run as StoredRun);
+    return run === null ? null : publicRun(run);
   }
 
   /** Waits until runs started by recent events are stored; returns how many starts failed. */
@@ -146,8 +143,8 @@ export class AutomationService {
 
   /** A run, or `null`. */
   async run(id: string): Promise<AutomationRun | null> {
-    const stored = await this.#deps.storage.get(collections.automationRuns, id);
-    return stored === null ? null : publicRun(stored as unknown as StoredRun);
+    const stored = await automationTables.runs.get(this.#deps.storage, id);
+    return stored === null ? null : publicRun(stored);
   }
 
   /** Runs of an automation (or of a contact), optionally of one status, oldest first. */
@@ -164,13 +161,9 @@ export class AutomationService {
         : filter.contactId !== undefined
           ? { index: "contactId", where: { eq: filter.contactId } }
           : undefined;
-    const all = await readAll<AutomationRun>(
-      this.#deps.storage,
-      collections.automationRuns,
-      selection,
-    );
+    const all = await automationTables.runs.all(this.#deps.storage, selection);
     return all
-      .map((run) => publicRun(run as StoredRun))
+      .map((run) => publicRun(run))
       .filter(
         (run) =>
           (filter.status === undefined || run.status === filter.status) &&
@@ -252,13 +245,12 @@ export class AutomationService {
       this.#startRun(automation, key, subject),
     );
     const counts = { runs: 0, steps: 0, ended: 0, retried: 0, failed: 0, interrupted: 0 };
-    const page = await this.#deps.storage.query({
-      collection: collections.automationRuns,
+    const page = await automationTables.runs.query(this.#deps.storage, {
       index: "due",
       where: { lte: toIsoInstant(now) },
       limit: options.maxRuns ?? 1_000,
     });
-    for (const stored of page.records as unknown as AutomationRun[]) {
+    for (const stored of page.records) {
       const claimed = await this.#claim(stored, now);
       if (claimed === null) continue;
       counts.runs++;
@@ -310,10 +302,7 @@ export class AutomationService {
 
   /** A stored run in one of the given states. */
   async #storedRun(runId: string, states: readonly RunStatus[]): Promise<StoredRun> {
-    const run = (await this.#deps.storage.get(
-      collections.automationRuns,
-      runId,
-    )) as unknown as StoredRun | null;
+    const run = await automationTables.runs.get(this.#deps.storage, runId);
     if (run === null)
       throw new CrmkitError("NOT_FOUND", `There is no run "${runId}".`, { details: { runId } });
     if (!states.includes(run.status))
@@ -339,20 +328,17 @@ export class AutomationService {
     for (const automation of await this.list())
       if (automation.enabled && triggerMatches(automation.trigger, occurrence))
         await this.#startRun(automation, occurrence.key, occurrence.subject);
-    await this.#deps.storage.write([
-      { type: "delete", collection: collections.eventJournal, id: journalId(occurrence) },
-    ]);
+    await this.#deps.storage.write([automationTables.journal.remove(journalId(occurrence))]);
   }
 
   /** Consumes journal records left by a process that stopped before their runs started. */
   async #sweepJournal(now: number, limit: number): Promise<void> {
-    const page = await this.#deps.storage.query({
-      collection: collections.eventJournal,
+    const page = await automationTables.journal.query(this.#deps.storage, {
       index: "at",
       where: { lte: toIsoInstant(now) },
       limit,
     });
-    for (const entry of page.records as unknown as JournalEntry[]) {
+    for (const entry of page.records) {
       const { id: _id, revision: _revision, at: _at, ...occurrence } = entry;
       await this.#consume(occurrence);
     }
@@ -362,9 +348,9 @@ export class AutomationService {
     automation: Automation,
     key: string,
     subject: RunSubject,
-  ): Promise<AutomationRun | null> {
+  ): Promise<StoredRun | null> {
     const id = `${automation.id}:${key}`;
-    const existing = await this.run(id);
+    const existing = await automationTables.runs.get(this.#deps.storage, id);
     if (existing !== null) return existing;
     let contactId = subject.contactId;
     if (contactId === undefined && subject.dealId !== undefined) {
@@ -372,22 +358,23 @@ export class AutomationService {
       contactId = deal?.contactId;
     }
     const now = toIsoInstant(this.#deps.environment.now());
-    const draft = {
+    const draft: StoredRun = {
       id,
+      revision: 0,
       automationId: automation.id,
       ...subject,
       ...(contactId === undefined ? {} : { contactId }),
-      status: "active" as const,
+      status: "active",
       pc: 0,
       program: compileProgram(automation.steps),
-      stopWhen: automation.stopWhen,
+      ...(automation.stopWhen === undefined ? {} : { stopWhen: automation.stopWhen }),
       attempts: 0,
       vars: {},
       history: [],
       startedAt: now,
       dueAt: now,
       updatedAt: now,
-    } as unknown as StoredRun;
+    };
     if (automation.conditions !== undefined) {
       const subjectNow = await loadSubject(this.#deps, draft);
       if (!(await conditionHolds(this.#deps, automation.conditions, draft, subjectNow)))
@@ -397,13 +384,13 @@ export class AutomationService {
       return await this.#save(draft, 0);
     } catch (error) {
       if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
-      return (await this.run(id))!;
+      return (await automationTables.runs.get(this.#deps.storage, id))!;
     }
   }
 
-  async #claim(run: AutomationRun, now: number): Promise<StoredRun | null> {
+  async #claim(run: StoredRun, now: number): Promise<StoredRun | null> {
     if (run.status !== "active" && run.status !== "waiting") return null;
-    const { revision, ...rest } = run as StoredRun;
+    const { revision, ...rest } = run;
     try {
       return await this.#save({ ...rest, dueAt: toIsoInstant(now + leaseMs) }, revision);
     } catch (error) {
@@ -414,17 +401,12 @@ export class AutomationService {
 
   async #save(run: Omit<StoredRun, "revision">, expectedRevision: number): Promise<StoredRun> {
     // `due` (the index key) exists only while the run is pending; a stored run may bring an old one.
-    const { due: _stale, ...rest } = run as Omit<StoredRun, "revision"> & { due?: string };
+    const { due: _stale, ...rest } = run;
     const pending = run.status === "active" || run.status === "waiting";
-    const record = { ...rest, ...(pending ? { due: run.dueAt } : {}) };
+    const record = { ...rest, ...(pending && run.dueAt !== undefined ? { due: run.dueAt } : {}) };
     const [outcome] = await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.automationRuns,
-        record: record as never,
-        expectedRevision,
-      },
+      automationTables.runs.put(record, expectedRevision),
     ]);
-    return { ...run, revision: outcome!.revision } as StoredRun;
+    return revised<StoredRun>(record, outcome);
   }
 }

@@ -5,14 +5,13 @@ import type { Activity, ActivityService } from "../activities/index.js";
 import type { AssignmentService } from "../assignment/index.js";
 import type { EmailSender } from "../email/index.js";
 import { renderTemplate, singleLine } from "../email/index.js";
-import { outboxEntry } from "../email-lists/index.js";
+import { outboxEntry, outboxTable } from "../email-lists/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
-import type { PartyRepository } from "../parties/index.js";
+import type { ContactInput, ContactPatch, PartyRepository } from "../parties/index.js";
 import type { Deal, DealService } from "../pipelines/index.js";
-import type { Contact, User } from "../records/index.js";
-import { collections } from "../records/index.js";
+import { type Contact, tables, type User } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import type { Instruction } from "./program.js";
 import type { Assignee, AutomationDuration, AutomationEvents, AutomationRun } from "./types.js";
@@ -22,7 +21,7 @@ export interface StepDeps {
   readonly storage: StorageAdapter;
   readonly environment: Environment;
   readonly events: Pick<EventBus<AutomationEvents>, "emit">;
-  readonly contacts: PartyRepository<Contact, never, never>;
+  readonly contacts: Pick<PartyRepository<Contact, ContactInput, ContactPatch>, "update">;
   readonly deals: DealService;
   readonly activities: ActivityService;
   readonly assignment: Pick<AssignmentService, "poolMembers">;
@@ -89,7 +88,7 @@ async function resolveAssignee(
   if ("userId" in assignee) return assignee.userId;
   // The pool member with the fewest planned activities in the coming week, then by id.
   const members = await deps.assignment.poolMembers(assignee.poolId);
-  const users = (await deps.storage.getMany(collections.users, members)) as (User | null)[];
+  const users = await tables.users.getMany(deps.storage, members);
   const now = deps.environment.now();
   let best: { id: string; load: number } | undefined;
   for (const user of users) {
@@ -199,8 +198,7 @@ export async function runStep(
       const userId = await resolveAssignee(deps, step.to, subject);
       if (userId === undefined)
         return { kind: "fail", retryable: true, message: "no active member in the pool" };
-      if (contact.ownerId !== userId)
-        await deps.contacts.update(contact.id, { ownerId: userId } as never);
+      if (contact.ownerId !== userId) await deps.contacts.update(contact.id, { ownerId: userId });
       if (subject.deal !== null && subject.deal.ownerId !== userId)
         await deps.deals.assign(subject.deal.id, { kind: "user", userId });
       return { kind: "next", detail: `owner ${userId}` };
@@ -208,7 +206,7 @@ export async function runStep(
     case "setStatus": {
       if (contact === null) return needContact();
       if (contact.status !== step.status)
-        await deps.contacts.update(contact.id, { status: step.status } as never);
+        await deps.contacts.update(contact.id, { status: step.status });
       return { kind: "next" };
     }
     case "addTags":
@@ -221,7 +219,7 @@ export async function runStep(
       }
       const tags = [...current].sort();
       if (tags.join("\u0000") !== [...(contact.tags ?? [])].sort().join("\u0000"))
-        await deps.contacts.update(contact.id, { tags } as never);
+        await deps.contacts.update(contact.id, { tags });
       return { kind: "next" };
     }
     case "subscribe":
@@ -242,14 +240,7 @@ export async function runStep(
         id: keyedId("auto", key),
       };
       try {
-        await deps.storage.write([
-          {
-            type: "put",
-            collection: collections.outbox,
-            record: entry as never,
-            expectedRevision: 0,
-          },
-        ]);
+        await deps.storage.write([outboxTable.put(entry, 0)]);
       } catch (error) {
         if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
       }
@@ -325,15 +316,12 @@ async function proposeSlots(
 
 /** Reads what a run is about. @internal */
 export async function loadSubject(deps: StepDeps, run: AutomationRun): Promise<Subject> {
-  const [contact, deal, activity] = (await Promise.all([
-    run.contactId === undefined ? null : deps.storage.get(collections.contacts, run.contactId),
-    run.dealId === undefined ? null : deps.storage.get(collections.deals, run.dealId),
-    run.activityId === undefined ? null : deps.storage.get(collections.activities, run.activityId),
-  ])) as [Contact | null, Deal | null, Activity | null];
+  const [contact, deal, activity] = await Promise.all([
+    run.contactId === undefined ? null : tables.contacts.get(deps.storage, run.contactId),
+    run.dealId === undefined ? null : deps.deals.get(run.dealId),
+    run.activityId === undefined ? null : deps.activities.get(run.activityId),
+  ]);
   const ownerId = activity?.ownerId ?? deal?.ownerId ?? contact?.ownerId;
-  const owner =
-    ownerId === undefined
-      ? null
-      : ((await deps.storage.get(collections.users, ownerId)) as User | null);
+  const owner = ownerId === undefined ? null : await tables.users.get(deps.storage, ownerId);
   return { contact, deal, activity, owner };
 }

@@ -188,7 +188,7 @@ export function subscribeTriggers(
 ): void {
   for (const type of triggerEventTypes)
     bus.on(type, (event) => {
-      const occurrence = occurrenceOf(type, event as never);
+      const occurrence = occurrenceOf(type, event);
       if (occurrence !== null) start(occurrence);
     });
 }

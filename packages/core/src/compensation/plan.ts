@@ -28,7 +28,7 @@ const termsShape = {
 };
 
 /** The zod schema of a {@link CompensationPlan} (structure only; {@link validatePlan} adds meaning). */
-export const compensationPlanSchema: z.ZodType<CompensationPlan> = z.strictObject({
+export const compensationPlanSchema = z.strictObject({
   id: z.string().min(1).max(128),
   name: z.string().trim().min(1).max(200),
   version: z.number().int().min(1),
@@ -60,7 +60,7 @@ export const compensationPlanSchema: z.ZodType<CompensationPlan> = z.strictObjec
   reps: z.array(z.strictObject({ repId: z.string().min(1), ...termsShape })).max(100_000),
   defaultTerms: z.strictObject(termsShape).optional(),
   budget: money.optional(),
-}) as unknown as z.ZodType<CompensationPlan>;
+});
 
 function curveProblems(curve: PayoutCurve, path: (string | number)[]): PlanProblem[] {
   const problems: PlanProblem[] = [];

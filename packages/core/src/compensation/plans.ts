@@ -1,10 +1,23 @@
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import { collections } from "../records/index.js";
+import { collections, table } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { parsePlan } from "./plan.js";
 import type { CompensationPlan } from "./types.js";
+
+/** One saved version of a plan. */
+interface PlanVersion {
+  /** `<plan id>@<version>`. */
+  readonly id: string;
+  readonly planId: string;
+  readonly version: number;
+  readonly plan: CompensationPlan;
+  readonly savedAt: string;
+}
+
+/** The plan versions' collection. */
+const versionTable = table<PlanVersion>(collections.compensationPlans);
 
 /** A saved plan version. */
 export interface SavedPlan {
@@ -32,10 +45,10 @@ export class PlanService {
   async create(input: CompensationPlan): Promise<SavedPlan> {
     const { plan } = parsePlan(input);
     const id = `${plan.id}@${plan.version}`;
-    const existing = await this.#deps.storage.get(collections.compensationPlans, id);
+    const existing = await versionTable.get(this.#deps.storage, id);
     if (existing !== null) {
       if (JSON.stringify(existing.plan) === JSON.stringify(plan))
-        return { plan, savedAt: existing.savedAt as string };
+        return { plan, savedAt: existing.savedAt };
       throw new CrmkitError(
         "VALIDATION_FAILED",
         `Version ${plan.version} of plan "${plan.id}" is already saved with other content: save version ${plan.version + 1}.`,
@@ -44,12 +57,7 @@ export class PlanService {
     }
     const savedAt = toIsoInstant(this.#deps.environment.now());
     await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.compensationPlans,
-        record: { id, planId: plan.id, version: plan.version, plan: plan as never, savedAt },
-        expectedRevision: 0,
-      },
+      versionTable.put({ id, planId: plan.id, version: plan.version, plan, savedAt }, 0),
     ]);
     return { plan, savedAt };
   }
@@ -66,16 +74,12 @@ export class PlanService {
 
   /** Every saved version of a plan, oldest first. */
   async versions(planId: string): Promise<SavedPlan[]> {
-    const page = await this.#deps.storage.query({
-      collection: collections.compensationPlans,
+    const page = await versionTable.query(this.#deps.storage, {
       index: "planId",
       where: { eq: planId },
     });
     return page.records
-      .map((record) => ({
-        plan: record.plan as unknown as CompensationPlan,
-        savedAt: record.savedAt as string,
-      }))
+      .map((record) => ({ plan: record.plan, savedAt: record.savedAt }))
       .sort((a, b) => a.plan.version - b.plan.version);
   }
 }

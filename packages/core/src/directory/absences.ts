@@ -1,7 +1,7 @@
 import type { Environment } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { Absence, User } from "../records/index.js";
-import { collections } from "../records/index.js";
+import { revised, tables } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
@@ -16,7 +16,8 @@ export interface AbsenceInput {
   readonly reason?: string;
 }
 
-const absenceInput = z
+/** @internal */
+export const absenceInput = z
   .strictObject({
     from: z.iso.date(),
     to: z.iso.date(),
@@ -52,24 +53,21 @@ export class AbsenceService {
         details: { id: userId },
       });
     const record = { id: this.#deps.environment.newId(), userId, ...parsed };
-    const [outcome] = await this.#deps.storage.write([
-      { type: "put", collection: collections.absences, record, expectedRevision: 0 },
-    ]);
-    return { ...record, revision: outcome!.revision ?? 1 } as Absence;
+    const [outcome] = await this.#deps.storage.write([tables.absences.put(record, 0)]);
+    return revised<Absence>(record, outcome);
   }
 
   /** Lists a user's absences, earliest first. */
   async list(userId: string): Promise<Absence[]> {
-    const page = await this.#deps.storage.query({
-      collection: collections.absences,
+    const page = await tables.absences.query(this.#deps.storage, {
       index: "userId",
       where: { eq: userId },
     });
-    return (page.records as unknown as Absence[]).sort((a, b) => a.from.localeCompare(b.from));
+    return page.records.sort((a, b) => a.from.localeCompare(b.from));
   }
 
   /** Removes an absence (no error when it is already gone). */
   async remove(id: string): Promise<void> {
-    await this.#deps.storage.write([{ type: "delete", collection: collections.absences, id }]);
+    await this.#deps.storage.write([tables.absences.remove(id)]);
   }
 }

@@ -9,13 +9,16 @@ export {
   AbsenceService,
 } from "./absences.js";
 export {
-  type DirectoryDeps,
   defaultWorkingHours,
-  SimpleRepository,
   type TeamInput,
   type TeamPatch,
-  TeamRepository,
   type UserInput,
   type UserPatch,
-  UserRepository,
-} from "./directory.js";
+} from "./inputs.js";
+export {
+  type DirectoryDeps,
+  SimpleRepository,
+  type Stamped,
+} from "./repository.js";
+export { TeamRepository } from "./teams.js";
+export { UserRepository } from "./users.js";

@@ -3,4 +3,5 @@
 export {
   membershipRequest,
   outboxEntry,
+  outboxTable,
 } from "./outbox.js";

@@ -1,7 +1,7 @@
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import { collections } from "../records/index.js";
-import type { StorageAdapter, StoredRecord } from "../storage/index.js";
+import { type Contact, collections, revisionAfter, table } from "../records/index.js";
+import type { StorageAdapter } from "../storage/index.js";
 import type { EmailListProvider, ListMembershipRequest } from "./port.js";
 
 /** Where an outbox entry is in its life. */
@@ -76,17 +76,17 @@ export interface DeliveryReport {
  * names, as stage hooks and scoring's nurture lists send them. @internal
  */
 export function membershipRequest(
-  contact: StoredRecord,
+  contact: Pick<Contact, "email" | "firstName" | "lastName">,
   listId: string,
   status: ListMembershipRequest["status"],
 ): ListMembershipRequest | null {
-  if (typeof contact.email !== "string") return null;
+  if (contact.email === undefined) return null;
   return {
     listId,
     email: contact.email,
     status,
-    ...(typeof contact.firstName === "string" ? { firstName: contact.firstName } : {}),
-    ...(typeof contact.lastName === "string" ? { lastName: contact.lastName } : {}),
+    ...(contact.firstName === undefined ? {} : { firstName: contact.firstName }),
+    ...(contact.lastName === undefined ? {} : { lastName: contact.lastName }),
   };
 }
 
@@ -116,6 +116,9 @@ export function outboxEntry(
   };
 }
 
+/** The outbox's collection. @internal */
+export const outboxTable = table<OutboxEntry>(collections.outbox);
+
 /**
  * The durable outbox of calls to external services. A stage move only writes an entry; `deliver`
  * (run it from a timer or a queue worker, on a server) makes the calls: each entry is claimed with a
@@ -137,11 +140,11 @@ export class OutboxService {
   /** Lists entries, optionally of one status, oldest first. */
   async list(status?: OutboxStatus): Promise<OutboxEntry[]> {
     const out: OutboxEntry[] = [];
-    for await (const batch of this.#storage.scan({
-      collection: collections.outbox,
-      ...(status === undefined ? {} : { index: "status", where: { eq: status } }),
-    })) {
-      for (const record of batch) out.push(record as unknown as OutboxEntry);
+    for await (const batch of outboxTable.scan(
+      this.#storage,
+      status === undefined ? {} : { index: "status", where: { eq: status } },
+    )) {
+      out.push(...batch);
     }
     return out.sort((a, b) => a.order.localeCompare(b.order) || a.id.localeCompare(b.id));
   }
@@ -151,7 +154,7 @@ export class OutboxService {
    * @throws CrmkitError `NOT_FOUND`, `INVALID_TRANSITION` when the entry has not failed
    */
   async retry(id: string): Promise<void> {
-    const entry = (await this.#storage.get(collections.outbox, id)) as OutboxEntry | null;
+    const entry = await outboxTable.get(this.#storage, id);
     if (entry === null)
       throw new CrmkitError("NOT_FOUND", `There is no outbox entry "${id}".`, { details: { id } });
     if (entry.status !== "failed")
@@ -243,30 +246,17 @@ export class OutboxService {
 
   /** Whether an earlier entry of the same key is still undelivered (it must go first). */
   async #blocked(entry: OutboxEntry): Promise<boolean> {
-    const page = await this.#storage.query({
-      collection: collections.outbox,
-      index: "key",
-      where: { eq: entry.key },
-    });
+    const page = await outboxTable.query(this.#storage, { index: "key", where: { eq: entry.key } });
     return page.records.some(
-      (other: StoredRecord) =>
+      (other) =>
         other.id !== entry.id &&
         (other.status === "pending" || other.status === "inflight") &&
-        ((other.order as string) < entry.order ||
-          (other.order === entry.order && other.id < entry.id)),
+        (other.order < entry.order || (other.order === entry.order && other.id < entry.id)),
     );
   }
 
   async #put(record: Omit<OutboxEntry, "revision"> & { revision?: number }, expected: number) {
-    const { revision: _revision, ...body } = record;
-    const [outcome] = await this.#storage.write([
-      {
-        type: "put",
-        collection: collections.outbox,
-        record: body as never,
-        expectedRevision: expected,
-      },
-    ]);
-    return outcome!.revision!;
+    const [outcome] = await this.#storage.write([outboxTable.put(record, expected)]);
+    return revisionAfter(outcome);
   }
 }

@@ -81,7 +81,7 @@ export const metricCatalogue: Readonly<Record<MetricKind, MetricInfo>> = {
 const metricKinds = Object.keys(metricCatalogue) as [MetricKind, ...MetricKind[]];
 
 /** The zod schema of a {@link MetricRef}. */
-export const metricRefSchema: z.ZodType<MetricRef> = z
+export const metricRefSchema = z
   .strictObject({
     kind: z.enum(metricKinds),
     segmentId: z.string().min(1).optional(),
@@ -104,7 +104,7 @@ export const metricRefSchema: z.ZodType<MetricRef> = z
         message: `${metric.kind} cannot be restricted to a segment`,
       });
     }
-  }) as unknown as z.ZodType<MetricRef>;
+  });
 
 /**
  * The key a metric's values are filed under in actuals and datasets: the kind, then `@` and the
@@ -127,7 +127,7 @@ export function parseMetricKey(key: string): MetricRef | null {
 }
 
 /** The catalogue entry of a metric. */
-export function metricInfo(metric: MetricRef): MetricInfo {
+export function metricInfo(metric: Pick<MetricRef, "kind">): MetricInfo {
   return metricCatalogue[metric.kind];
 }
 

@@ -2,7 +2,7 @@ import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
-import { collections } from "../records/index.js";
+import { collections, revised, table } from "../records/index.js";
 import type { SegmentService } from "../segments/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { parseInput } from "../validation.js";
@@ -32,6 +32,9 @@ import type {
   ResolvedTarget,
 } from "./types.js";
 
+/** The objectives' collection. */
+const objectiveTable = table<Objective>(collections.objectives);
+
 const seasonalityLengths: Record<string, readonly number[]> = {
   year: [2, 4, 12],
   half: [2, 6],
@@ -39,7 +42,8 @@ const seasonalityLengths: Record<string, readonly number[]> = {
   month: [],
 };
 
-const objectiveInputSchema = z
+/** @internal */
+export const objectiveInputSchema = z
   .strictObject({
     subject: z.strictObject({ kind: z.enum(["user", "team"]), id: z.string().min(1) }),
     metric: metricRefSchema,
@@ -156,7 +160,7 @@ export class ObjectiveService {
     const period = parsePeriod(parsed.period).key;
     const metric: MetricRef = parsed.metric;
     const id = `${parsed.subject.kind}:${parsed.subject.id}:${metricKey(metric)}:${period}`;
-    const existing = await storage.get(collections.objectives, id);
+    const existing = await objectiveTable.get(storage, id);
     const now = toIsoInstant(environment.now());
     const record = {
       id,
@@ -166,24 +170,17 @@ export class ObjectiveService {
       period,
       target: parsed.target,
       ...(parsed.seasonality === undefined ? {} : { seasonality: parsed.seasonality }),
-      alerted: (existing?.alerted as Record<string, number[]> | undefined) ?? {},
-      createdAt: (existing?.createdAt as string | undefined) ?? now,
+      alerted: existing?.alerted ?? {},
+      createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
-    const [outcome] = await storage.write([
-      {
-        type: "put",
-        collection: collections.objectives,
-        record,
-        expectedRevision: existing?.revision ?? 0,
-      },
-    ]);
-    return { ...record, revision: outcome!.revision! } as Objective;
+    const [outcome] = await storage.write([objectiveTable.put(record, existing?.revision ?? 0)]);
+    return revised<Objective>(record, outcome);
   }
 
   /** Reads one objective. */
   async get(id: string): Promise<Objective | null> {
-    return (await this.#deps.storage.get(collections.objectives, id)) as Objective | null;
+    return objectiveTable.get(this.#deps.storage, id);
   }
 
   /** Lists objectives, of one subject and/or one period. */
@@ -191,23 +188,19 @@ export class ObjectiveService {
     filter: { readonly subjectId?: string; readonly period?: string } = {},
   ): Promise<Objective[]> {
     const out: Objective[] = [];
-    for await (const batch of this.#deps.storage.scan({
-      collection: collections.objectives,
-      ...(filter.subjectId === undefined
-        ? {}
-        : { index: "subjectId", where: { eq: filter.subjectId } }),
-    })) {
-      for (const record of batch) {
-        if (filter.period === undefined || record.period === filter.period)
-          out.push(record as unknown as Objective);
-      }
+    for await (const batch of objectiveTable.scan(
+      this.#deps.storage,
+      filter.subjectId === undefined ? {} : { index: "subjectId", where: { eq: filter.subjectId } },
+    )) {
+      for (const objective of batch)
+        if (filter.period === undefined || objective.period === filter.period) out.push(objective);
     }
     return out;
   }
 
   /** Removes an objective. */
   async remove(id: string): Promise<void> {
-    await this.#deps.storage.write([{ type: "delete", collection: collections.objectives, id }]);
+    await this.#deps.storage.write([objectiveTable.remove(id)]);
   }
 
   /**
@@ -356,25 +349,23 @@ export class ObjectiveService {
         item.target.source === "members"
       )
         continue;
-      const stored = await this.#deps.storage.get(collections.objectives, objectiveId);
+      const stored = await objectiveTable.get(this.#deps.storage, objectiveId);
       if (stored === null) continue;
-      const seen = (stored.alerted as Record<string, number[]>)[item.period] ?? [];
+      const seen = Object.hasOwn(stored.alerted, item.period) ? stored.alerted[item.period]! : [];
       const fresh = item.reached.filter((t) => !seen.includes(t));
       if (fresh.length === 0) continue;
       try {
         await this.#deps.storage.write([
-          {
-            type: "put",
-            collection: collections.objectives,
-            record: {
+          objectiveTable.put(
+            {
               ...stored,
               alerted: {
-                ...(stored.alerted as Record<string, number[]>),
+                ...stored.alerted,
                 [item.period]: [...seen, ...fresh].sort((a, b) => a - b),
               },
             },
-            expectedRevision: stored.revision,
-          },
+            stored.revision,
+          ),
         ]);
       } catch (error) {
         if (CrmkitError.is(error, "REVISION_CONFLICT")) continue; // another process alerted

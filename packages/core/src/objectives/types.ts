@@ -17,6 +17,8 @@ export interface Objective {
   readonly revision: number;
   /** Who it is for. */
   readonly subject: ObjectiveSubject;
+  /** The subject's id, for the index of a subject's objectives. @internal */
+  readonly subjectId: string;
   /** What is measured. */
   readonly metric: MetricRef;
   /** The period (`2026`, `2026-H1`, `2026-Q4`, `2026-03`). */

@@ -6,7 +6,7 @@ import {
   type SegmentQuery,
   segmentQuerySchema,
 } from "../query/index.js";
-import { collections, loadTaxonomy, type PartyKind, readAll, type User } from "../records/index.js";
+import { collections, loadTaxonomy, type PartyKind, tables } from "../records/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
@@ -55,10 +55,7 @@ export async function listParties(
     | ((batch: readonly StoredRecord[]) => Promise<(record: StoredRecord) => boolean>)
     | undefined;
   if (parsed.where !== undefined) {
-    const [taxonomy, users] = await Promise.all([
-      loadTaxonomy(storage),
-      readAll<User>(storage, collections.users),
-    ]);
+    const [taxonomy, users] = await Promise.all([loadTaxonomy(storage), tables.users.all(storage)]);
     const teams = new Map(users.map((user) => [user.id, user.teamId]));
     let accounts = new Map<string, StoredRecord>();
     const compiled = compileCondition(

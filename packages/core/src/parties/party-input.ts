@@ -190,10 +190,12 @@ export interface AccountPatch extends PartyPatchFields {
  * complete. Returns the problems with their paths.
  */
 export function checkParty(
-  record: { status: unknown; tags: readonly string[]; custom: Readonly<Record<string, unknown>> },
+  record: Readonly<Record<string, unknown>>,
   kind: PartyKind,
   taxonomy: Taxonomy,
 ): ValidationIssue[] {
+  const tags: readonly unknown[] = Array.isArray(record.tags) ? record.tags : [];
+  const custom = typeof record.custom === "object" && record.custom !== null ? record.custom : {};
   const issues: ValidationIssue[] = [];
   const problem = (path: PathSegment[], message: string, code: string) =>
     issues.push({ path, message, code });
@@ -201,9 +203,9 @@ export function checkParty(
     problem(["status"], `unknown status "${String(record.status)}"`, "unknown_status");
   }
   const singles = new Map<string, string>();
-  record.tags.forEach((tagId, position) => {
-    const tag = taxonomy.tags.get(tagId);
-    if (tag === undefined) {
+  tags.forEach((tagId, position) => {
+    const tag = typeof tagId === "string" ? taxonomy.tags.get(tagId) : undefined;
+    if (typeof tagId !== "string" || tag === undefined) {
       problem(["tags", position], `unknown tag "${tagId}"`, "unknown_tag");
       return;
     }
@@ -219,7 +221,7 @@ export function checkParty(
     singles.set(tag.categoryId, tagId);
   });
   const fields = taxonomy.fields[kind];
-  for (const [key, value] of Object.entries(record.custom)) {
+  for (const [key, value] of Object.entries(custom)) {
     const field = fields.get(key);
     const path = ["custom", key];
     if (field === undefined) {
@@ -249,7 +251,7 @@ export function checkParty(
     }
   }
   for (const field of fields.values()) {
-    if (field.required && !Object.hasOwn(record.custom, field.id)) {
+    if (field.required && !Object.hasOwn(custom, field.id)) {
       problem(["custom", field.id], `custom field "${field.id}" is required`, "required");
     }
   }

@@ -10,7 +10,14 @@ import {
 } from "../errors.js";
 import type { RecordPage } from "../query/index.js";
 import type { ChangeHook, PartyKind, RecordChange } from "../records/index.js";
-import { collections, loadTaxonomy, type Taxonomy } from "../records/index.js";
+import {
+  asStored,
+  collections,
+  loadTaxonomy,
+  type PartyFields,
+  revisionAfter,
+  type Taxonomy,
+} from "../records/index.js";
 import type { JsonValue, StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput, safeParseInput } from "../validation.js";
 import { type ListOptions, listParties } from "./listing.js";
@@ -101,7 +108,8 @@ export interface ImportOptions {
   readonly batchSize?: number;
 }
 
-type Row = Record<string, unknown>;
+/** A record being built: an id, and fields as the schemas and `checkParty` accept them. */
+type Row = { id: string; [field: string]: unknown };
 
 const metaKeys = new Set(["revision", "updatedAt"]);
 const sameContent = (a: StoredRecord, b: Row) =>
@@ -113,9 +121,18 @@ const sameContent = (a: StoredRecord, b: Row) =>
  * single-choice categories, custom fields, bulk import, and segment membership events after every
  * committed write.
  */
-export class PartyRepository<Entity, Input, Patch> {
+export class PartyRepository<Entity extends PartyFields, Input, Patch> {
   readonly #deps: RepositoryDeps;
   readonly #spec: PartySpec;
+
+  /**
+   * A row that passed the schema (create or patch, over the stored record) and `checkParty` is a
+   * whole contact or account: that check, not TypeScript, is what ties the two, so this is the
+   * repository's one cast. Reads go through the same door.
+   */
+  static #entity<E>(row: Row | StoredRecord): E {
+    return row as unknown as E;
+  }
 
   /** Creates the repository; use {@link createCrm} rather than calling this directly. */
   constructor(deps: RepositoryDeps, spec: PartySpec) {
@@ -149,13 +166,16 @@ export class PartyRepository<Entity, Input, Patch> {
       this.#spec.collection,
       options,
     );
-    // The collection holds this repository's records only.
-    return page as unknown as RecordPage<Entity>;
+    return {
+      records: page.records.map((record) => PartyRepository.#entity<Entity>(record)),
+      cursor: page.cursor,
+    };
   }
 
   /** Reads a record, or `null`. */
   async get(id: string): Promise<Entity | null> {
-    return (await this.#deps.storage.get(this.#spec.collection, id)) as Entity | null;
+    const record = await this.#deps.storage.get(this.#spec.collection, id);
+    return record === null ? null : PartyRepository.#entity<Entity>(record);
   }
 
   /** Finds the record with a unique field's value (`email`, `externalId`), or `null`. */
@@ -173,7 +193,8 @@ export class PartyRepository<Entity, Input, Patch> {
       where: { eq: value },
       limit: 1,
     });
-    return (page.records[0] ?? null) as Entity | null;
+    const record = page.records[0];
+    return record === undefined ? null : PartyRepository.#entity<Entity>(record);
   }
 
   async #require(id: string): Promise<StoredRecord> {
@@ -215,18 +236,17 @@ export class PartyRepository<Entity, Input, Patch> {
   }
 
   /** Rejects input setting a score lead scoring maintains (it is a cache of the ledger). */
-  async #checkScores(parsed: Row, what: string): Promise<void> {
+  async #checkScores(parsed: Readonly<Record<string, unknown>>, what: string): Promise<void> {
     const issues = scoreIssues(parsed, await this.#deps.scoreGroups?.());
     if (issues.length > 0) throw validationError(what, issues);
   }
 
   async #validate(record: Row, taxonomy: Taxonomy): Promise<void> {
     const issues = [
-      ...checkParty(record as never, this.#spec.kind, taxonomy),
+      ...checkParty(record, this.#spec.kind, taxonomy),
       ...((await this.#checkReferences([record])).get(record) ?? []),
     ];
-    if (issues.length > 0)
-      throw validationError(this.#spec.kind, issues, { id: record.id as string });
+    if (issues.length > 0) throw validationError(this.#spec.kind, issues, { id: record.id });
   }
 
   async #write(
@@ -237,16 +257,16 @@ export class PartyRepository<Entity, Input, Patch> {
   ): Promise<Entity> {
     const at = this.#deps.environment.now();
     const [outcome] = await this.#writeBatch([
-      { type: "put", collection: this.#spec.collection, record: record as never, expectedRevision },
+      { type: "put", collection: this.#spec.collection, record, expectedRevision },
       ...(this.#deps.journal?.(
         this.#spec.kind,
-        [{ before, after: record as StoredRecord }],
+        [{ before, after: stored(record, 0) }],
         toIsoInstant(at),
       ) ?? []),
     ]);
-    const after = { ...record, revision: outcome!.revision! } as StoredRecord;
+    const after = stored(record, revisionAfter(outcome));
     await this.#committed([{ before, after }], at, taxonomy);
-    return after as Entity;
+    return PartyRepository.#entity<Entity>(after);
   }
 
   async #writeBatch(operations: WriteOperation[]) {
@@ -267,9 +287,9 @@ export class PartyRepository<Entity, Input, Patch> {
     }
   }
 
-  #fresh(parsed: Row, now: string): Row {
+  #fresh(parsed: Readonly<Record<string, unknown>>, now: string): Row {
     const record: Row = {
-      id: (parsed.id as string | undefined) ?? this.#deps.environment.newId(),
+      id: typeof parsed.id === "string" ? parsed.id : this.#deps.environment.newId(),
       status: this.#deps.defaultStatus,
       tags: [],
       custom: {},
@@ -282,7 +302,12 @@ export class PartyRepository<Entity, Input, Patch> {
     return record;
   }
 
-  #patched(current: StoredRecord, parsed: Row, now: string, tagMode: "replace" | "add"): Row {
+  #patched(
+    current: Row,
+    parsed: Readonly<Record<string, unknown>>,
+    now: string,
+    tagMode: "replace" | "add",
+  ): Row {
     const record: Row = { ...current };
     for (const [key, value] of Object.entries(parsed)) {
       if (value === undefined || key === "id") continue;
@@ -440,7 +465,7 @@ export class PartyRepository<Entity, Input, Patch> {
     };
 
     for (let start = 0; start < rows.length; start += batchSize) {
-      const parsedRows: [row: number, parsed: Row][] = [];
+      const parsedRows: [row: number, parsed: Readonly<Record<string, unknown>>][] = [];
       for (let row = start; row < Math.min(rows.length, start + batchSize); row++) {
         const result = safeParseInput(this.#spec.createSchema, rows[row]);
         if (result.success) parsedRows.push([row, result.data]);
@@ -453,7 +478,7 @@ export class PartyRepository<Entity, Input, Patch> {
   }
 
   async #importChunk(
-    parsedRows: readonly [number, Row][],
+    parsedRows: readonly [number, Readonly<Record<string, unknown>>][],
     upsertBy: string | undefined,
     taxonomy: Taxonomy,
     scoreGroups: ReadonlySet<string> | undefined,
@@ -469,7 +494,7 @@ export class PartyRepository<Entity, Input, Patch> {
     },
   ): Promise<void> {
     const now = this.#now();
-    const keyOf = (parsed: Row) =>
+    const keyOf = (parsed: Readonly<Record<string, unknown>>) =>
       upsertBy === undefined ? undefined : (parsed[upsertBy] as string | undefined);
     const existing = new Map<string, StoredRecord>();
     if (upsertBy !== undefined) {
@@ -520,7 +545,7 @@ export class PartyRepository<Entity, Input, Patch> {
           : this.#patchedForImport(base, parsed, taxonomy, now);
       const issues = [
         ...scoreIssues(parsed, scoreGroups),
-        ...checkParty(record as never, this.#spec.kind, taxonomy),
+        ...checkParty(record, this.#spec.kind, taxonomy),
       ];
       if (issues.length > 0) {
         // A rejected row leaves no trace: a later row with the same key builds on the last good state.
@@ -537,7 +562,7 @@ export class PartyRepository<Entity, Input, Patch> {
         out.fail(row, "VALIDATION_FAILED", issues);
         continue;
       }
-      const id = record.id as string;
+      const id = record.id;
       const entry = pending.get(id);
       if (entry !== undefined) {
         entry.rows.push(row);
@@ -553,27 +578,27 @@ export class PartyRepository<Entity, Input, Patch> {
     const op = (entry: Pending): WriteOperation => ({
       type: "put",
       collection: this.#spec.collection,
-      record: entry.record as never,
+      record: entry.record,
       expectedRevision: entry.before?.revision ?? 0,
     });
     const journal = (group: readonly Pending[]) =>
       this.#deps.journal?.(
         this.#spec.kind,
-        group.map((entry) => ({ before: entry.before, after: entry.record as StoredRecord })),
+        group.map((entry) => ({ before: entry.before, after: stored(entry.record, 0) })),
         now,
       ) ?? [];
     const written: RecordChange[] = [];
     const succeed = (entry: Pending, revision: number) => {
-      for (const row of entry.rows) out.ids[row] = entry.record.id as string;
+      for (const row of entry.rows) out.ids[row] = entry.record.id;
       if (entry.before === null) out.counts.created++;
       else out.counts.updated++;
       out.counts.updated += entry.rows.length - 1;
-      written.push({ before: entry.before, after: { ...entry.record, revision } as StoredRecord });
+      written.push({ before: entry.before, after: stored(entry.record, revision) });
     };
     try {
       const outcomes = await this.#writeBatch([...entries.map(op), ...journal(entries)]);
       for (const [position, entry] of entries.entries())
-        succeed(entry, outcomes[position]!.revision!);
+        succeed(entry, revisionAfter(outcomes[position]));
     } catch (error) {
       if (
         !CrmkitError.is(error) ||
@@ -584,7 +609,7 @@ export class PartyRepository<Entity, Input, Patch> {
       for (const entry of entries) {
         try {
           const [outcome] = await this.#writeBatch([op(entry), ...journal([entry])]);
-          succeed(entry, outcome!.revision!);
+          succeed(entry, revisionAfter(outcome));
         } catch (single) {
           if (!CrmkitError.is(single)) throw single;
           const path = single.details.path ?? [];
@@ -611,16 +636,29 @@ export class PartyRepository<Entity, Input, Patch> {
     });
   }
 
-  #patchedForImport(base: Row, parsed: Row, taxonomy: Taxonomy, now: string): Row {
+  #patchedForImport(
+    base: Row,
+    parsed: Readonly<Record<string, unknown>>,
+    taxonomy: Taxonomy,
+    now: string,
+  ): Row {
     const { tags, id: _id, ...rest } = parsed;
-    const record = this.#patched(base as StoredRecord, rest, now, "add");
+    const record = this.#patched(base, rest, now, "add");
     if (Array.isArray(tags))
       record.tags = addTagsTo(base.tags as string[], tags as string[], taxonomy);
     return record;
   }
 }
 
-function scoreIssues(parsed: Row, groups: ReadonlySet<string> | undefined): ValidationIssue[] {
+/** A row as the storage contract and the change hook see it once written at `revision`. */
+function stored(row: Row, revision: number): StoredRecord {
+  return asStored({ ...row, revision });
+}
+
+function scoreIssues(
+  parsed: Readonly<Record<string, unknown>>,
+  groups: ReadonlySet<string> | undefined,
+): ValidationIssue[] {
   const scores = parsed.scores as Record<string, unknown> | undefined;
   if (groups === undefined || scores === undefined) return [];
   return Object.keys(scores)

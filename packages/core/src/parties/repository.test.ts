@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CrmkitError } from "../errors.js";
 import { q } from "../query/builder.js";
-import type { SegmentMembershipEvent } from "../segments/service.js";
+import type { SegmentMembershipEvent } from "../segments/index.js";
 import { defineTaxonomy, memoryCrm } from "../testing/crm-fixture.js";
 
 async function workspace() {

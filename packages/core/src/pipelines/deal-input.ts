@@ -36,6 +36,18 @@ export const dealPatchSchema = z.strictObject({
   expectedCloseDate: z.iso.date().nullable().optional(),
 });
 
+/** @internal */
+export const dealFilterSchema = z.strictObject({
+  pipelineId: z.string().min(1).optional(),
+  stageId: z.string().min(1).optional(),
+  ownerId: z.string().min(1).optional(),
+  state: z.enum(["open", "won", "lost"]).optional(),
+  unassigned: z.boolean().optional(),
+  order: z.enum(["asc", "desc"]).optional(),
+  limit: z.number().int().min(1).max(1_000).optional(),
+  cursor: z.string().nullable().optional(),
+});
+
 /** A new deal. */
 export interface DealInput {
   /** The id; generated when omitted. */

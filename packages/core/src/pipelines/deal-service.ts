@@ -10,43 +10,31 @@ import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
 import type { RecordPage, SegmentQuery } from "../query/index.js";
 import { compileCondition, pageInOrder } from "../query/index.js";
-import { collections } from "../records/index.js";
+import { asStored, revised } from "../records/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
-import { type DealInput, type DealPatch, dealInputSchema, dealPatchSchema } from "./deal-input.js";
-import { type MissingField, type MissingPart, unmetParts } from "./goals.js";
-import type { PipelineService, RoutingDecision } from "./pipeline-service.js";
 import {
-  type DealAssignedEvent,
-  type DealDraft,
-  type StageChangedEvent,
-  type TaskEvent,
-  Transition,
-} from "./transition.js";
-import type { Deal, Pipeline, StageStay, Task } from "./types.js";
-
-/** A deal was created. */
-export interface DealCreatedEvent {
-  /** The deal, after routing, assignment and any goals already met. */
-  readonly deal: Deal;
-  /** How its pipeline was chosen. */
-  readonly routing: RoutingDecision;
-}
-
-/** The events of deals and their tasks. */
-export interface PipelineEvents {
-  /** A deal was created (after routing and assignment). */
-  "deal.created": DealCreatedEvent;
-  /** A deal changed stage. */
-  "deal.stageChanged": StageChangedEvent;
-  /** A deal got an owner, or was left in the unassigned queue. */
-  "deal.assigned": DealAssignedEvent;
-  /** A stage created a task. */
-  "task.created": TaskEvent;
-  /** A met goal skipped an open task. */
-  "task.skipped": TaskEvent;
-}
+  type DealInput,
+  type DealPatch,
+  dealFilterSchema,
+  dealInputSchema,
+  dealPatchSchema,
+} from "./deal-input.js";
+import { DealLoader } from "./deal-loader.js";
+import type {
+  DealFilter,
+  DealWriteOptions,
+  GoalStatus,
+  MoveOptions,
+  MoveResult,
+  PipelineEvents,
+  RottenDeal,
+} from "./deal-types.js";
+import { unmetParts } from "./goals.js";
+import type { PipelineService, RoutingDecision } from "./pipeline-service.js";
+import { pipelineTables } from "./tables.js";
+import { type DealDraft, type PendingOf, Transition, type TransitionEvents } from "./transition.js";
+import type { Deal, Pipeline, StageStay } from "./types.js";
 
 /** What the deal service is built on. */
 export interface DealDeps {
@@ -60,100 +48,6 @@ export interface DealDeps {
   readonly journal?: EventJournal;
 }
 
-/** Options of deal writes. */
-export interface DealWriteOptions {
-  /** The user acting, recorded in the stage history. */
-  readonly by?: string;
-  /**
-   * The revision the deal must be at, or `REVISION_CONFLICT`. When omitted, a race with another
-   * write (another server advancing the same deal) is resolved by reading the deal again and
-   * applying the change to the fresh record.
-   */
-  readonly expectedRevision?: number;
-}
-
-/** Options of a move. */
-export interface MoveOptions extends DealWriteOptions {
-  /** Why the deal was lost: required to enter a lost stage. */
-  readonly lostReason?: string;
-}
-
-/** The outcome of a move: done, or refused with the fields the target stage needs. */
-export type MoveResult =
-  | {
-      /** The deal moved. */
-      readonly ok: true;
-      /** The deal after the move (and any advances its goals caused). */
-      readonly deal: Deal;
-      /** Stages passed through by met goals after the move, in order. */
-      readonly advancedThrough: readonly string[];
-    }
-  | {
-      /** The move was refused; nothing was written. */
-      readonly ok: false;
-      /** The stage that was refused. */
-      readonly stageId: string;
-      /** The fields to fill first. */
-      readonly missing: readonly MissingField[];
-    };
-
-/** Where a deal stands against its current stage's goal. */
-export interface GoalStatus {
-  /** The deal. */
-  readonly dealId: string;
-  /** Its current stage. */
-  readonly stageId: string;
-  /** Whether the stage has a goal. */
-  readonly hasGoal: boolean;
-  /** Whether the goal holds. */
-  readonly met: boolean;
-  /** The unmet parts, in words. Empty when met or without a goal. */
-  readonly missing: readonly MissingPart[];
-  /** When the goal holds but the next stage's entry requirements do not: what they lack. */
-  readonly blockedBy: readonly MissingField[];
-}
-
-/** Which deals to list. */
-export interface DealFilter {
-  /** Deals of a pipeline. */
-  readonly pipelineId?: string;
-  /** Deals in a stage. */
-  readonly stageId?: string;
-  /** Deals of an owner. */
-  readonly ownerId?: string;
-  /** Open, won or lost deals. */
-  readonly state?: Deal["state"];
-  /** Only deals waiting in the unassigned queue. */
-  readonly unassigned?: boolean;
-  /** Oldest (`asc`) or newest (`desc`) first, in the order of the filter's index. @defaultValue "asc" */
-  readonly order?: "asc" | "desc";
-  /** The page size, 1 to 1,000. @defaultValue 100 */
-  readonly limit?: number;
-  /** The cursor of the previous page. */
-  readonly cursor?: string | null;
-}
-
-const dealFilterSchema = z.strictObject({
-  pipelineId: z.string().min(1).optional(),
-  stageId: z.string().min(1).optional(),
-  ownerId: z.string().min(1).optional(),
-  state: z.enum(["open", "won", "lost"]).optional(),
-  unassigned: z.boolean().optional(),
-  order: z.enum(["asc", "desc"]).optional(),
-  limit: z.number().int().min(1).max(1_000).optional(),
-  cursor: z.string().nullable().optional(),
-});
-
-/** A rotting deal and by how much. */
-export interface RottenDeal {
-  /** The deal. */
-  readonly deal: Deal;
-  /** Days since it entered its stage or was last updated, whichever is later. */
-  readonly idleDays: number;
-  /** The stage's threshold. */
-  readonly rottingDays: number;
-}
-
 const day = 86_400_000;
 // Each round of a race lets one writer through, so n concurrent writers need at most n attempts.
 const maxAttempts = 64;
@@ -164,15 +58,17 @@ const maxAttempts = 64;
  */
 export class DealService {
   readonly #deps: DealDeps;
+  readonly #loader: DealLoader;
 
   /** @internal */
   constructor(deps: DealDeps) {
     this.#deps = deps;
+    this.#loader = new DealLoader(deps);
   }
 
   /** Reads a deal, or `null`. */
   async get(id: string): Promise<Deal | null> {
-    return (await this.#deps.storage.get(collections.deals, id)) as Deal | null;
+    return pipelineTables.deals.get(this.#deps.storage, id);
   }
 
   /** Reads a deal. @throws CrmkitError `NOT_FOUND` */
@@ -217,24 +113,18 @@ export class DealService {
     const { limit, cursor, ...what } = parsed;
     const page = await pageInOrder(
       this.#deps.storage,
-      { collection: collections.deals, ...source, order: parsed.order ?? "asc" },
+      { collection: pipelineTables.deals.name, ...source, order: parsed.order ?? "asc" },
       keep,
       limit ?? 100,
       cursor,
       JSON.stringify(["deals", what]),
     );
-    // The deals collection holds deals only.
-    return page as unknown as RecordPage<Deal>;
+    return { records: page.records.map(pipelineTables.deals.cast), cursor: page.cursor };
   }
 
   /** A deal's stage history, oldest stay first. */
-  async history(dealId: string): Promise<StageStay[]> {
-    const page = await this.#deps.storage.query({
-      collection: collections.dealStages,
-      index: "dealId",
-      where: { eq: dealId },
-    });
-    return (page.records as unknown as StageStay[]).sort((a, b) => a.sequence - b.sequence);
+  history(dealId: string): Promise<StageStay[]> {
+    return this.#loader.history(dealId);
   }
 
   /**
@@ -248,7 +138,7 @@ export class DealService {
    * ```
    */
   async create(input: DealInput, options: { readonly by?: string } = {}): Promise<Deal> {
-    const parsed = parseInput(dealInputSchema, input, "deal");
+    const parsed = parseDealInput(input);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#create(parsed, options.by);
@@ -258,31 +148,28 @@ export class DealService {
     }
   }
 
-  async #create(
-    parsed: ReturnType<typeof dealInputSchema.parse>,
-    by: string | undefined,
-  ): Promise<Deal> {
+  async #create(parsed: ReturnType<typeof parseDealInput>, by: string | undefined): Promise<Deal> {
     const storage = this.#deps.storage;
     const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
-    const { contact, account } = await this.#parties(parsed.contactId, parsed.accountId);
+    const { contact, account } = await this.#loader.parties(parsed.contactId, parsed.accountId);
     if (parsed.ownerId !== undefined && !snapshot.users.has(parsed.ownerId))
       throw validationError("deal", [
         { path: ["ownerId"], message: `unknown user "${parsed.ownerId}"`, code: "unknown_user" },
       ]);
     const now = toIsoInstant(snapshot.scope.at);
     const { pipelineId: _p, stageId: _s, ...fields } = parsed;
-    const draft: DealDraft = {
+    const base = {
       ...fields,
       id: parsed.id ?? this.#deps.environment.newId(),
       products: parsed.products ?? [],
       ...(parsed.accountId === undefined && account !== null ? { accountId: account.id } : {}),
-      state: "open",
+      state: "open" as const,
       createdAt: now,
       updatedAt: now,
       stageEnteredAt: now,
     };
     const pipelines = await this.#deps.pipelines.list();
-    const preview = { ...draft, contact, account, activities: [] } as unknown as StoredRecord;
+    const preview = asStored({ ...base, contact, account, activities: [] });
     let routing: RoutingDecision;
     if (parsed.pipelineId !== undefined) {
       if (!pipelines.some((pipeline) => pipeline.id === parsed.pipelineId))
@@ -324,9 +211,9 @@ export class DealService {
           code: "unknown_stage",
         },
       ]);
-    Object.assign(draft, { pipelineId: pipeline.id, stageId: stage.id, currency });
+    const draft: DealDraft = { ...base, pipelineId: pipeline.id, stageId: stage.id, currency };
     const transition = new Transition(
-      this.#context(snapshot, pipeline, contact, account, []),
+      this.#loader.context(snapshot, pipeline, { contact, account }, []),
       draft,
       { stay: undefined, openTasks: [], sequence: 0 },
     );
@@ -354,7 +241,7 @@ export class DealService {
       ...transition.operations(0),
       ...this.#journalOf(transition),
     ]);
-    const deal = { ...transition.record(), revision: written!.revision } as unknown as Deal;
+    const deal = revised<Deal>(transition.record(), written);
     this.#deps.events.emit("deal.created", { deal, routing });
     this.#emit(transition);
     return deal;
@@ -366,7 +253,7 @@ export class DealService {
    * pipeline's), `REVISION_CONFLICT`
    */
   async update(id: string, patch: DealPatch, options: DealWriteOptions = {}): Promise<Deal> {
-    const parsed = parseInput(dealPatchSchema, patch, "deal update");
+    const parsed = parseDealPatch(patch);
     return this.#change(
       id,
       options,
@@ -379,10 +266,7 @@ export class DealService {
               code: "currency_mismatch",
             },
           ]);
-        for (const [key, value] of Object.entries(parsed)) {
-          if (value === null) delete transition.deal[key];
-          else if (value !== undefined) transition.deal[key] = value;
-        }
+        patchDeal(transition.deal, parsed);
         transition.deal.updatedAt = transition.at;
         await transition.cascade();
         return undefined;
@@ -464,8 +348,8 @@ export class DealService {
         target === undefined ? { rules: true } : { target, label: "assigned by hand" },
         "manual",
       );
-      const assigned = transition.events.find((e) => e.type === "deal.assigned");
-      decision = { ...(assigned!.event as DealAssignedEvent).decision, revision: 1 };
+      for (const pending of transition.events)
+        if (pending.type === "deal.assigned") decision = { ...pending.event.decision, revision: 1 };
       return undefined;
     });
     return decision!;
@@ -488,8 +372,7 @@ export class DealService {
   /** Re-checks the open deals of a contact or account after it changed. @internal */
   async reevaluateFor(index: "contactId" | "accountId", ids: readonly string[]): Promise<void> {
     for (const partyId of ids) {
-      const page = await this.#deps.storage.query({
-        collection: collections.deals,
+      const page = await pipelineTables.deals.query(this.#deps.storage, {
         index,
         where: { eq: partyId },
       });
@@ -506,7 +389,7 @@ export class DealService {
     const deal = await this.require(id);
     const pipeline = await this.#deps.pipelines.require(deal.pipelineId);
     const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
-    const transition = await this.#transition(deal, pipeline, snapshot);
+    const transition = await this.#loader.transition(deal, pipeline, snapshot);
     const compiled = compileCondition(query, "deal", snapshot.scope);
     return compiled.ok && compiled.condition.test(transition.view());
   }
@@ -520,7 +403,7 @@ export class DealService {
     const deal = await this.require(id);
     const pipeline = await this.#deps.pipelines.require(deal.pipelineId);
     const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
-    const transition = await this.#transition(deal, pipeline, snapshot);
+    const transition = await this.#loader.transition(deal, pipeline, snapshot);
     const stage = transition.stage();
     const base = { dealId: id, stageId: stage.id, hasGoal: stage.goal !== undefined };
     if (stage.goal === undefined || deal.state !== "open")
@@ -552,13 +435,11 @@ export class DealService {
     for (const pipeline of pipelines) {
       for (const stage of pipeline.stages) {
         if (stage.rottingDays === undefined || stage.kind !== "open") continue;
-        for await (const batch of this.#deps.storage.scan({
-          collection: collections.deals,
+        for await (const batch of pipelineTables.deals.scan(this.#deps.storage, {
           index: "stageId",
           where: { eq: stage.id },
         })) {
-          for (const record of batch) {
-            const deal = record as unknown as Deal;
+          for (const deal of batch) {
             if (deal.pipelineId !== pipeline.id || deal.state !== "open") continue;
             const since = Math.max(Date.parse(deal.stageEnteredAt), Date.parse(deal.updatedAt));
             const idle = (at - since) / day;
@@ -592,7 +473,7 @@ export class DealService {
             `Deal "${id}" is at revision ${deal.revision}, not ${options.expectedRevision}; nothing was written.`,
             {
               details: {
-                collection: collections.deals,
+                collection: pipelineTables.deals.name,
                 id,
                 expectedRevision: options.expectedRevision,
               },
@@ -606,11 +487,11 @@ export class DealService {
           parties?.contactId === undefined ? deal.contactId : (parties.contactId ?? undefined);
         const accountId =
           parties?.accountId === undefined ? deal.accountId : (parties.accountId ?? undefined);
-        const transition = await this.#transition(
+        const transition = await this.#loader.transition(
           deal,
           pipeline,
           snapshot,
-          parties === undefined ? undefined : await this.#parties(contactId, accountId),
+          parties === undefined ? undefined : await this.#loader.parties(contactId, accountId),
         );
         const outcome = await apply(transition, deal, pipeline, snapshot);
         if (outcome === "unchanged") return deal;
@@ -619,12 +500,12 @@ export class DealService {
           ...this.#journalOf(transition),
         ]);
         this.#emit(transition);
-        return { ...transition.record(), revision: written!.revision } as unknown as Deal;
+        return revised<Deal>(transition.record(), written);
       } catch (error) {
         if (
           options.expectedRevision !== undefined &&
           CrmkitError.is(error, "REVISION_CONFLICT") &&
-          error.details.collection === collections.deals
+          error.details.collection === pipelineTables.deals.name
         )
           throw error;
         if (!this.#retryable(error, attempt)) throw error;
@@ -637,101 +518,47 @@ export class DealService {
     return CrmkitError.is(error, "REVISION_CONFLICT") && attempt < maxAttempts;
   }
 
-  /** Loads a deal's stage stay, open tasks, contact, account and activities into a transition. */
-  async #transition(
-    deal: Deal,
-    pipeline: Pipeline,
-    snapshot: AssignmentSnapshot,
-    parties?: { contact: StoredRecord | null; account: StoredRecord | null },
-  ): Promise<Transition> {
-    const storage = this.#deps.storage;
-    const [history, tasks, activities] = await Promise.all([
-      this.history(deal.id),
-      storage.query({ collection: collections.tasks, index: "dealId", where: { eq: deal.id } }),
-      storage.query({
-        collection: collections.activities,
-        index: "dealId",
-        where: { eq: deal.id },
-      }),
-    ]);
-    // A deal whose contact was removed since still loads (as without one); writes check ids.
-    const { contact, account } =
-      parties ?? (await this.#loadParties(deal.contactId, deal.accountId));
-    const last = history[history.length - 1];
-    return new Transition(
-      this.#context(snapshot, pipeline, contact, account, activities.records),
-      { ...(deal as unknown as DealDraft) },
-      {
-        stay: last !== undefined && last.leftAt === undefined ? last : undefined,
-        openTasks: (tasks.records as unknown as Task[]).filter((task) => task.status === "open"),
-        sequence: (last?.sequence ?? -1) + 1,
-      },
-    );
-  }
-
-  #context(
-    snapshot: AssignmentSnapshot,
-    pipeline: Pipeline,
-    contact: StoredRecord | null,
-    account: StoredRecord | null,
-    activities: readonly StoredRecord[],
-  ) {
-    return {
-      environment: this.#deps.environment,
-      assignment: this.#deps.assignment,
-      snapshot,
-      timezone: this.#deps.timezone,
-      pipeline,
-      contact,
-      account,
-      activities: activities.map(
-        (a) =>
-          ({
-            id: a.id,
-            revision: a.revision,
-            type: a.type ?? "",
-            status: a.status ?? "",
-            ...(typeof a.doneAt === "string" ? { doneAt: a.doneAt } : {}),
-          }) as StoredRecord,
-      ),
-    };
-  }
-
-  /** Reads a deal's contact and account (the contact's account when none is named). */
-  async #loadParties(contactId: string | undefined, accountId: string | undefined) {
-    const storage = this.#deps.storage;
-    const contact =
-      contactId === undefined ? null : await storage.get(collections.contacts, contactId);
-    const effective =
-      accountId ?? (typeof contact?.accountId === "string" ? contact.accountId : undefined);
-    const account =
-      effective === undefined ? null : await storage.get(collections.accounts, effective);
-    return { contact, account };
-  }
-
-  /** Reads the contact and account a write names, refusing ids that do not exist. */
-  async #parties(contactId: string | undefined, accountId: string | undefined) {
-    const parties = await this.#loadParties(contactId, accountId);
-    if (contactId !== undefined && parties.contact === null)
-      throw validationError("deal", [
-        { path: ["contactId"], message: `unknown contact "${contactId}"`, code: "unknown_contact" },
-      ]);
-    if (accountId !== undefined && parties.account === null)
-      throw validationError("deal", [
-        { path: ["accountId"], message: `unknown account "${accountId}"`, code: "unknown_account" },
-      ]);
-    return parties;
-  }
-
   #journalOf(transition: Transition) {
     const journal = this.#deps.journal ?? noJournal;
     return transition.events.flatMap((pending) => journal(pending.type, pending.event));
   }
 
   #emit(transition: Transition): void {
-    for (const pending of transition.events) {
-      // The union keeps each type with its payload; the bus is typed per event.
-      this.#deps.events.emit(pending.type, pending.event as never);
-    }
+    for (const pending of transition.events) this.#emitOne(pending);
   }
+
+  #emitOne<K extends keyof TransitionEvents>(pending: PendingOf<K>): void {
+    const bus: Pick<EventBus<TransitionEvents>, "emit"> = this.#deps.events;
+    bus.emit(pending.type, pending.event);
+  }
+}
+
+/** The fields of a deal patch that `null` clears. */
+type Clearable = "contactId" | "accountId" | "value" | "source" | "territory" | "expectedCloseDate";
+
+/** Applies a parsed patch to a deal: a value sets its field, `null` clears it. */
+function patchDeal(deal: DealDraft, patch: ReturnType<typeof parseDealPatch>): void {
+  const set = <K extends Clearable>(key: K, value: DealDraft[K] | null | undefined) => {
+    if (value === null) delete deal[key];
+    else if (value !== undefined) deal[key] = value;
+  };
+  set("contactId", patch.contactId);
+  set("accountId", patch.accountId);
+  set("value", patch.value);
+  set("source", patch.source);
+  set("territory", patch.territory);
+  set("expectedCloseDate", patch.expectedCloseDate);
+  if (patch.title !== undefined) deal.title = patch.title;
+  if (patch.currency !== undefined) deal.currency = patch.currency;
+  if (patch.products !== undefined) deal.products = patch.products;
+}
+
+/** Parses a deal patch at the boundary. */
+function parseDealPatch(patch: DealPatch) {
+  return parseInput(dealPatchSchema, patch, "deal update");
+}
+
+/** Parses a new deal at the boundary. */
+function parseDealInput(input: DealInput) {
+  return parseInput(dealInputSchema, input, "deal");
 }

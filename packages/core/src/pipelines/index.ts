@@ -2,17 +2,17 @@ export type {
   DealInput,
   DealPatch,
 } from "./deal-input.js";
-export {
-  type DealCreatedEvent,
-  type DealFilter,
-  DealService,
-  type DealWriteOptions,
-  type GoalStatus,
-  type MoveOptions,
-  type MoveResult,
-  type PipelineEvents,
-  type RottenDeal,
-} from "./deal-service.js";
+export { DealService } from "./deal-service.js";
+export type {
+  DealCreatedEvent,
+  DealFilter,
+  DealWriteOptions,
+  GoalStatus,
+  MoveOptions,
+  MoveResult,
+  PipelineEvents,
+  RottenDeal,
+} from "./deal-types.js";
 export type {
   MissingField,
   MissingPart,

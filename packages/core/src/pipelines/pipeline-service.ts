@@ -2,7 +2,7 @@ import type { AssignmentService } from "../assignment/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import { type ConditionScope, compileCondition } from "../query/index.js";
-import { collections, readAll } from "../records/index.js";
+import { collections, revised, tables } from "../records/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import {
@@ -11,6 +11,7 @@ import {
   type RoutingRule,
   routingRulesSchema,
 } from "./input.js";
+import { pipelineTables } from "./tables.js";
 import type { Pipeline, Stage } from "./types.js";
 
 /** What the pipeline service is built on. */
@@ -51,7 +52,7 @@ export class PipelineService {
 
   /** Lists the pipelines in order; the first is the default. */
   async list(): Promise<Pipeline[]> {
-    const pipelines = await readAll<Pipeline>(this.#deps.storage, collections.pipelines);
+    const pipelines = await pipelineTables.pipelines.all(this.#deps.storage);
     return pipelines.sort(
       (a, b) => a.position - b.position || a.createdAt.localeCompare(b.createdAt),
     );
@@ -59,7 +60,7 @@ export class PipelineService {
 
   /** Reads a pipeline, or `null`. */
   async get(id: string): Promise<Pipeline | null> {
-    return (await this.#deps.storage.get(collections.pipelines, id)) as Pipeline | null;
+    return pipelineTables.pipelines.get(this.#deps.storage, id);
   }
 
   /** Reads a pipeline. @throws CrmkitError `NOT_FOUND` */
@@ -100,15 +101,8 @@ export class PipelineService {
       createdAt: now,
       updatedAt: now,
     };
-    const [outcome] = await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.pipelines,
-        record: record as never,
-        expectedRevision: 0,
-      },
-    ]);
-    return { ...record, revision: outcome!.revision } as Pipeline;
+    const [outcome] = await this.#deps.storage.write([pipelineTables.pipelines.put(record, 0)]);
+    return revised<Pipeline>(record, outcome);
   }
 
   /**
@@ -145,14 +139,9 @@ export class PipelineService {
       updatedAt: toIsoInstant(this.#deps.environment.now()),
     };
     const [outcome] = await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.pipelines,
-        record: record as never,
-        expectedRevision: options.expectedRevision ?? current.revision,
-      },
+      pipelineTables.pipelines.put(record, options.expectedRevision ?? current.revision),
     ]);
-    return { ...record, revision: outcome!.revision } as Pipeline;
+    return revised<Pipeline>(record, outcome);
   }
 
   /**
@@ -174,20 +163,13 @@ export class PipelineService {
         { details: { id, count: deals + rules, usedBy: { deals, rules } } },
       );
     }
-    await this.#deps.storage.write([
-      {
-        type: "delete",
-        collection: collections.pipelines,
-        id,
-        expectedRevision: current.revision,
-      },
-    ]);
+    await this.#deps.storage.write([pipelineTables.pipelines.remove(id, current.revision)]);
   }
 
   /** The routing rules, in order. */
   async routing(): Promise<RoutingRule[]> {
-    const record = await this.#deps.storage.get(collections.meta, routingId);
-    return record === null ? [] : (record.rules as unknown as RoutingRule[]);
+    const record = await pipelineTables.routing.get(this.#deps.storage, routingId);
+    return record === null ? [] : [...record.rules];
   }
 
   /**
@@ -196,7 +178,7 @@ export class PipelineService {
    * @throws CrmkitError `VALIDATION_FAILED` for an invalid condition or an unknown pipeline
    */
   async setRouting(rules: readonly RoutingRule[]): Promise<RoutingRule[]> {
-    const parsed = parseInput(routingRulesSchema, rules, "routing rules") as RoutingRule[];
+    const parsed: RoutingRule[] = parseInput(routingRulesSchema, rules, "routing rules");
     const scope = (await this.#deps.assignment.snapshot(this.#deps.environment.now())).scope;
     const pipelines = new Set((await this.list()).map((pipeline) => pipeline.id));
     const issues: ValidationIssue[] = [];
@@ -219,14 +201,9 @@ export class PipelineService {
         });
     }
     if (issues.length > 0) throw validationError("routing rules", issues);
-    const current = await this.#deps.storage.get(collections.meta, routingId);
+    const current = await pipelineTables.routing.get(this.#deps.storage, routingId);
     await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.meta,
-        record: { id: routingId, rules: parsed as never },
-        expectedRevision: current?.revision ?? 0,
-      },
+      pipelineTables.routing.put({ id: routingId, rules: parsed }, current?.revision ?? 0),
     ]);
     return parsed;
   }
@@ -261,8 +238,7 @@ export class PipelineService {
 
   async #dealsIn(pipelineId: string, stageId: string): Promise<number> {
     let count = 0;
-    for await (const batch of this.#deps.storage.scan({
-      collection: collections.deals,
+    for await (const batch of pipelineTables.deals.scan(this.#deps.storage, {
       index: "stageId",
       where: { eq: stageId },
     })) {
@@ -321,13 +297,13 @@ export class PipelineService {
         ...stage,
         probability:
           stage.kind === "won" ? 100 : stage.kind === "lost" ? 0 : (stage.probability ?? 0),
-      } as Stage;
+      } satisfies Stage;
     });
     for (const [index, stage] of parsed.stages.entries()) {
       for (const [position, task] of (stage.tasks ?? []).entries()) {
         if (
           task.assignee?.kind === "team" &&
-          (await this.#deps.storage.get(collections.teams, task.assignee.teamId)) === null
+          (await tables.teams.get(this.#deps.storage, task.assignee.teamId)) === null
         )
           problem(
             ["stages", index, "tasks", position, "assignee", "teamId"],

@@ -1,9 +1,10 @@
 import { isoWeekday } from "../assignment/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
-import { collections } from "../records/index.js";
+import { revised, type Unrevised } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { addToWallClock, fromWallClock, toWallClock } from "../time/index.js";
+import { pipelineTables } from "./tables.js";
 import type { Task, TaskDue, TaskStatus } from "./types.js";
 
 const hour = 3_600_000;
@@ -72,7 +73,7 @@ export class TaskService {
 
   /** Reads a task, or `null`. */
   async get(id: string): Promise<Task | null> {
-    return (await this.#deps.storage.get(collections.tasks, id)) as Task | null;
+    return pipelineTables.tasks.get(this.#deps.storage, id);
   }
 
   /** Lists tasks by deal, assignee and/or status, earliest due first. */
@@ -86,12 +87,8 @@ export class TaskService {
             ? { index: "status", where: { eq: filter.status } }
             : {};
     const out: Task[] = [];
-    for await (const batch of this.#deps.storage.scan({
-      collection: collections.tasks,
-      ...selection,
-    })) {
-      for (const record of batch) {
-        const task = record as unknown as Task;
+    for await (const batch of pipelineTables.tasks.scan(this.#deps.storage, selection)) {
+      for (const task of batch) {
         if (filter.dealId !== undefined && task.dealId !== filter.dealId) continue;
         if (filter.assigneeId !== undefined && task.assigneeId !== filter.assigneeId) continue;
         if (filter.status !== undefined && task.status !== filter.status) continue;
@@ -130,25 +127,18 @@ export class TaskService {
     }
     const record = closeTask(task, status, toIsoInstant(this.#deps.environment.now()));
     const [outcome] = await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.tasks,
-        record: record as never,
-        expectedRevision: task.revision,
-      },
+      pipelineTables.tasks.put(record, task.revision),
     ]);
-    return { ...record, revision: outcome!.revision } as Task;
+    return revised<Task>(record, outcome);
   }
 }
 
 /** A task closed with a status: no longer counted in its assignee's open load. @internal */
-export function closeTask(task: Task, status: TaskStatus, at: string): Omit<Task, "revision"> {
-  const {
-    revision: _revision,
-    openAssigneeId: _open,
-    ...rest
-  } = task as Task & {
-    openAssigneeId?: string;
-  };
+export function closeTask(
+  task: Unrevised<Task>,
+  status: TaskStatus,
+  at: string,
+): Omit<Task, "revision"> {
+  const { revision: _revision, openAssigneeId: _open, ...rest } = task;
   return { ...rest, status, closedAt: at, updatedAt: at };
 }

@@ -4,25 +4,41 @@ import type {
   AssignmentSnapshot,
   AssignmentTarget,
 } from "../assignment/index.js";
-import { membershipRequest, outboxEntry } from "../email-lists/index.js";
+import { membershipRequest, outboxEntry, outboxTable } from "../email-lists/index.js";
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
-import { compileCondition } from "../query/index.js";
-import { collections } from "../records/index.js";
+import { compileCondition, type ViewActivity } from "../query/index.js";
+import { type Account, asStored, type Contact, type Unrevised } from "../records/index.js";
 import type { StoredRecord, WriteOperation } from "../storage/index.js";
 import { fieldLabel, type MissingField } from "./goals.js";
+import { pipelineTables } from "./tables.js";
 import { closeTask, taskDueAt } from "./tasks.js";
-import type { Pipeline, Stage, StageCause, StageStay, Task } from "./types.js";
+import type { Deal, Pipeline, Stage, StageCause, StageStay, Task } from "./types.js";
 
-/** A deal record being changed, as a mutable bag of fields. */
-export type DealDraft = Record<string, unknown> & { id: string };
+/** A record being changed in memory: writable fields, and its revision while it is the stored one. */
+type Draft<T> = { -readonly [K in keyof Omit<T, "revision">]: T[K] } & { revision?: number };
+
+/** A deal being changed. */
+export type DealDraft = Draft<Deal>;
+
+/** A task being created or changed; `followsOwner` (not stored) says it moves with the deal's owner. */
+type TaskDraft = Draft<Task> & { followsOwner?: boolean };
+
+/** The events a transition emits once it is written, by type. */
+export interface TransitionEvents {
+  "deal.stageChanged": StageChangedEvent;
+  "deal.assigned": DealAssignedEvent;
+  "task.created": TaskEvent;
+  "task.skipped": TaskEvent;
+}
+
+/** One event of a type with its payload (the union keeps each type with its own payload). */
+export type PendingOf<K extends keyof TransitionEvents> = {
+  [P in K]: { readonly type: P; readonly event: TransitionEvents[P] };
+}[K];
 
 /** Events to emit once the transition is written. */
-export type PendingEvent =
-  | { readonly type: "deal.stageChanged"; readonly event: StageChangedEvent }
-  | { readonly type: "deal.assigned"; readonly event: DealAssignedEvent }
-  | { readonly type: "task.created"; readonly event: TaskEvent }
-  | { readonly type: "task.skipped"; readonly event: TaskEvent };
+export type PendingEvent = PendingOf<keyof TransitionEvents>;
 
 /** A deal moved from one stage to another. */
 export interface StageChangedEvent {
@@ -68,10 +84,10 @@ export interface TransitionContext {
   readonly timezone: string;
   readonly pipeline: Pipeline;
   /** The deal's contact and account records. */
-  readonly contact: StoredRecord | null;
-  readonly account: StoredRecord | null;
+  readonly contact: Contact | null;
+  readonly account: Account | null;
   /** The deal's activities (type, status, doneAt). */
-  readonly activities: readonly StoredRecord[];
+  readonly activities: readonly ViewActivity[];
 }
 
 /**
@@ -87,9 +103,9 @@ export class Transition {
   readonly #ctx: TransitionContext;
   readonly #now: number;
   readonly #at: string;
-  #stay: (Record<string, unknown> & { revision?: number }) | undefined;
-  readonly #stays: Record<string, unknown>[] = [];
-  readonly #tasks = new Map<string, Record<string, unknown>>();
+  #stay: Draft<StageStay> | undefined;
+  readonly #stays: Draft<StageStay>[] = [];
+  readonly #tasks = new Map<string, TaskDraft>();
   readonly #openTasks: Task[];
   readonly #extra: WriteOperation[] = [];
   #sequence: number;
@@ -115,12 +131,12 @@ export class Transition {
 
   /** The deal as conditions see it: its fields with `contact`, `account` and `activities`. */
   view(): StoredRecord {
-    return {
-      ...(this.deal as StoredRecord),
+    return asStored({
+      ...this.deal,
       contact: this.#ctx.contact,
       account: this.#ctx.account,
       activities: this.#ctx.activities,
-    } as unknown as StoredRecord;
+    });
   }
 
   stage(): Stage {
@@ -218,7 +234,7 @@ export class Transition {
       type: "deal.stageChanged",
       event: {
         dealId: deal.id,
-        pipelineId: deal.pipelineId as string,
+        pipelineId: deal.pipelineId,
         ...(from === undefined ? {} : { from }),
         to: stage.id,
         cause,
@@ -250,7 +266,7 @@ export class Transition {
   ): Promise<void> {
     const plan = await this.#ctx.assignment.plan(this.view(), source, trigger, this.#ctx.snapshot);
     this.#extra.push(...plan.writes);
-    const previous = this.deal.ownerId as string | undefined;
+    const previous = this.deal.ownerId;
     if (plan.decision.chosenId !== undefined) {
       this.deal.ownerId = plan.decision.chosenId;
       delete this.deal.queue;
@@ -272,7 +288,7 @@ export class Transition {
     // Open tasks that follow the owner move with the deal: those created for the owner, and stored
     // ones (which no longer carry the flag) still assigned to the previous owner alone.
     for (const task of this.#openTasks) {
-      const current = (this.#tasks.get(task.id) ?? task) as Record<string, unknown>;
+      const current: TaskDraft = this.#tasks.get(task.id) ?? task;
       const follows =
         current.followsOwner === undefined
           ? current.assigneeId === previous && current.assigneeTeamId === undefined
@@ -292,7 +308,7 @@ export class Transition {
       if (!this.goalMet()) break;
       const next = this.nextStage();
       if (next === undefined || this.missingFor(next).length > 0) break;
-      const from = this.deal.stageId as string;
+      const from = this.deal.stageId;
       this.leave("goalMet", undefined);
       await this.enter(next, "goalMet", undefined, from);
       passed.push(next.id);
@@ -301,63 +317,40 @@ export class Transition {
   }
 
   /** The deal as it is written: its fields without the storage revision. */
-  record(): DealDraft {
+  record(): Unrevised<Deal> {
     const { revision: _revision, ...record } = this.deal;
-    return record as DealDraft;
+    return record;
   }
 
   /** Every write of the transition, the deal's first. */
   operations(expectedRevision: number): WriteOperation[] {
-    const ops: WriteOperation[] = [
-      {
-        type: "put",
-        collection: collections.deals,
-        record: this.record() as never,
-        expectedRevision,
-      },
-    ];
+    const ops: WriteOperation[] = [pipelineTables.deals.put(this.record(), expectedRevision)];
     for (const stay of [...this.#stays, ...(this.#stay === undefined ? [] : [this.#stay])]) {
-      const { revision, ...record } = stay as Record<string, unknown> & { revision?: number };
-      ops.push({
-        type: "put",
-        collection: collections.dealStages,
-        record: record as never,
-        expectedRevision: revision ?? 0,
-      });
+      const { revision, ...record } = stay;
+      ops.push(pipelineTables.stays.put(record, revision ?? 0));
     }
     for (const [, task] of this.#tasks) {
-      const {
-        revision,
-        followsOwner: _follows,
-        ...record
-      } = task as Record<string, unknown> & {
-        revision?: number;
-      };
-      ops.push({
-        type: "put",
-        collection: collections.tasks,
-        record: record as never,
-        expectedRevision: revision ?? 0,
-      });
+      const { revision, followsOwner: _follows, ...record } = task;
+      ops.push(pipelineTables.tasks.put(record, revision ?? 0));
     }
     ops.push(...this.#extra);
     return ops;
   }
 
   #syncOwnerIndex(): void {
-    if (this.deal.state === "open" && typeof this.deal.ownerId === "string")
+    if (this.deal.state === "open" && this.deal.ownerId !== undefined)
       this.deal.openOwnerId = this.deal.ownerId;
     else delete this.deal.openOwnerId;
   }
 
-  #syncTaskIndex(task: Record<string, unknown>): void {
-    if (task.status === "open" && typeof task.assigneeId === "string")
+  #syncTaskIndex(task: TaskDraft): void {
+    if (task.status === "open" && task.assigneeId !== undefined)
       task.openAssigneeId = task.assigneeId;
     else delete task.openAssigneeId;
   }
 
   /** The pending version of an existing task, created on first change. */
-  #taskRecord(task: Task): Record<string, unknown> {
+  #taskRecord(task: Task): TaskDraft {
     let record = this.#tasks.get(task.id);
     if (record === undefined) {
       record = { ...task };
@@ -368,15 +361,14 @@ export class Transition {
 
   #closeTask(task: Task, status: "skipped" | "cancelled"): void {
     const pending = this.#tasks.get(task.id);
-    const closed = {
-      ...closeTask({ ...(pending ?? task) } as Task, status, this.#at),
-      revision: (pending ?? task).revision,
-    };
+    const current = pending ?? task;
+    const closed: TaskDraft = closeTask(current, status, this.#at);
+    if (current.revision !== undefined) closed.revision = current.revision;
     this.#tasks.set(task.id, closed);
     this.#openTasks.splice(this.#openTasks.indexOf(task), 1);
     if (status === "skipped") {
-      const { revision: _r, followsOwner: _f, ...event } = closed as Record<string, unknown>;
-      this.events.push({ type: "task.skipped", event: { task: event as Omit<Task, "revision"> } });
+      const { revision: _r, followsOwner: _f, ...event } = closed;
+      this.events.push({ type: "task.skipped", event: { task: event } });
     }
   }
 
@@ -387,12 +379,12 @@ export class Transition {
       assignee.kind === "user"
         ? assignee.userId
         : assignee.kind === "owner"
-          ? (this.deal.ownerId as string | undefined)
+          ? this.deal.ownerId
           : undefined;
     const timezone =
       (assigneeId === undefined ? undefined : users.get(assigneeId)?.timezone) ??
       this.#ctx.timezone;
-    const task: Record<string, unknown> = {
+    const task: TaskDraft = {
       id: this.#ctx.environment.newId(),
       dealId: this.deal.id,
       stageId: stage.id,
@@ -408,11 +400,10 @@ export class Transition {
       followsOwner: assignee.kind === "owner",
     };
     this.#syncTaskIndex(task);
-    this.#tasks.set(task.id as string, task);
-    const asTask = { ...task, revision: 0 } as unknown as Task;
-    this.#openTasks.push(asTask);
-    const { followsOwner: _f, ...event } = task;
-    this.events.push({ type: "task.created", event: { task: event as Omit<Task, "revision"> } });
+    this.#tasks.set(task.id, task);
+    this.#openTasks.push({ ...task, revision: 0 });
+    const { followsOwner: _f, revision: _r, ...event } = task;
+    this.events.push({ type: "task.created", event: { task: event } });
   }
 
   #listCall(listId: string, status: "subscribed" | "unsubscribed"): void {
@@ -427,11 +418,6 @@ export class Transition {
       this.#at,
       order,
     );
-    this.#extra.push({
-      type: "put",
-      collection: collections.outbox,
-      record: entry as never,
-      expectedRevision: 0,
-    });
+    this.#extra.push(outboxTable.put(entry, 0));
   }
 }

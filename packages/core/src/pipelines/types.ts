@@ -153,6 +153,8 @@ export interface Deal {
   readonly stageEnteredAt: string;
   /** When it was closed (won or lost). */
   readonly closedAt?: string;
+  /** The owner while the deal is open, for the index of reps' open deals: kept by crmkit. @internal */
+  readonly openOwnerId?: string;
   /** When it was created. */
   readonly createdAt: string;
   /** When it was last written. */
@@ -219,6 +221,8 @@ export interface Task {
   readonly dueAt: string;
   /** When it was closed. */
   readonly closedAt?: string;
+  /** The assignee while the task is open, for the index of reps' open tasks: kept by crmkit. @internal */
+  readonly openAssigneeId?: string;
   /** When it was created. */
   readonly createdAt: string;
   /** When it was last written. */

@@ -265,7 +265,7 @@ const unit = z.enum(["day", "week", "month", "quarter", "year"]);
 const tagOwner = z.enum(["self", "account", "contact"]).optional();
 const timezone = z.string().min(1).max(100).optional();
 
-const querySchema: z.ZodType<SegmentQuery> = z.lazy(() =>
+const querySchema: z.ZodType<SegmentQuery, SegmentQuery> = z.lazy(() =>
   z.discriminatedUnion("op", [
     z.strictObject({ op: z.literal("and"), of: z.array(querySchema).min(1).max(200) }),
     z.strictObject({ op: z.literal("or"), of: z.array(querySchema).min(1).max(200) }),
@@ -329,7 +329,7 @@ const querySchema: z.ZodType<SegmentQuery> = z.lazy(() =>
 );
 
 /** The zod schema of {@link SegmentQuery}: the shape only (fields and ids are checked on compile). */
-export const segmentQuerySchema: z.ZodType<SegmentQuery> = querySchema;
+export const segmentQuerySchema: z.ZodType<SegmentQuery, SegmentQuery> = querySchema;
 
 /** Calls `visit` on every node of a query, with the node's path from the root. */
 export function walkQuery(

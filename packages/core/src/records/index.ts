@@ -18,6 +18,18 @@ export {
   crmStorageSchema,
 } from "./schema.js";
 export {
+  asStored,
+  type Identified,
+  type Revised,
+  revised,
+  revisionAfter,
+  type Table,
+  type TablePage,
+  table,
+  type Unrevised,
+} from "./table.js";
+export { tables } from "./tables.js";
+export {
   loadTaxonomy,
   type Taxonomy,
 } from "./taxonomy.js";

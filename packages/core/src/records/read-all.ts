@@ -1,17 +1,17 @@
 import type { KeyRange, StorageAdapter, StoredRecord } from "../storage/index.js";
 
 /**
- * Reads a whole (small) collection, such as statuses, tags or saved segments, or every record of
- * one index key (a contact's hits).
+ * Reads a whole (small) collection, or every record of one index range, untyped: for code that
+ * works on any collection (the query engine, exports). Typed reads go through a `Table`.
  */
-export async function readAll<T = StoredRecord>(
+export async function readAll(
   storage: StorageAdapter,
   collection: string,
   selection?: { readonly index: string; readonly where: KeyRange },
-): Promise<T[]> {
-  const out: T[] = [];
+): Promise<StoredRecord[]> {
+  const out: StoredRecord[] = [];
   for await (const batch of storage.scan({ collection, batchSize: 1_000, ...selection })) {
-    for (const record of batch) out.push(record as unknown as T);
+    out.push(...batch);
   }
   return out;
 }

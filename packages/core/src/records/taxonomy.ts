@@ -1,6 +1,5 @@
 import type { StorageAdapter } from "../storage/index.js";
-import { readAll } from "./read-all.js";
-import { collections } from "./schema.js";
+import { tables } from "./tables.js";
 import type {
   CustomFieldDefinition,
   PartyKind,
@@ -28,10 +27,10 @@ export interface Taxonomy {
 /** Reads the workspace's {@link Taxonomy} from storage. */
 export async function loadTaxonomy(storage: StorageAdapter): Promise<Taxonomy> {
   const [statuses, categories, tags, fields] = await Promise.all([
-    readAll<StatusDefinition>(storage, collections.statuses),
-    readAll<TagCategory>(storage, collections.tagCategories),
-    readAll<Tag>(storage, collections.tags),
-    readAll<CustomFieldDefinition>(storage, collections.customFields),
+    tables.statuses.all(storage),
+    tables.tagCategories.all(storage),
+    tables.tags.all(storage),
+    tables.customFields.all(storage),
   ]);
   return {
     statuses: new Map(statuses.map((status) => [status.id, status])),

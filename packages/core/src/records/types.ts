@@ -154,6 +154,10 @@ export interface StatusDefinition {
   readonly color?: string;
   /** Whether the status is one of crmkit's defaults. */
   readonly builtIn: boolean;
+  /** When it was created. */
+  readonly createdAt: string;
+  /** When it was last written. */
+  readonly updatedAt: string;
 }
 
 /** How many tags of a category a record may carry. */
@@ -169,6 +173,10 @@ export interface TagCategory {
   readonly name: string;
   /** `single`: at most one tag of the category per record, and setting one replaces the other. */
   readonly cardinality: TagCardinality;
+  /** When it was created. */
+  readonly createdAt: string;
+  /** When it was last written. */
+  readonly updatedAt: string;
 }
 
 /** A tag, in exactly one category. */
@@ -183,6 +191,10 @@ export interface Tag {
   readonly name: string;
   /** A display colour. */
   readonly color?: string;
+  /** When it was created. */
+  readonly createdAt: string;
+  /** When it was last written. */
+  readonly updatedAt: string;
 }
 
 /** The type of a custom field's values. `date` values are calendar dates, `YYYY-MM-DD`. */
@@ -204,4 +216,8 @@ export interface CustomFieldDefinition {
   readonly required: boolean;
   /** For `enum` fields, the allowed values. */
   readonly options?: readonly string[];
+  /** When it was created. */
+  readonly createdAt: string;
+  /** When it was last written. */
+  readonly updatedAt: string;
 }

@@ -1,4 +1,4 @@
-import type { Pipeline } from "../pipelines/index.js";
+import { type Pipeline, pipelineTables } from "../pipelines/index.js";
 import { collections } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 
@@ -85,9 +85,8 @@ export async function loadReportData(
   options: { readonly pipelineId?: string } = {},
 ): Promise<ReportData> {
   const pipelines = new Map<string, Pipeline>();
-  for await (const batch of storage.scan({ collection: collections.pipelines })) {
-    for (const record of batch) pipelines.set(record.id, record as unknown as Pipeline);
-  }
+  for (const pipeline of await pipelineTables.pipelines.all(storage))
+    pipelines.set(pipeline.id, pipeline);
   const teams = new Map<string, string>();
   for await (const batch of storage.scan({ collection: collections.users })) {
     for (const user of batch) if (typeof user.teamId === "string") teams.set(user.id, user.teamId);

@@ -3,7 +3,7 @@ import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { ObjectiveService, ProgressOptions } from "../objectives/index.js";
 import { parsePeriod, periodInstants } from "../objectives/index.js";
-import { collections } from "../records/index.js";
+import { collections, table } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { type AdoptionOptions, type AdoptionRow, adoptionReport } from "./adoption.js";
 import {
@@ -29,6 +29,9 @@ import {
   type PipelineReportOptions,
   pipelineReport,
 } from "./pipeline-report.js";
+
+/** The frozen forecasts' collection. */
+const snapshots = table<ForecastSnapshot>(collections.forecastSnapshots);
 
 /** What {@link ReportService} needs. */
 export interface ReportServiceDeps {
@@ -159,30 +162,16 @@ export class ReportService {
       at: toIsoInstant(at),
       ...computed,
     };
-    await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.forecastSnapshots,
-        record: snapshot as never,
-        expectedRevision: 0,
-      },
-    ]);
+    await this.#deps.storage.write([snapshots.put(snapshot, 0)]);
     return snapshot;
   }
 
   /** The stored snapshots of a period, oldest first. */
   async forecasts(period: string): Promise<ForecastSnapshot[]> {
     const key = parsePeriod(period).key;
-    const page = await this.#deps.storage.query({
-      collection: collections.forecastSnapshots,
-      index: "period",
-      where: { eq: key },
-    });
+    const page = await snapshots.query(this.#deps.storage, { index: "period", where: { eq: key } });
     return page.records
-      .map((record) => {
-        const { revision: _revision, ...snapshot } = record;
-        return snapshot as unknown as ForecastSnapshot;
-      })
+      .map(({ revision: _revision, ...snapshot }): ForecastSnapshot => snapshot)
       .sort((a, b) => (a.at < b.at ? -1 : 1));
   }
 
@@ -192,13 +181,12 @@ export class ReportService {
    * @throws CrmkitError `NOT_FOUND` for an unknown snapshot
    */
   async forecastAccuracy(snapshotId: string): Promise<AccuracyLine[]> {
-    const record = await this.#deps.storage.get(collections.forecastSnapshots, snapshotId);
-    if (record === null) {
+    const snapshot = await snapshots.get(this.#deps.storage, snapshotId);
+    if (snapshot === null) {
       throw new CrmkitError("NOT_FOUND", `No forecast snapshot "${snapshotId}".`, {
         details: { id: snapshotId },
       });
     }
-    const snapshot = record as unknown as ForecastSnapshot;
     const [from, to] = periodInstants(parsePeriod(snapshot.period), this.#deps.timezone);
     return forecastAccuracy(snapshot, await this.data(), { from, to });
   }

@@ -1,11 +1,11 @@
 export { globalGroup } from "./derive.js";
+export type { IngestReport } from "./ingest.js";
 export { propertyName } from "./input.js";
 /** @internal */
 export * from "./internal.js";
 export type { UrlPattern } from "./patterns.js";
 export {
   type FailedHandoff,
-  type IngestReport,
   type RescoreReport,
   ScoringService,
 } from "./service.js";
@@ -40,6 +40,7 @@ export type {
   ScoreThreshold,
   ScoringEvents,
   ScoringModel,
+  ScoringModelInput,
   ScoringRule,
   StoredScoringModel,
   ThresholdCrossedEvent,

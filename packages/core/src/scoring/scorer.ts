@@ -1,14 +1,14 @@
-import { membershipRequest, outboxEntry } from "../email-lists/index.js";
+import { membershipRequest, outboxEntry, outboxTable } from "../email-lists/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
 import { type ConditionScope, compileCondition } from "../query/index.js";
-import type { ChangeHook } from "../records/index.js";
-import { collections, readAll } from "../records/index.js";
-import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
+import { asStored, type ChangeHook, type Contact, tables } from "../records/index.js";
+import type { StorageAdapter, WriteOperation } from "../storage/index.js";
 import { type CompiledModel, type DesiredEntry, deriveHitEntries } from "./derive.js";
-import { liveEntries, type NewEntry, reconcile, scoresAt } from "./ledger.js";
+import { liveEntries, reconcile, scoresAt } from "./ledger.js";
+import { scoringTables } from "./tables.js";
 import type { Hit, ScoreCard, ScoreEntry, ScoringEvents } from "./types.js";
 
 /** What one scoring run of a contact stores and re-derives. */
@@ -66,7 +66,7 @@ export async function scoreContact(
   model: CompiledModel,
   contactId: string,
   prepare: () => Promise<ScoreRun>,
-  fitScope: (contact: StoredRecord) => Promise<ConditionScope>,
+  fitScope: (contact: Contact) => Promise<ConditionScope>,
 ): Promise<RunOutcome> {
   const { storage, environment } = deps;
   for (let attempt = 1; ; attempt++) {
@@ -74,32 +74,24 @@ export async function scoreContact(
     const now = environment.now();
     const at = toIsoInstant(now);
     const [contact, card] = await Promise.all([
-      storage.get(collections.contacts, contactId),
-      storage.get(collections.scoreCards, contactId) as Promise<(StoredRecord & ScoreCard) | null>,
+      tables.contacts.get(storage, contactId),
+      scoringTables.cards.get(storage, contactId),
     ]);
     const candidates = run.newHits ?? [];
     const known = new Set(
       (
-        await storage.getMany(
-          collections.hits,
+        await scoringTables.hits.getMany(
+          storage,
           candidates.map((hit) => hit.id),
         )
       ).flatMap((hit) => (hit === null ? [] : [hit.id])),
     );
     const newHits = candidates.filter((hit) => !known.has(hit.id));
     const hitOps: WriteOperation[] = [
-      ...newHits.map((hit) => ({
-        type: "put" as const,
-        collection: collections.hits,
-        record: hit as never,
-        expectedRevision: 0,
-      })),
-      ...(run.relink ?? []).map((hit) => ({
-        type: "put" as const,
-        collection: collections.hits,
-        record: { ...hit, contactId } as never,
-        expectedRevision: hit.revision,
-      })),
+      ...newHits.map((hit) => scoringTables.hits.put(hit, 0)),
+      ...(run.relink ?? []).map((hit) =>
+        scoringTables.hits.put({ ...hit, contactId }, hit.revision),
+      ),
       ...(run.extra ?? []),
     ];
     const unscored = { stored: newHits.map((hit) => hit.id), appended: 0, pending: [], scores: {} };
@@ -108,14 +100,14 @@ export async function scoreContact(
       if (hitOps.length > 0 && !(await writeUnlessRaced(storage, hitOps, attempt))) continue;
       return unscored;
     }
-    const entries = await readAll<NewEntry>(storage, collections.scoreEntries, {
+    const entries = await scoringTables.entries.all(storage, {
       index: "contactId",
       where: { eq: contactId },
     });
     const desired: DesiredEntry[] = [];
     const families = { hits: run.hits, fit: run.fit || card === null };
     if (families.hits) {
-      const stored = await readAll<Hit>(storage, collections.hits, {
+      const stored = await scoringTables.hits.all(storage, {
         index: "contactId",
         where: { eq: contactId },
       });
@@ -132,7 +124,7 @@ export async function scoreContact(
       return unscored;
     }
     const next = thresholds(model, card, scores, contact, at, environment);
-    const contactScores = { ...(contact.scores as Record<string, number>) };
+    const contactScores: Record<string, number> = { ...contact.scores };
     for (const group of Object.keys(card?.scores ?? {})) delete contactScores[group];
     Object.assign(contactScores, scores);
     const scoresChanged = JSON.stringify(contactScores) !== JSON.stringify(contact.scores);
@@ -149,46 +141,27 @@ export async function scoreContact(
     if (hitOps.length === 0 && !cardChanged && !scoresChanged) {
       return { stored: [], appended: 0, pending: next.card.pending, scores };
     }
-    const after = { ...contact, scores: contactScores, updatedAt: at } as StoredRecord;
+    const after: Contact = { ...contact, scores: contactScores, updatedAt: at };
     const ops: WriteOperation[] = [
       ...hitOps,
-      ...append.map((entry) => ({
-        type: "put" as const,
-        collection: collections.scoreEntries,
-        record: entry as never,
-        expectedRevision: 0,
-      })),
-      {
-        type: "put",
-        collection: collections.scoreCards,
-        record: { ...next.card, at, scores } as never,
-        expectedRevision: card?.revision ?? 0,
-      },
-      ...(scoresChanged
-        ? [
-            {
-              type: "put" as const,
-              collection: collections.contacts,
-              record: after as never,
-              expectedRevision: contact.revision,
-            },
-          ]
-        : []),
+      ...append.map((entry) => scoringTables.entries.put(entry, 0)),
+      scoringTables.cards.put({ ...next.card, at, scores }, card?.revision ?? 0),
+      ...(scoresChanged ? [tables.contacts.put(after, contact.revision)] : []),
       ...next.outbox,
       ...next.events.flatMap(([type, event]) => (deps.journal ?? noJournal)(type, event)),
     ];
     const outcomes = await writeUnlessRaced(storage, ops, attempt);
     if (outcomes === false) continue;
     if (scoresChanged) {
-      const revision = outcomes.find((o) => o.collection === collections.contacts)?.revision ?? 0;
+      const revision = outcomes.find((o) => o.collection === tables.contacts.name)?.revision ?? 0;
       await deps.hook.committed({
-        collection: collections.contacts,
-        changes: [{ before: contact, after: { ...after, revision } }],
+        collection: tables.contacts.name,
+        changes: [{ before: asStored(contact), after: asStored({ ...after, revision }) }],
         at: deps.environment.now(),
         source: "scoring",
       });
     }
-    for (const [type, event] of next.events) deps.events.emit(type as never, event as never);
+    for (const pending of next.events) emitOne(deps.events, pending);
     return {
       stored: newHits.map((hit) => hit.id),
       appended: append.length,
@@ -218,7 +191,7 @@ export async function writeUnlessRaced(
 
 function fitEntries(
   model: CompiledModel,
-  contact: StoredRecord,
+  contact: Contact,
   scope: ConditionScope,
   at: string,
 ): DesiredEntry[] {
@@ -226,7 +199,7 @@ function fitEntries(
   for (const compiled of model.fitRules) {
     const condition = compileCondition(compiled.trigger.when, "contact", scope);
     // A rule whose condition no longer resolves (a tag was removed) scores nothing.
-    if (!condition.ok || !condition.condition.test(contact)) continue;
+    if (!condition.ok || !condition.condition.test(asStored(contact))) continue;
     out.push({
       key: `${compiled.rule.id} fit`,
       group: compiled.group,
@@ -239,13 +212,24 @@ function fitEntries(
   return out;
 }
 
-type Pending = [keyof ScoringEvents, ScoringEvents[keyof ScoringEvents]];
+/** One event with its own payload (the union keeps each type with its payload). */
+type PendingOf<K extends keyof ScoringEvents> = {
+  [P in K]: readonly [type: P, event: ScoringEvents[P]];
+}[K];
+type Pending = PendingOf<keyof ScoringEvents>;
+
+function emitOne<K extends keyof ScoringEvents>(
+  events: Pick<EventBus<ScoringEvents>, "emit">,
+  [type, event]: PendingOf<K>,
+): void {
+  events.emit(type, event);
+}
 
 function thresholds(
   model: CompiledModel,
   card: ScoreCard | null,
   scores: Record<string, number>,
-  contact: StoredRecord,
+  contact: Contact,
   at: string,
   environment: Environment,
 ) {
@@ -260,12 +244,7 @@ function thresholds(
     const request = listId === undefined ? null : membershipRequest(contact, listId, status);
     if (request === null) return;
     const order = `${at}#${String(card?.revision ?? 0).padStart(10, "0")}#${String(outbox.length).padStart(4, "0")}`;
-    outbox.push({
-      type: "put",
-      collection: collections.outbox,
-      record: outboxEntry(environment, request, { contactId }, at, order) as never,
-      expectedRevision: 0,
-    });
+    outbox.push(outboxTable.put(outboxEntry(environment, request, { contactId }, at, order), 0));
   };
   for (const [group, threshold] of model.thresholds) {
     const score = scores[group] ?? 0;

@@ -169,6 +169,16 @@ export interface ScoringModel {
   readonly thresholds: readonly ScoreThreshold[];
 }
 
+/** A scoring model as given to {@link ScoringService.setModel}: a list left out is empty. */
+export interface ScoringModelInput {
+  /** The groups; `global` exists even when not listed. @defaultValue [] */
+  readonly groups?: readonly ScoreGroup[];
+  /** The rules. @defaultValue [] */
+  readonly rules?: readonly ScoringRule[];
+  /** The thresholds, at most one per group. @defaultValue [] */
+  readonly thresholds?: readonly ScoreThreshold[];
+}
+
 /** A stored scoring model. */
 export interface StoredScoringModel extends ScoringModel {
   /** The storage revision; pass it back to replace the model without losing a concurrent change. */
@@ -448,4 +458,21 @@ export interface ScoringEvents {
    * e-mail tool listens to this (or names a `nurtureListId`).
    */
   "score.nurture": NurtureEvent;
+}
+
+/**
+ * The port through which scoring hands a qualified contact to sales: a lead (a deal) is created,
+ * or found open. The workspace wires it to its deals; scoring knows nothing else of pipelines.
+ */
+export interface LeadPort {
+  /** The state of a lead (deal), or `null` when there is none. */
+  get(id: string): Promise<{ readonly state: string } | null>;
+  /** Creates a lead (deal) for a contact; throws a `CrmkitError` when it cannot. */
+  create(input: {
+    readonly id: string;
+    readonly title: string;
+    readonly contactId: string;
+    readonly source: string;
+    readonly pipelineId?: string;
+  }): Promise<unknown>;
 }

@@ -1,16 +1,20 @@
+/** @internal */
+export * from "./internal.js";
 export {
-  type AdHocSegment,
-  type EvaluateOptions,
-  type QueryInvalid,
-  type QueryValid,
-  type QueryValidation,
-  type SavedSegment,
-  type SavedSegmentInput,
-  type SegmentCount,
-  type SegmentDelta,
-  type SegmentEvents,
-  type SegmentMembershipEvent,
   SegmentService,
   type SegmentServiceDeps,
-  type SegmentSource,
 } from "./service.js";
+export type {
+  AdHocSegment,
+  EvaluateOptions,
+  QueryInvalid,
+  QueryValid,
+  QueryValidation,
+  SavedSegment,
+  SavedSegmentInput,
+  SegmentCount,
+  SegmentDelta,
+  SegmentEvents,
+  SegmentMembershipEvent,
+  SegmentSource,
+} from "./types.js";

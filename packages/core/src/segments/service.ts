@@ -1,176 +1,38 @@
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
-import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
-import type { EventBus } from "../events/index.js";
-import { type EventJournal, noJournal } from "../events/index.js";
+import { CrmkitError } from "../errors.js";
+import type { EventBus, EventJournal } from "../events/index.js";
 import {
-  compileQuery,
   contextLoader,
-  type EvaluationContext,
   type ExplainNode,
   explainQuery,
   type MembersPage,
-  type Predicate,
   pageMembers,
   planQuery,
-  type QueryEnvironment,
-  type QueryPlan,
   queryReferences,
-  type ResolvedQuery,
   resolveQuery,
   type SegmentQuery,
   segmentQuerySchema,
   streamMembers,
 } from "../query/index.js";
-import type { PartyKind, RecordChange } from "../records/index.js";
-import {
-  collectionOf,
-  collections,
-  loadTaxonomy,
-  readAll,
-  type Taxonomy,
-} from "../records/index.js";
-import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
+import type { PartyKind, RecordChange, Taxonomy } from "../records/index.js";
+import { collectionOf, revisionAfter } from "../records/index.js";
+import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
-
-/** A saved segment: a named, stored query. */
-export interface SavedSegment {
-  /** The segment id. */
-  readonly id: string;
-  /** The storage revision. */
-  readonly revision: number;
-  /** The display name. */
-  readonly name: string;
-  /** A longer description. */
-  readonly description?: string;
-  /** The kind of records it selects. */
-  readonly target: PartyKind;
-  /** Its query. */
-  readonly query: SegmentQuery;
-  /**
-   * The instant up to which clock-driven membership changes have been reported (see
-   * {@link SegmentService.reevaluate}).
-   */
-  readonly evaluatedAt: string;
-  /** When the segment was created. */
-  readonly createdAt: string;
-  /** When it was last written. */
-  readonly updatedAt: string;
-}
-
-/** A `segment.entered` or `segment.left` event. */
-export interface SegmentMembershipEvent {
-  /** The saved segment. */
-  readonly segmentId: string;
-  /** The kind of record. */
-  readonly target: PartyKind;
-  /** The record that entered or left. */
-  readonly recordId: string;
-  /** When the change happened (the write's instant, or the re-evaluation instant). */
-  readonly at: string;
-  /** `write` when a write caused it, `clock` when time did (see {@link SegmentService.reevaluate}). */
-  readonly cause: "write" | "clock";
-}
-
-/** The events of segment membership. */
-export interface SegmentEvents {
-  /** A record became a member of a saved segment. */
-  "segment.entered": SegmentMembershipEvent;
-  /** A record stopped being a member of a saved segment. */
-  "segment.left": SegmentMembershipEvent;
-}
-
-/** One membership change. */
-export interface SegmentDelta extends SegmentMembershipEvent {
-  /** Whether the record entered or left. */
-  readonly change: "entered" | "left";
-}
-
-/** An unsaved query to evaluate. */
-export interface AdHocSegment {
-  /** The query. */
-  readonly query: SegmentQuery;
-  /** The kind of records it selects. @defaultValue "contact" */
-  readonly target?: PartyKind;
-}
-
-/** What to evaluate: a saved segment's id, or a query on contacts (default) or accounts. */
-export type SegmentSource = string | AdHocSegment;
-
-/** Options of an evaluation. */
-export interface EvaluateOptions {
-  /**
-   * The instant relative dates are evaluated at, in ms since the epoch.
-   * @default the environment's `now()`
-   */
-  readonly at?: number;
-  /**
-   * Whether to read candidates through an index when the query allows it.
-   * @default true
-   */
-  readonly pushdown?: boolean;
-}
-
-/** The result of {@link SegmentService.count}. */
-export interface SegmentCount {
-  /** How many records are members. */
-  readonly count: number;
-  /** How many records were read and tested. */
-  readonly examined: number;
-  /** How the query was evaluated. */
-  readonly plan: QueryPlan;
-}
-
-/** A valid query. */
-export interface QueryValid {
-  /** Always true. */
-  readonly ok: true;
-}
-
-/** An invalid query, with its problems. */
-export interface QueryInvalid {
-  /** Always false. */
-  readonly ok: false;
-  /** Every problem, each with the path of the bad node. */
-  readonly problems: readonly ValidationIssue[];
-}
-
-/** The outcome of validating a query: a result object, as failure is an ordinary answer. */
-export type QueryValidation = QueryValid | QueryInvalid;
-
-const savedInputSchema = z.strictObject({
-  id: z.string().min(1).max(128).optional(),
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2_000).optional(),
-  target: z.enum(["contact", "account"]).default("contact"),
-  query: segmentQuerySchema,
-});
-
-/** Input of {@link SegmentService.create}. */
-export interface SavedSegmentInput {
-  /** The id; generated when omitted. */
-  readonly id?: string;
-  /** The display name. */
-  readonly name: string;
-  /** A longer description. */
-  readonly description?: string;
-  /** The kind of records selected. @defaultValue "contact" */
-  readonly target?: PartyKind;
-  /** The query. */
-  readonly query: SegmentQuery;
-}
-
-interface Prepared {
-  readonly target: PartyKind;
-  readonly query: SegmentQuery;
-  readonly resolved: ResolvedQuery;
-  readonly predicate: Predicate;
-  readonly env: QueryEnvironment;
-  readonly usesClock: boolean;
-  readonly usesAccount: boolean;
-  readonly usesTeam: boolean;
-}
+import { savedInputSchema } from "./input.js";
+import { SegmentMembership } from "./membership.js";
+import { type Prepared, SegmentPreparer } from "./prepare.js";
+import { segmentTable } from "./tables.js";
+import type {
+  EvaluateOptions,
+  QueryValidation,
+  SavedSegment,
+  SavedSegmentInput,
+  SegmentCount,
+  SegmentDelta,
+  SegmentEvents,
+  SegmentSource,
+} from "./types.js";
 
 /** What the segment service is built on. */
 export interface SegmentServiceDeps {
@@ -192,55 +54,18 @@ export interface SegmentServiceDeps {
  */
 export class SegmentService {
   readonly #deps: SegmentServiceDeps;
+  readonly #preparer: SegmentPreparer;
+  readonly #membership: SegmentMembership;
 
   /** Creates the service; use {@link createCrm} rather than calling this directly. */
   constructor(deps: SegmentServiceDeps) {
     this.#deps = deps;
-  }
-
-  async #context(
-    known?: Taxonomy,
-  ): Promise<{ taxonomy: Taxonomy; segments: Map<string, SavedSegment> }> {
-    const [taxonomy, saved] = await Promise.all([
-      known ?? loadTaxonomy(this.#deps.storage),
-      readAll<SavedSegment>(this.#deps.storage, collections.segments),
-    ]);
-    return { taxonomy, segments: new Map(saved.map((segment) => [segment.id, segment])) };
-  }
-
-  #prepareWith(
-    query: SegmentQuery,
-    target: PartyKind,
-    context: { taxonomy: Taxonomy; segments: ReadonlyMap<string, SavedSegment> },
-    at: number,
-    self?: string,
-  ): Prepared {
-    const env: QueryEnvironment = {
-      target,
-      taxonomy: context.taxonomy,
-      segments: context.segments,
-      at,
-      timezone: this.#deps.timezone,
-      ...(self === undefined ? {} : { self }),
-    };
-    const resolution = resolveQuery(query, env);
-    if (resolution.query === undefined) {
-      throw validationError("segment query", resolution.issues);
-    }
-    return {
-      target,
-      query,
-      resolved: resolution.query,
-      predicate: compileQuery(resolution.query),
-      env,
-      usesClock: resolution.usesClock,
-      usesAccount: resolution.usesAccount,
-      usesTeam: resolution.usesTeam,
-    };
+    this.#preparer = new SegmentPreparer(deps.storage, deps.timezone);
+    this.#membership = new SegmentMembership({ ...deps, preparer: this.#preparer });
   }
 
   async #prepare(source: SegmentSource, at: number | undefined): Promise<Prepared> {
-    const context = await this.#context();
+    const context = await this.#preparer.context();
     const instant = at ?? this.#deps.environment.now();
     if (typeof source === "string") {
       const segment = context.segments.get(source);
@@ -249,10 +74,10 @@ export class SegmentService {
           details: { id: source },
         });
       }
-      return this.#prepareWith(segment.query, segment.target, context, instant, segment.id);
+      return this.#preparer.prepare(segment.query, segment.target, context, instant, segment.id);
     }
     const query = parseInput(segmentQuerySchema, source.query, "segment query");
-    return this.#prepareWith(query, source.target ?? "contact", context, instant);
+    return this.#preparer.prepare(query, source.target ?? "contact", context, instant);
   }
 
   /**
@@ -262,7 +87,7 @@ export class SegmentService {
   async validate(query: unknown, target: PartyKind = "contact"): Promise<QueryValidation> {
     try {
       const parsed = parseInput(segmentQuerySchema, query, "segment query");
-      const context = await this.#context();
+      const context = await this.#preparer.context();
       const resolution = resolveQuery(parsed, {
         target,
         taxonomy: context.taxonomy,
@@ -405,16 +230,13 @@ export class SegmentService {
 
   /** Lists saved segments, optionally of one target. */
   async list(target?: PartyKind): Promise<SavedSegment[]> {
-    const all = await readAll<SavedSegment>(this.#deps.storage, collections.segments);
+    const all = await segmentTable.all(this.#deps.storage);
     return target === undefined ? all : all.filter((segment) => segment.target === target);
   }
 
   /** Reads a saved segment, or `null`. */
   async get(id: string): Promise<SavedSegment | null> {
-    return (await this.#deps.storage.get(
-      collections.segments,
-      id,
-    )) as unknown as SavedSegment | null;
+    return segmentTable.get(this.#deps.storage, id);
   }
 
   /**
@@ -436,10 +258,8 @@ export class SegmentService {
       updatedAt: now,
     };
     await this.#check(record);
-    const [outcome] = await this.#deps.storage.write([
-      { type: "put", collection: collections.segments, record, expectedRevision: 0 },
-    ]);
-    return { ...record, revision: outcome!.revision! } as SavedSegment;
+    const [outcome] = await this.#deps.storage.write([segmentTable.put(record, 0)]);
+    return { ...record, revision: revisionAfter(outcome) };
   }
 
   /**
@@ -470,14 +290,9 @@ export class SegmentService {
     };
     await this.#check(record);
     const [outcome] = await this.#deps.storage.write([
-      {
-        type: "put",
-        collection: collections.segments,
-        record: record as never,
-        expectedRevision: options.expectedRevision ?? current.revision,
-      },
+      segmentTable.put(record, options.expectedRevision ?? current.revision),
     ]);
-    return { ...record, revision: outcome!.revision! };
+    return { ...record, revision: revisionAfter(outcome) };
   }
 
   /**
@@ -497,23 +312,14 @@ export class SegmentService {
         },
       );
     }
-    await this.#deps.storage.write([
-      {
-        type: "delete",
-        collection: collections.segments,
-        id,
-        ...(options.expectedRevision === undefined
-          ? {}
-          : { expectedRevision: options.expectedRevision }),
-      },
-    ]);
+    await this.#deps.storage.write([segmentTable.remove(id, options.expectedRevision)]);
   }
 
-  async #check(record: { id: string; target: PartyKind; query: SegmentQuery }): Promise<void> {
-    const context = await this.#context();
+  async #check(record: Omit<SavedSegment, "revision">): Promise<void> {
+    const context = await this.#preparer.context();
     const segments = new Map(context.segments);
-    segments.set(record.id, record as SavedSegment);
-    this.#prepareWith(
+    segments.set(record.id, { ...record, revision: 0 });
+    this.#preparer.prepare(
       record.query,
       record.target,
       { taxonomy: context.taxonomy, segments },
@@ -528,128 +334,13 @@ export class SegmentService {
    * the record's `updatedAt`: the instant it was last reported.
    * @internal
    */
-  async applyChanges(
+  applyChanges(
     target: PartyKind,
     changes: readonly RecordChange[],
     at: number,
     taxonomy?: Taxonomy,
   ): Promise<SegmentDelta[]> {
-    if (changes.length === 0) return [];
-    const context = await this.#context(taxonomy);
-    const prepared: [SavedSegment, Prepared][] = [];
-    for (const segment of context.segments.values()) {
-      try {
-        prepared.push([
-          segment,
-          this.#prepareWith(segment.query, segment.target, context, at, segment.id),
-        ]);
-      } catch {
-        // Removals are refused while a segment uses a definition, so this is a segment made invalid
-        // outside crmkit; it reports nothing rather than fail a write that has committed.
-      }
-    }
-    const own = prepared.filter(([segment]) => segment.target === target);
-    // From an account write, contact segments that read account fields may change too.
-    const viaAccount =
-      target === "account"
-        ? prepared.filter(([segment, p]) => segment.target === "contact" && p.usesAccount)
-        : [];
-    if (own.length === 0 && viaAccount.length === 0) return [];
-    // One context for every segment: accounts and teams are read once per write, not per segment.
-    const load = await contextLoader(this.#deps.storage, {
-      usesAccount: own.some(([, p]) => p.usesAccount),
-      usesTeam: [...own, ...viaAccount].some(([, p]) => p.usesTeam),
-    });
-    const records = changes
-      .flatMap((c) => [c.before, c.after])
-      .filter((r): r is StoredRecord => r !== null);
-    const ctx = await load(records);
-    const deltas: SegmentDelta[] = [];
-    const iso = toIsoInstant(at);
-    const emit = (segment: SavedSegment, recordId: string, was: boolean, is: boolean) => {
-      if (was === is) return;
-      deltas.push({
-        segmentId: segment.id,
-        target: segment.target,
-        recordId,
-        at: iso,
-        cause: "write",
-        change: is ? "entered" : "left",
-      });
-    };
-    for (const [segment, p] of own) {
-      const evaluatedAt = Date.parse(segment.evaluatedAt);
-      const predicateAt = this.#predicateCache(p, segment, context);
-      for (const change of changes) {
-        const was =
-          change.before !== null &&
-          predicateAt(lastReported(change.before, evaluatedAt))(change.before, ctx);
-        const is = change.after !== null && p.predicate(change.after, ctx);
-        emit(segment, (change.after ?? change.before)!.id, was, is);
-      }
-    }
-    if (viaAccount.length > 0) {
-      for (const change of changes) {
-        const withAccount = (account: StoredRecord | null): EvaluationContext => ({
-          account: () => account,
-          teamOf: ctx.teamOf,
-        });
-        const before = withAccount(change.before);
-        const after = withAccount(change.after);
-        const accountId = (change.after ?? change.before)!.id;
-        for await (const batch of this.#deps.storage.scan({
-          collection: collections.contacts,
-          index: "accountId",
-          where: { eq: accountId },
-        })) {
-          for (const contact of batch) {
-            for (const [segment, p] of viaAccount)
-              emit(segment, contact.id, p.predicate(contact, before), p.predicate(contact, after));
-          }
-        }
-      }
-    }
-    const journal = this.#journalOf(deltas);
-    if (journal.length > 0) await this.#deps.storage.write(journal);
-    this.#emit(deltas);
-    return deltas;
-  }
-
-  /** The journal records of membership changes (automations start runs from them). */
-  #journalOf(deltas: readonly SegmentDelta[]): WriteOperation[] {
-    const journal = this.#deps.journal ?? noJournal;
-    return deltas.flatMap(({ change, ...event }) => [
-      ...journal(change === "entered" ? "segment.entered" : "segment.left", event),
-    ]);
-  }
-
-  #predicateCache(
-    prepared: Prepared,
-    segment: SavedSegment,
-    context: { taxonomy: Taxonomy; segments: ReadonlyMap<string, SavedSegment> },
-  ) {
-    const cache = new Map<number, Predicate>();
-    return (instant: number): Predicate => {
-      if (!prepared.usesClock) return prepared.predicate;
-      let predicate = cache.get(instant);
-      if (predicate === undefined) {
-        predicate = this.#prepareWith(
-          segment.query,
-          segment.target,
-          context,
-          instant,
-          segment.id,
-        ).predicate;
-        cache.set(instant, predicate);
-      }
-      return predicate;
-    };
-  }
-
-  #emit(deltas: readonly SegmentDelta[]): void {
-    for (const { change, ...event } of deltas) {
-      this.#deps.events.emit(change === "entered" ? "segment.entered" : "segment.left", event);
-    }
+    return this.#membership.applyChanges(target, changes, at, taxonomy);
   }
 
   /**
@@ -661,73 +352,7 @@ export class SegmentService {
    * @param options.at - the instant to evaluate at (default: now)
    * @returns the changes, also emitted as `segment.entered` / `segment.left` with cause `clock`
    */
-  async reevaluate(options: { readonly at?: number } = {}): Promise<SegmentDelta[]> {
-    const at = options.at ?? this.#deps.environment.now();
-    const context = await this.#context();
-    const deltas: SegmentDelta[] = [];
-    const iso = toIsoInstant(at);
-    for (const segment of context.segments.values()) {
-      const from = Date.parse(segment.evaluatedAt);
-      if (at <= from) continue;
-      let prepared: Prepared;
-      try {
-        prepared = this.#prepareWith(segment.query, segment.target, context, at, segment.id);
-      } catch {
-        continue;
-      }
-      if (!prepared.usesClock) continue;
-      const predicateAt = this.#predicateCache(prepared, segment, context);
-      // Candidates may not be narrowed by a clock-driven range: membership at two instants is compared.
-      const plan = await planQuery(this.#deps.storage, segment.target, prepared.resolved, {
-        clock: false,
-        pushdown: true,
-      });
-      const load = await contextLoader(this.#deps.storage, prepared);
-      const all = () => true;
-      for await (const batch of streamMembers(
-        this.#deps.storage,
-        segment.target,
-        plan,
-        all,
-        async () => ({ account: () => null, teamOf: () => undefined }),
-        { examined: 0 },
-        1_000,
-      )) {
-        const ctx = await load(batch);
-        for (const record of batch) {
-          const since = lastReported(record, from);
-          if (since >= at) continue;
-          const was = predicateAt(since)(record, ctx);
-          const is = prepared.predicate(record, ctx);
-          if (was !== is) {
-            deltas.push({
-              segmentId: segment.id,
-              target: segment.target,
-              recordId: record.id,
-              at: iso,
-              cause: "clock",
-              change: is ? "entered" : "left",
-            });
-          }
-        }
-      }
-      // Its membership changes are recorded with the new evaluatedAt, so none is lost or repeated.
-      await this.#deps.storage.write([
-        {
-          type: "put",
-          collection: collections.segments,
-          record: { ...segment, evaluatedAt: iso } as never,
-          expectedRevision: segment.revision,
-        },
-        ...this.#journalOf(deltas.filter((delta) => delta.segmentId === segment.id)),
-      ]);
-    }
-    this.#emit(deltas);
-    return deltas;
+  reevaluate(options: { readonly at?: number } = {}): Promise<SegmentDelta[]> {
+    return this.#membership.reevaluate(options);
   }
-}
-
-function lastReported(record: StoredRecord, evaluatedAt: number): number {
-  const updated = typeof record.updatedAt === "string" ? Date.parse(record.updatedAt) : Number.NaN;
-  return Number.isNaN(updated) ? evaluatedAt : Math.max(updated, evaluatedAt);
 }

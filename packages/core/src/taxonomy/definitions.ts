@@ -3,9 +3,17 @@ import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import { addTagsTo } from "../parties/index.js";
 import { queryReferences, replaceQueryIds } from "../query/index.js";
-import type { ChangeHook, PartyKind, RecordChange } from "../records/index.js";
-import { collectionOf, collections, loadTaxonomy, readAll } from "../records/index.js";
-import type { SavedSegment } from "../segments/index.js";
+import type {
+  ChangeHook,
+  Identified,
+  PartyKind,
+  RecordChange,
+  Revised,
+  Table,
+  Unrevised,
+} from "../records/index.js";
+import { collectionOf, loadTaxonomy, revisionAfter } from "../records/index.js";
+import { type SavedSegment, segmentTable } from "../segments/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 
 /** What the definition services are built on. */
@@ -25,7 +33,7 @@ export abstract class DefinitionService {
 
   /** The saved segments, read from storage: a removal must know which of them name a definition. */
   protected savedSegments(): Promise<SavedSegment[]> {
-    return readAll<SavedSegment>(this.deps.storage, collections.segments);
+    return segmentTable.all(this.deps.storage);
   }
 
   /** @internal */
@@ -39,46 +47,42 @@ export abstract class DefinitionService {
   }
 
   /** @internal */
-  protected async insert<T>(collection: string, record: Record<string, unknown>): Promise<T> {
-    const [outcome] = await this.deps.storage.write([
-      { type: "put", collection, record: record as never, expectedRevision: 0 },
-    ]);
-    return { ...record, revision: outcome!.revision } as T;
+  protected async insert<T extends Identified>(
+    table: Table<T>,
+    record: Unrevised<T>,
+  ): Promise<Revised<Unrevised<T>>> {
+    const [outcome] = await this.deps.storage.write([table.put(record, 0)]);
+    return { ...record, revision: revisionAfter(outcome) };
   }
 
   /** @internal */
-  protected async require<T>(
-    collection: string,
+  protected async require<T extends Identified>(
+    table: Table<T>,
     id: string,
     what: string,
-  ): Promise<T & StoredRecord> {
-    const found = await this.deps.storage.get(collection, id);
+  ): Promise<Revised<T>> {
+    const found = await table.get(this.deps.storage, id);
     if (found === null)
       throw new CrmkitError("NOT_FOUND", `There is no ${what} "${id}".`, {
-        details: { id, collection },
+        details: { id, collection: table.name },
       });
-    return found as T & StoredRecord;
+    return found;
   }
 
   /** @internal */
-  protected async rename<T>(
-    collection: string,
+  protected async rename<T extends Identified & { readonly updatedAt: string }>(
+    table: Table<T>,
     what: string,
     id: string,
-    patch: Record<string, unknown>,
+    patch: Partial<T>,
     expectedRevision?: number,
-  ): Promise<T> {
-    const current = await this.require<T>(collection, id, what);
-    const record = { ...current, ...patch, updatedAt: this.now() };
+  ): Promise<Revised<T>> {
+    const current = await this.require(table, id, what);
+    const record: Revised<T> = { ...current, ...patch, updatedAt: this.now() };
     const [outcome] = await this.deps.storage.write([
-      {
-        type: "put",
-        collection,
-        record: record as never,
-        expectedRevision: expectedRevision ?? current.revision,
-      },
+      table.put(record, expectedRevision ?? current.revision),
     ]);
-    return { ...record, revision: outcome!.revision } as T;
+    return { ...record, revision: revisionAfter(outcome) };
   }
 
   /** Reads the records of both kinds selected by an index key. @internal */
@@ -154,12 +158,7 @@ export abstract class DefinitionService {
       changes[kind].push({ before: record, after: { ...after, revision: record.revision + 1 } });
     }
     for (const segment of segments) {
-      operations.push({
-        type: "put",
-        collection: collections.segments,
-        record: { ...rewrite!(segment), updatedAt: now } as never,
-        expectedRevision: segment.revision,
-      });
+      operations.push(segmentTable.put({ ...rewrite!(segment), updatedAt: now }, segment.revision));
     }
     operations.push(...deletions);
     await this.deps.storage.write(operations);

@@ -1,6 +1,6 @@
 import { queryReferences } from "../query/index.js";
 import type { CustomFieldDefinition, PartyKind } from "../records/index.js";
-import { collectionOf, collections, readAll } from "../records/index.js";
+import { collectionOf, tables } from "../records/index.js";
 import type { StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
@@ -11,10 +11,7 @@ import { type CustomFieldInput, fieldInput } from "./inputs.js";
 export class CustomFieldService extends DefinitionService {
   /** Lists the definitions, optionally of one target. */
   async list(target?: PartyKind): Promise<CustomFieldDefinition[]> {
-    const fields = await readAll<CustomFieldDefinition>(
-      this.deps.storage,
-      collections.customFields,
-    );
+    const fields = await tables.customFields.all(this.deps.storage);
     return target === undefined ? fields : fields.filter((field) => field.target === target);
   }
 
@@ -26,7 +23,7 @@ export class CustomFieldService extends DefinitionService {
   async create(input: CustomFieldInput): Promise<CustomFieldDefinition> {
     const parsed = parseInput(fieldInput, input, "custom field");
     const now = this.now();
-    return this.insert<CustomFieldDefinition>(collections.customFields, {
+    return this.insert(tables.customFields, {
       ...parsed,
       createdAt: now,
       updatedAt: now,
@@ -54,13 +51,7 @@ export class CustomFieldService extends DefinitionService {
       patch,
       "custom field",
     );
-    return this.rename<CustomFieldDefinition>(
-      collections.customFields,
-      "custom field",
-      id,
-      parsed,
-      options.expectedRevision,
-    );
+    return this.rename(tables.customFields, "custom field", id, parsed, options.expectedRevision);
   }
 
   /**
@@ -69,16 +60,16 @@ export class CustomFieldService extends DefinitionService {
    * atomically with the definition.
    */
   async remove(id: string, options: { readonly dropValues?: boolean } = {}): Promise<void> {
-    const field = await this.require<CustomFieldDefinition>(
-      collections.customFields,
-      id,
-      "custom field",
-    );
+    const field = await this.require(tables.customFields, id, "custom field");
     const collection = collectionOf(field.target);
     const records: [PartyKind, StoredRecord][] = [];
     for await (const batch of this.deps.storage.scan({ collection, batchSize: 1_000 })) {
       for (const record of batch)
-        if (id in ((record.custom as object | undefined) ?? {}))
+        if (
+          typeof record.custom === "object" &&
+          record.custom !== null &&
+          Object.hasOwn(record.custom, id)
+        )
           records.push([field.target, record]);
     }
     const names =
@@ -99,7 +90,7 @@ export class CustomFieldService extends DefinitionService {
           }
         : undefined,
       undefined,
-      [{ type: "delete", collection: collections.customFields, id }],
+      [tables.customFields.remove(id)],
     );
   }
 }

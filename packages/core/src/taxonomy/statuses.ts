@@ -1,7 +1,7 @@
 import { CrmkitError } from "../errors.js";
 import { queryReferences, replaceQueryIds } from "../query/index.js";
 import type { StatusDefinition } from "../records/index.js";
-import { collections, readAll } from "../records/index.js";
+import { tables } from "../records/index.js";
 import { parseInput } from "../validation.js";
 import { DefinitionService } from "./definitions.js";
 import { type RemoveOptions, type StatusInput, statusInput } from "./inputs.js";
@@ -10,7 +10,7 @@ import { type RemoveOptions, type StatusInput, statusInput } from "./inputs.js";
 export class StatusService extends DefinitionService {
   /** Lists the statuses. */
   async list(): Promise<StatusDefinition[]> {
-    return readAll<StatusDefinition>(this.deps.storage, collections.statuses);
+    return tables.statuses.all(this.deps.storage);
   }
 
   /**
@@ -20,7 +20,7 @@ export class StatusService extends DefinitionService {
   async create(input: StatusInput): Promise<StatusDefinition> {
     const parsed = parseInput(statusInput, input, "status");
     const now = this.now();
-    return this.insert<StatusDefinition>(collections.statuses, {
+    return this.insert(tables.statuses, {
       ...parsed,
       id: parsed.id ?? this.deps.environment.newId(),
       builtIn: false,
@@ -36,13 +36,7 @@ export class StatusService extends DefinitionService {
     options: { readonly expectedRevision?: number } = {},
   ): Promise<StatusDefinition> {
     const parsed = parseInput(statusInput.omit({ id: true }).partial(), patch, "status");
-    return this.rename<StatusDefinition>(
-      collections.statuses,
-      "status",
-      id,
-      parsed,
-      options.expectedRevision,
-    );
+    return this.rename(tables.statuses, "status", id, parsed, options.expectedRevision);
   }
 
   /**
@@ -51,14 +45,14 @@ export class StatusService extends DefinitionService {
    * @throws CrmkitError `NOT_FOUND`, `IN_USE`, `VALIDATION_FAILED` for a bad replacement
    */
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
-    await this.require(collections.statuses, id, "status");
+    await this.require(tables.statuses, id, "status");
     const replacement = options.replaceWith;
     if (replacement !== undefined) {
       if (replacement === id)
         throw new CrmkitError("VALIDATION_FAILED", "A status cannot replace itself.", {
           details: { path: ["replaceWith"] },
         });
-      await this.require(collections.statuses, replacement, "status");
+      await this.require(tables.statuses, replacement, "status");
     }
     const records = await this.recordsWith("status", [id]);
     const segments = (await this.savedSegments()).filter((segment) =>
@@ -76,7 +70,7 @@ export class StatusService extends DefinitionService {
             ...segment,
             query: replaceQueryIds(segment.query, "status", id, replacement),
           }),
-      [{ type: "delete", collection: collections.statuses, id }],
+      [tables.statuses.remove(id)],
     );
   }
 }

@@ -1,7 +1,6 @@
 import { CrmkitError } from "../errors.js";
 import type { Tag, TagCategory } from "../records/index.js";
-import { collections, readAll } from "../records/index.js";
-import type { WriteOperation } from "../storage/index.js";
+import { tables } from "../records/index.js";
 import { parseInput } from "../validation.js";
 import { type DefinitionDeps, DefinitionService } from "./definitions.js";
 import {
@@ -25,7 +24,7 @@ export class TagService extends DefinitionService {
 
   /** Lists the tags, optionally of one category. */
   async list(categoryId?: string): Promise<Tag[]> {
-    const tags = await readAll<Tag>(this.deps.storage, collections.tags);
+    const tags = await tables.tags.all(this.deps.storage);
     return categoryId === undefined ? tags : tags.filter((tag) => tag.categoryId === categoryId);
   }
 
@@ -35,7 +34,7 @@ export class TagService extends DefinitionService {
    */
   async create(input: TagInput): Promise<Tag> {
     const parsed = parseInput(tagInput, input, "tag");
-    if ((await this.deps.storage.get(collections.tagCategories, parsed.categoryId)) === null) {
+    if ((await tables.tagCategories.get(this.deps.storage, parsed.categoryId)) === null) {
       throw new CrmkitError(
         "VALIDATION_FAILED",
         `There is no tag category "${parsed.categoryId}".`,
@@ -43,7 +42,7 @@ export class TagService extends DefinitionService {
       );
     }
     const now = this.now();
-    return this.insert<Tag>(collections.tags, {
+    return this.insert(tables.tags, {
       ...parsed,
       id: parsed.id ?? this.deps.environment.newId(),
       createdAt: now,
@@ -58,7 +57,7 @@ export class TagService extends DefinitionService {
     options: { readonly expectedRevision?: number } = {},
   ): Promise<Tag> {
     const parsed = parseInput(tagInput.pick({ name: true, color: true }).partial(), patch, "tag");
-    return this.rename<Tag>(collections.tags, "tag", id, parsed, options.expectedRevision);
+    return this.rename(tables.tags, "tag", id, parsed, options.expectedRevision);
   }
 
   /**
@@ -66,16 +65,14 @@ export class TagService extends DefinitionService {
    * get instead (added as by `addTags`, so a single-choice category keeps one tag).
    */
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
-    await this.require(collections.tags, id, "tag");
+    await this.require(tables.tags, id, "tag");
     const replacement = options.replaceWith;
     if (replacement === id)
       throw new CrmkitError("VALIDATION_FAILED", "A tag cannot replace itself.", {
         details: { path: ["replaceWith"] },
       });
-    if (replacement !== undefined) await this.require(collections.tags, replacement, "tag");
-    await this.retireTags("Tag", id, [id], replacement, undefined, [
-      { type: "delete", collection: collections.tags, id },
-    ]);
+    if (replacement !== undefined) await this.require(tables.tags, replacement, "tag");
+    await this.retireTags("Tag", id, [id], replacement, undefined, [tables.tags.remove(id)]);
   }
 }
 
@@ -83,14 +80,14 @@ export class TagService extends DefinitionService {
 export class TagCategoryService extends DefinitionService {
   /** Lists the categories. */
   async list(): Promise<TagCategory[]> {
-    return readAll<TagCategory>(this.deps.storage, collections.tagCategories);
+    return tables.tagCategories.all(this.deps.storage);
   }
 
   /** Adds a category: `single` (one tag per record, e.g. potential) or `multi`. */
   async create(input: TagCategoryInput): Promise<TagCategory> {
     const parsed = parseInput(categoryInput, input, "tag category");
     const now = this.now();
-    return this.insert<TagCategory>(collections.tagCategories, {
+    return this.insert(tables.tagCategories, {
       ...parsed,
       id: parsed.id ?? this.deps.environment.newId(),
       createdAt: now,
@@ -105,13 +102,7 @@ export class TagCategoryService extends DefinitionService {
     options: { readonly expectedRevision?: number } = {},
   ): Promise<TagCategory> {
     const parsed = parseInput(categoryInput.pick({ name: true }), patch, "tag category");
-    return this.rename<TagCategory>(
-      collections.tagCategories,
-      "tag category",
-      id,
-      parsed,
-      options.expectedRevision,
-    );
+    return this.rename(tables.tagCategories, "tag category", id, parsed, options.expectedRevision);
   }
 
   /**
@@ -120,13 +111,13 @@ export class TagCategoryService extends DefinitionService {
    * (`hasTagInCategory`, `categoryIs`) cannot be migrated and keep it refused.
    */
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
-    await this.require(collections.tagCategories, id, "tag category");
-    const tags = (await readAll<Tag>(this.deps.storage, collections.tags))
+    await this.require(tables.tagCategories, id, "tag category");
+    const tags = (await tables.tags.all(this.deps.storage))
       .filter((tag) => tag.categoryId === id)
       .map((tag) => tag.id);
     const replacement = options.replaceWith;
     if (replacement !== undefined) {
-      const tag = await this.require<Tag>(collections.tags, replacement, "tag");
+      const tag = await this.require(tables.tags, replacement, "tag");
       if (tag.categoryId === id)
         throw new CrmkitError(
           "VALIDATION_FAILED",
@@ -135,10 +126,8 @@ export class TagCategoryService extends DefinitionService {
         );
     }
     await this.retireTags("Tag category", id, tags, replacement, id, [
-      { type: "delete", collection: collections.tagCategories, id },
-      ...tags.map(
-        (tag): WriteOperation => ({ type: "delete", collection: collections.tags, id: tag }),
-      ),
+      tables.tagCategories.remove(id),
+      ...tags.map((tag) => tables.tags.remove(tag)),
     ]);
   }
 }

@@ -13,15 +13,22 @@ const tagIds = {
 const countries = ["FR", "DE", "US"];
 const day = 86_400_000;
 
+const stamps = { createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z" };
+
 export const taxonomy: Taxonomy = {
-  statuses: new Map(statuses.map((id) => [id, { id, revision: 1, name: id, builtIn: true }])),
+  statuses: new Map(
+    statuses.map((id) => [id, { id, revision: 1, ...stamps, name: id, builtIn: true }]),
+  ),
   categories: new Map([
-    ["potential", { id: "potential", revision: 1, name: "Potential", cardinality: "single" }],
-    ["sector", { id: "sector", revision: 1, name: "Sector", cardinality: "multi" }],
+    [
+      "potential",
+      { id: "potential", revision: 1, ...stamps, name: "Potential", cardinality: "single" },
+    ],
+    ["sector", { id: "sector", revision: 1, ...stamps, name: "Sector", cardinality: "multi" }],
   ]),
   tags: new Map(
     Object.entries(tagIds).flatMap(([categoryId, ids]) =>
-      ids.map((id) => [id, { id, revision: 1, categoryId, name: id }] as const),
+      ids.map((id) => [id, { id, revision: 1, ...stamps, categoryId, name: id }] as const),
     ),
   ),
   fields: {
@@ -31,6 +38,7 @@ export const taxonomy: Taxonomy = {
         {
           id: "employees",
           revision: 1,
+          ...stamps,
           target: "contact",
           label: "E",
           type: "number",
@@ -42,6 +50,7 @@ export const taxonomy: Taxonomy = {
         {
           id: "renewal",
           revision: 1,
+          ...stamps,
           target: "contact",
           label: "R",
           type: "date",
@@ -53,6 +62,7 @@ export const taxonomy: Taxonomy = {
         {
           id: "plan",
           revision: 1,
+          ...stamps,
           target: "contact",
           label: "P",
           type: "enum",

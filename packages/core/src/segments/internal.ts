@@ -1,0 +1,3 @@
+// What the folder shares with the rest of the core but not with the package's users: its
+// door (index.ts) re-exports it as internal, and declarations strip it.
+export { segmentTable } from "./tables.js";
