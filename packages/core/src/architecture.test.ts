@@ -106,4 +106,28 @@ describe("the core's structure", () => {
       scoring.flatMap(({ targets }) => targets.filter((t) => unitOf(t) === "pipelines")),
     ).toEqual([]);
   });
+
+  it("keeps each source file near 300 lines, or says at its top why it is longer", () => {
+    const packages = join(root, "..", "..");
+    const all = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) return name === "node_modules" ? [] : all(path);
+        return name.endsWith(".ts") && !name.endsWith(".test.ts") ? [path] : [];
+      });
+    const files = readdirSync(packages).flatMap((name) => {
+      const src = join(packages, name, "src");
+      try {
+        return statSync(src).isDirectory() ? all(src) : [];
+      } catch {
+        return [];
+      }
+    });
+    const unexplained = files.filter((file) => {
+      const text = readFileSync(file, "utf8");
+      return text.split("\n").length > 320 && !text.startsWith("// Length: ");
+    });
+    expect(files.length).toBeGreaterThan(100);
+    expect(unexplained.map((file) => relative(packages, file))).toEqual([]);
+  });
 });

@@ -1,3 +1,5 @@
+// Length: the composition root: it wires every service and the change hook in the order they
+// react; nothing else lives here.
 import type { ActivityEvents } from "./activities/index.js";
 import {
   ActionTypeService,

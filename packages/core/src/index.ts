@@ -1,3 +1,4 @@
+// Length: the root entry's export list, grouped with comments; no logic.
 /**
  * crmkit's core: the rules, state transitions and numbers of a sales CRM over pluggable storage.
  * This entry holds what an application needs — `createCrm`, the workspace's types, errors and the

@@ -1,3 +1,5 @@
+// Length: the storage contract as one list of cases, read top to bottom by whoever writes an
+// adapter; each case is its own short block.
 import { CrmkitError, type CrmkitErrorCode } from "@crmkit/core";
 import type {
   QueryOptions,

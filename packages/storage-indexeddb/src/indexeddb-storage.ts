@@ -1,3 +1,4 @@
+// Length: one class implements the whole StorageAdapter contract over IndexedDB transactions.
 import {
   ChangeHub,
   type ChangeListener,

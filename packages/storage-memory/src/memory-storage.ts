@@ -1,3 +1,5 @@
+// Length: one class implements the whole StorageAdapter contract over Maps; indexes and paging
+// helpers are shared with the other adapters.
 import {
   assertOpen,
   ChangeHub,

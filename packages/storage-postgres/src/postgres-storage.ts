@@ -1,3 +1,6 @@
+// Length: one class implements the whole StorageAdapter contract in SQL (DDL, errors and the
+// driver already live beside it); its write path is to be split when the adapters are reworked for
+// speed.
 import {
   assertOpen,
   ChangeHub,

@@ -1,3 +1,5 @@
+// Length: the script-tag build is one closure for size (scripts/size.mjs); splitting it would cost
+// bytes.
 // The tracker: pageviews, SPA navigation, events, identify, consent, engagement time, and a
 // transport that loses nothing. Nearly everything here ends up in the script-tag build, where every
 // byte counts (scripts/size.mjs), so the code favours what minifies well: closures, no classes.

@@ -1,3 +1,5 @@
+// Length: recurring series — expansion, booking in free slots, and segment-wide series — over one
+// occurrence model.
 // Recurring actions: a template repeated every N days, weeks or months — for one contact or
 // account (until a date, or a number of times), or for every member of a segment ("a visit to
 // every Gold customer every 4 months"), each occurrence booked in the owner's first free slot.

@@ -1,3 +1,6 @@
+// Length: one service over one invariant — a rep's slots never overlap — so booking, moving,
+// completing and cancelling share the claim logic kept here; recurrences, agenda and action types
+// are apart.
 import type { AssignmentService } from "../assignment/index.js";
 import { defaultWorkingHours } from "../directory/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";

@@ -1,3 +1,5 @@
+// Length: one decision procedure (rules, then pools, then the fallback) with its explanation;
+// snapshot, pools and tables are apart.
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import { ownValue } from "../own.js";

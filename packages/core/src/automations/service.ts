@@ -1,3 +1,5 @@
+// Length: the public face of automations — programs, runs, triggers and runDue — each verb short;
+// the runner, steps, journal and triggers are apart.
 import type { EmailSender } from "../email/index.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";

@@ -1,3 +1,4 @@
+// Length: one handler per step type, each idempotent under the same key scheme explained below.
 // What each step does. Every effect is keyed by `<run id>:<pc>`, so running a step again after a
 // crash (its effect done, its bookkeeping not) has the effect of running it once: records get ids
 // derived from the key and are written only if absent; e-mails carry the key as idempotency key.

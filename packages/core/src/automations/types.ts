@@ -1,3 +1,4 @@
+// Length: declarations only — programs, steps and runs with their TSDoc; no logic.
 import type { EmailTemplate } from "../email/index.js";
 import type { SegmentQuery } from "../query/index.js";
 

@@ -1,3 +1,5 @@
+// Length: one request handler whose answer paths (CORS, methods, limits, validation, dedup,
+// answer) are read in order; the Node adapter and schemas are apart.
 import { createEnvironment, type Environment } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { HitInput, ScoringService } from "../scoring/index.js";

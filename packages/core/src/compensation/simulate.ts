@@ -1,3 +1,5 @@
+// Length: one plan's payout run, team-target factors and the Monte Carlo distribution share the
+// prepared plan and per-criterion results.
 import { formatMoney, roundHalfAway, splitExactly } from "../money.js";
 import { type Actuals, metricInfo } from "../objectives/index.js";
 import { quantile } from "../stats.js";

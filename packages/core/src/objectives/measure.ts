@@ -1,3 +1,5 @@
+// Length: every metric's counters are collected in one pass over deals, activities and tasks
+// (collectCounters, long because it is one pass) and read back per metric (readMetric).
 import { collections } from "../records/index.js";
 import type { SegmentService } from "../segments/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";

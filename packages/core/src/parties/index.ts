@@ -18,12 +18,12 @@ export {
   type PartyInputFields,
   type PartyPatchFields,
 } from "./party-input.js";
-export {
-  type ImportFailure,
-  type ImportOptions,
-  type ImportReport,
-  PartyRepository,
-  type PartySpec,
-  type RepositoryDeps,
-  type WriteOptions,
-} from "./party-repository.js";
+export { PartyRepository } from "./party-repository.js";
+export type {
+  ImportFailure,
+  ImportOptions,
+  ImportReport,
+  PartySpec,
+  RepositoryDeps,
+  WriteOptions,
+} from "./party-types.js";

@@ -1,3 +1,5 @@
+// Length: a parser and a Thompson-NFA simulator that share one node type; kept together so the
+// linear-time argument can be read in one place.
 /**
  * A regular-expression engine whose time is linear in the input, for patterns users type into
  * segments. JavaScript's own engine backtracks: `^(a?a?)+$` over 30 characters blocks a process

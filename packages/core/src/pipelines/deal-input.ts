@@ -1,4 +1,6 @@
+import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
+import type { DealDraft } from "./transition.js";
 
 const id = z.string().min(1).max(128);
 const optionalText = z.string().trim().min(1).max(200);
@@ -98,4 +100,29 @@ export interface DealPatch {
   readonly territory?: string | null;
   /** The expected close date; `null` clears it. */
   readonly expectedCloseDate?: string | null;
+}
+
+/** The fields of a deal patch that `null` clears. */
+type Clearable = "contactId" | "accountId" | "value" | "source" | "territory" | "expectedCloseDate";
+
+/** Applies a parsed patch to a deal: a value sets its field, `null` clears it. */
+export function patchDeal(deal: DealDraft, patch: ReturnType<typeof parseDealPatch>): void {
+  const set = <K extends Clearable>(key: K, value: DealDraft[K] | null | undefined) => {
+    if (value === null) delete deal[key];
+    else if (value !== undefined) deal[key] = value;
+  };
+  set("contactId", patch.contactId);
+  set("accountId", patch.accountId);
+  set("value", patch.value);
+  set("source", patch.source);
+  set("territory", patch.territory);
+  set("expectedCloseDate", patch.expectedCloseDate);
+  if (patch.title !== undefined) deal.title = patch.title;
+  if (patch.currency !== undefined) deal.currency = patch.currency;
+  if (patch.products !== undefined) deal.products = patch.products;
+}
+
+/** Parses a deal patch at the boundary. */
+export function parseDealPatch(patch: DealPatch) {
+  return parseInput(dealPatchSchema, patch, "deal update");
 }

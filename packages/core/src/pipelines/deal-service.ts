@@ -1,54 +1,33 @@
+// Length: the deal verbs with their TSDoc, each a few lines over one read-apply-write loop;
+// creation, queries, loading and transitions are apart.
 import type {
   AssignmentDecision,
-  AssignmentService,
   AssignmentSnapshot,
   AssignmentTarget,
 } from "../assignment/index.js";
-import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, validationError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
-import { type EventJournal, noJournal } from "../events/index.js";
+import { noJournal } from "../events/index.js";
 import type { RecordPage, SegmentQuery } from "../query/index.js";
-import { compileCondition, pageInOrder } from "../query/index.js";
-import { asStored, revised } from "../records/index.js";
-import type { StorageAdapter, StoredRecord } from "../storage/index.js";
-import { parseInput } from "../validation.js";
-import {
-  type DealInput,
-  type DealPatch,
-  dealFilterSchema,
-  dealInputSchema,
-  dealPatchSchema,
-} from "./deal-input.js";
+import { compileCondition } from "../query/index.js";
+import { revised } from "../records/index.js";
+import { parseDealInput, planNewDeal } from "./deal-create.js";
+import { type DealInput, type DealPatch, parseDealPatch, patchDeal } from "./deal-input.js";
 import { DealLoader } from "./deal-loader.js";
+import { goalStatus, listDeals, rottenDeals } from "./deal-queries.js";
 import type {
+  DealDeps,
   DealFilter,
   DealWriteOptions,
   GoalStatus,
   MoveOptions,
   MoveResult,
-  PipelineEvents,
   RottenDeal,
 } from "./deal-types.js";
-import { unmetParts } from "./goals.js";
-import type { PipelineService, RoutingDecision } from "./pipeline-service.js";
 import { pipelineTables } from "./tables.js";
-import { type DealDraft, type PendingOf, Transition, type TransitionEvents } from "./transition.js";
+import type { PendingOf, Transition, TransitionEvents } from "./transition.js";
 import type { Deal, Pipeline, StageStay } from "./types.js";
 
-/** What the deal service is built on. */
-export interface DealDeps {
-  readonly storage: StorageAdapter;
-  readonly environment: Environment;
-  readonly timezone: string;
-  readonly pipelines: PipelineService;
-  readonly assignment: AssignmentService;
-  readonly events: Pick<EventBus<PipelineEvents>, "emit">;
-  /** Records stage changes in the batch that makes them. @defaultValue none @internal */
-  readonly journal?: EventJournal;
-}
-
-const day = 86_400_000;
 // Each round of a race lets one writer through, so n concurrent writers need at most n attempts.
 const maxAttempts = 64;
 
@@ -84,42 +63,8 @@ export class DealService {
    * unassigned queue — by creation order when no filter narrows them.
    * @throws CrmkitError `VALIDATION_FAILED` for bad options or a cursor of another listing
    */
-  async list(filter: DealFilter = {}): Promise<RecordPage<Deal>> {
-    const parsed = parseInput(dealFilterSchema, filter, "deal filter");
-    const source =
-      parsed.unassigned === true
-        ? { index: "queue", where: { eq: "unassigned" } }
-        : parsed.stageId !== undefined
-          ? { index: "stageId", where: { eq: parsed.stageId } }
-          : parsed.ownerId !== undefined
-            ? { index: "ownerId", where: { eq: parsed.ownerId } }
-            : parsed.pipelineId !== undefined
-              ? { index: "pipelineId", where: { eq: parsed.pipelineId } }
-              : parsed.state !== undefined
-                ? { index: "state", where: { eq: parsed.state } }
-                : { index: "createdAt" };
-    const narrowed =
-      parsed.pipelineId !== undefined ||
-      parsed.stageId !== undefined ||
-      parsed.ownerId !== undefined ||
-      parsed.state !== undefined;
-    const keep = narrowed
-      ? async () => (record: StoredRecord) =>
-          (parsed.pipelineId === undefined || record.pipelineId === parsed.pipelineId) &&
-          (parsed.stageId === undefined || record.stageId === parsed.stageId) &&
-          (parsed.ownerId === undefined || record.ownerId === parsed.ownerId) &&
-          (parsed.state === undefined || record.state === parsed.state)
-      : undefined;
-    const { limit, cursor, ...what } = parsed;
-    const page = await pageInOrder(
-      this.#deps.storage,
-      { collection: pipelineTables.deals.name, ...source, order: parsed.order ?? "asc" },
-      keep,
-      limit ?? 100,
-      cursor,
-      JSON.stringify(["deals", what]),
-    );
-    return { records: page.records.map(pipelineTables.deals.cast), cursor: page.cursor };
+  list(filter: DealFilter = {}): Promise<RecordPage<Deal>> {
+    return listDeals(this.#deps, filter);
   }
 
   /** A deal's stage history, oldest stay first. */
@@ -141,110 +86,24 @@ export class DealService {
     const parsed = parseDealInput(input);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#create(parsed, options.by);
+        const { transition, routing } = await planNewDeal(
+          this.#deps,
+          this.#loader,
+          parsed,
+          options.by,
+        );
+        const [written] = await this.#deps.storage.write([
+          ...transition.operations(0),
+          ...this.#journalOf(transition),
+        ]);
+        const deal = revised<Deal>(transition.record(), written);
+        this.#deps.events.emit("deal.created", { deal, routing });
+        this.#emit(transition);
+        return deal;
       } catch (error) {
         if (!this.#retryable(error, attempt)) throw error;
       }
     }
-  }
-
-  async #create(parsed: ReturnType<typeof parseDealInput>, by: string | undefined): Promise<Deal> {
-    const storage = this.#deps.storage;
-    const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
-    const { contact, account } = await this.#loader.parties(parsed.contactId, parsed.accountId);
-    if (parsed.ownerId !== undefined && !snapshot.users.has(parsed.ownerId))
-      throw validationError("deal", [
-        { path: ["ownerId"], message: `unknown user "${parsed.ownerId}"`, code: "unknown_user" },
-      ]);
-    const now = toIsoInstant(snapshot.scope.at);
-    const { pipelineId: _p, stageId: _s, ...fields } = parsed;
-    const base = {
-      ...fields,
-      id: parsed.id ?? this.#deps.environment.newId(),
-      products: parsed.products ?? [],
-      ...(parsed.accountId === undefined && account !== null ? { accountId: account.id } : {}),
-      state: "open" as const,
-      createdAt: now,
-      updatedAt: now,
-      stageEnteredAt: now,
-    };
-    const pipelines = await this.#deps.pipelines.list();
-    const preview = asStored({ ...base, contact, account, activities: [] });
-    let routing: RoutingDecision;
-    if (parsed.pipelineId !== undefined) {
-      if (!pipelines.some((pipeline) => pipeline.id === parsed.pipelineId))
-        throw validationError("deal", [
-          {
-            path: ["pipelineId"],
-            message: `unknown pipeline "${parsed.pipelineId}"`,
-            code: "unknown_pipeline",
-          },
-        ]);
-      routing = { pipelineId: parsed.pipelineId, skipped: [] };
-    } else {
-      routing = this.#deps.pipelines.route(
-        preview,
-        await this.#deps.pipelines.routing(),
-        pipelines,
-        snapshot.scope,
-      );
-    }
-    const pipeline = pipelines.find((p) => p.id === routing.pipelineId)!;
-    const currency = parsed.currency ?? pipeline.currency;
-    if (currency !== pipeline.currency)
-      throw validationError("deal", [
-        {
-          path: ["currency"],
-          message: `pipeline "${pipeline.id}" values deals in ${pipeline.currency}, not ${currency}`,
-          code: "currency_mismatch",
-        },
-      ]);
-    const stage =
-      parsed.stageId === undefined
-        ? pipeline.stages[0]!
-        : pipeline.stages.find((s) => s.id === parsed.stageId);
-    if (stage === undefined || stage.kind !== "open")
-      throw validationError("deal", [
-        {
-          path: ["stageId"],
-          message: `"${parsed.stageId}" is not an open stage of pipeline "${pipeline.id}"`,
-          code: "unknown_stage",
-        },
-      ]);
-    const draft: DealDraft = { ...base, pipelineId: pipeline.id, stageId: stage.id, currency };
-    const transition = new Transition(
-      this.#loader.context(snapshot, pipeline, { contact, account }, []),
-      draft,
-      { stay: undefined, openTasks: [], sequence: 0 },
-    );
-    const missing = transition.missingFor(stage);
-    if (missing.length > 0)
-      throw validationError(
-        "deal",
-        missing.map((m) => ({
-          path: m.field.split("."),
-          message: `${m.label} is required to enter stage "${stage.name}"`,
-          code: "entry_requirement",
-        })),
-      );
-    if (parsed.ownerId === undefined) {
-      await transition.assign(
-        stage.assignOnEntry === undefined
-          ? { rules: true }
-          : { target: stage.assignOnEntry, label: `stage "${stage.name}" hands off` },
-        "created",
-      );
-    }
-    await transition.enter(stage, "created", by, undefined, { skipHandOff: true });
-    await transition.cascade();
-    const [written] = await storage.write([
-      ...transition.operations(0),
-      ...this.#journalOf(transition),
-    ]);
-    const deal = revised<Deal>(transition.record(), written);
-    this.#deps.events.emit("deal.created", { deal, routing });
-    this.#emit(transition);
-    return deal;
   }
 
   /**
@@ -386,10 +245,7 @@ export class DealService {
    * @throws CrmkitError `NOT_FOUND`
    */
   async matches(id: string, query: SegmentQuery): Promise<boolean> {
-    const deal = await this.require(id);
-    const pipeline = await this.#deps.pipelines.require(deal.pipelineId);
-    const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
-    const transition = await this.#loader.transition(deal, pipeline, snapshot);
+    const { transition, snapshot } = await this.#inspect(id);
     const compiled = compileCondition(query, "deal", snapshot.scope);
     return compiled.ok && compiled.condition.test(transition.view());
   }
@@ -400,56 +256,26 @@ export class DealService {
    * @throws CrmkitError `NOT_FOUND`
    */
   async whatIsMissing(id: string): Promise<GoalStatus> {
+    const { transition, snapshot } = await this.#inspect(id);
+    return goalStatus(transition, snapshot.scope);
+  }
+
+  /** A deal's transition as of now, to ask it questions without changing it. */
+  async #inspect(id: string): Promise<{ transition: Transition; snapshot: AssignmentSnapshot }> {
     const deal = await this.require(id);
     const pipeline = await this.#deps.pipelines.require(deal.pipelineId);
     const snapshot = await this.#deps.assignment.snapshot(this.#deps.environment.now());
-    const transition = await this.#loader.transition(deal, pipeline, snapshot);
-    const stage = transition.stage();
-    const base = { dealId: id, stageId: stage.id, hasGoal: stage.goal !== undefined };
-    if (stage.goal === undefined || deal.state !== "open")
-      return { ...base, met: false, missing: [], blockedBy: [] };
-    const compiled = compileCondition(stage.goal, "deal", snapshot.scope);
-    if (!compiled.ok) return { ...base, met: false, missing: [], blockedBy: [] };
-    const explanation = compiled.condition.explain(transition.view());
-    const next = transition.nextStage();
-    return {
-      ...base,
-      met: explanation.matched,
-      missing: unmetParts(stage.goal, explanation, snapshot.scope.taxonomy),
-      blockedBy: explanation.matched && next !== undefined ? transition.missingFor(next) : [],
-    };
+    return { transition: await this.#loader.transition(deal, pipeline, snapshot), snapshot };
   }
 
   /**
    * The open deals rotting at an instant: idle (no update, counted from stage entry or the last
    * update, never from creation) for more days than their stage allows.
    */
-  async rotten(
+  rotten(
     options: { readonly pipelineId?: string; readonly at?: number } = {},
   ): Promise<RottenDeal[]> {
-    const at = options.at ?? this.#deps.environment.now();
-    const out: RottenDeal[] = [];
-    const pipelines = (await this.#deps.pipelines.list()).filter(
-      (p) => options.pipelineId === undefined || p.id === options.pipelineId,
-    );
-    for (const pipeline of pipelines) {
-      for (const stage of pipeline.stages) {
-        if (stage.rottingDays === undefined || stage.kind !== "open") continue;
-        for await (const batch of pipelineTables.deals.scan(this.#deps.storage, {
-          index: "stageId",
-          where: { eq: stage.id },
-        })) {
-          for (const deal of batch) {
-            if (deal.pipelineId !== pipeline.id || deal.state !== "open") continue;
-            const since = Math.max(Date.parse(deal.stageEnteredAt), Date.parse(deal.updatedAt));
-            const idle = (at - since) / day;
-            if (idle > stage.rottingDays)
-              out.push({ deal, idleDays: Math.floor(idle), rottingDays: stage.rottingDays });
-          }
-        }
-      }
-    }
-    return out.sort((a, b) => b.idleDays - a.idleDays || a.deal.id.localeCompare(b.deal.id));
+    return rottenDeals(this.#deps, options);
   }
 
   /** Reads what a change needs, applies it, writes it in one batch, emits its events; retries races. */
@@ -531,34 +357,4 @@ export class DealService {
     const bus: Pick<EventBus<TransitionEvents>, "emit"> = this.#deps.events;
     bus.emit(pending.type, pending.event);
   }
-}
-
-/** The fields of a deal patch that `null` clears. */
-type Clearable = "contactId" | "accountId" | "value" | "source" | "territory" | "expectedCloseDate";
-
-/** Applies a parsed patch to a deal: a value sets its field, `null` clears it. */
-function patchDeal(deal: DealDraft, patch: ReturnType<typeof parseDealPatch>): void {
-  const set = <K extends Clearable>(key: K, value: DealDraft[K] | null | undefined) => {
-    if (value === null) delete deal[key];
-    else if (value !== undefined) deal[key] = value;
-  };
-  set("contactId", patch.contactId);
-  set("accountId", patch.accountId);
-  set("value", patch.value);
-  set("source", patch.source);
-  set("territory", patch.territory);
-  set("expectedCloseDate", patch.expectedCloseDate);
-  if (patch.title !== undefined) deal.title = patch.title;
-  if (patch.currency !== undefined) deal.currency = patch.currency;
-  if (patch.products !== undefined) deal.products = patch.products;
-}
-
-/** Parses a deal patch at the boundary. */
-function parseDealPatch(patch: DealPatch) {
-  return parseInput(dealPatchSchema, patch, "deal update");
-}
-
-/** Parses a new deal at the boundary. */
-function parseDealInput(input: DealInput) {
-  return parseInput(dealInputSchema, input, "deal");
 }

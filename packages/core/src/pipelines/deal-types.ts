@@ -1,5 +1,9 @@
+import type { AssignmentService } from "../assignment/index.js";
+import type { Environment } from "../environment.js";
+import type { EventBus, EventJournal } from "../events/index.js";
+import type { StorageAdapter } from "../storage/index.js";
 import type { MissingField, MissingPart } from "./goals.js";
-import type { RoutingDecision } from "./pipeline-service.js";
+import type { PipelineService, RoutingDecision } from "./pipeline-service.js";
 import type { DealAssignedEvent, StageChangedEvent, TaskEvent } from "./transition.js";
 import type { Deal } from "./types.js";
 
@@ -106,4 +110,16 @@ export interface RottenDeal {
   readonly idleDays: number;
   /** The stage's threshold. */
   readonly rottingDays: number;
+}
+
+/** What the deal service is built on. */
+export interface DealDeps {
+  readonly storage: StorageAdapter;
+  readonly environment: Environment;
+  readonly timezone: string;
+  readonly pipelines: PipelineService;
+  readonly assignment: AssignmentService;
+  readonly events: Pick<EventBus<PipelineEvents>, "emit">;
+  /** Records stage changes in the batch that makes them. @defaultValue none @internal */
+  readonly journal?: EventJournal;
 }

@@ -1,3 +1,4 @@
+// Length: pipeline definitions and routing with their checks; deals are apart.
 import type { AssignmentService } from "../assignment/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";

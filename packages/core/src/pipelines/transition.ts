@@ -1,3 +1,5 @@
+// Length: one unit of work — a deal's entry, exit, tasks, hand-off and goal cascade inside a
+// single write — whose steps share its draft and pending events.
 import type {
   AssignmentDecision,
   AssignmentService,

@@ -1,5 +1,7 @@
+// Length: one compiler case per resolved node kind, each a few lines; the resolver and executor
+// are apart.
 import type { StoredRecord } from "../storage/index.js";
-import type { Getter, ResolvedQuery } from "./resolve.js";
+import type { Getter, ResolvedQuery } from "./resolved.js";
 
 /** What evaluation may need beyond the record: its account and its owner's team. */
 export interface EvaluationContext {

@@ -5,7 +5,8 @@ import { compileQuery, type EvaluationContext, type Predicate } from "./compile.
 import { type ExplainNode, explainQuery } from "./explain.js";
 import type { QueryTarget } from "./fields.js";
 import type { SegmentQuery } from "./query.js";
-import { type QueryEnvironment, resolveQuery } from "./resolve.js";
+import { resolveQuery } from "./resolve.js";
+import type { QueryEnvironment } from "./resolved.js";
 
 /**
  * A condition of the query language checked against the workspace and compiled: used by stage

@@ -10,7 +10,7 @@ import {
   type ResolvedIndex,
 } from "../storage/index.js";
 import type { EvaluationContext, Predicate } from "./compile.js";
-import type { ResolvedQuery } from "./resolve.js";
+import type { ResolvedQuery } from "./resolved.js";
 
 /** How a segment is evaluated: through an index (pushdown) or by scanning every record. */
 export interface QueryPlan {

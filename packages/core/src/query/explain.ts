@@ -5,7 +5,7 @@ import type { StoredRecord } from "../storage/index.js";
 import { countActivities, type EvaluationContext } from "./compile.js";
 import { type FieldInfo, readPath, resolveField } from "./fields.js";
 import type { QueryOperator, Scalar, SegmentQuery } from "./query.js";
-import type { QueryEnvironment } from "./resolve.js";
+import type { QueryEnvironment } from "./resolved.js";
 import { parseQueryInstant, relativeDateSpan, relativeSpan, type TimeSpan } from "./values.js";
 
 /** How one node of a query fared against one record. */

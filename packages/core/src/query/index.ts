@@ -83,7 +83,7 @@ export type {
   Resolution,
   ResolvedQuery,
   SegmentDefinitionLike,
-} from "./resolve.js";
+} from "./resolved.js";
 export {
   isCalendarDate,
   parseQueryInstant,

@@ -6,7 +6,8 @@ import { contactArb, queryArb, taxonomy } from "../testing/segment-arbitraries.j
 import { compileQuery, type EvaluationContext } from "./compile.js";
 import { explainQuery } from "./explain.js";
 import type { SegmentQuery } from "./query.js";
-import { type QueryEnvironment, resolveQuery } from "./resolve.js";
+import { resolveQuery } from "./resolve.js";
+import type { QueryEnvironment } from "./resolved.js";
 
 const env: QueryEnvironment = {
   target: "contact",

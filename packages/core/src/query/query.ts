@@ -1,3 +1,5 @@
+// Length: the query language's declarations and their zod schema side by side, one operator per
+// block, so they cannot drift.
 import type { CalendarUnit } from "../time/index.js";
 import { z } from "../zod.js";
 

@@ -1,3 +1,5 @@
+// Length: the scoring verbs with their TSDoc; ingest, model store, hand-off and the scorer are
+// apart.
 import type { Environment } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { EventBus, EventJournal } from "../events/index.js";

@@ -1,3 +1,5 @@
+// Length: declarations only — the scoring model, hits, ledger and reports with their TSDoc; no
+// logic.
 import type { SegmentQuery } from "../query/index.js";
 import type { JsonPrimitive } from "../storage/index.js";
 

@@ -1,3 +1,4 @@
+// Length: the segment verbs with their TSDoc; preparing, membership and input parsing are apart.
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
