@@ -236,6 +236,78 @@ async function rescore(): Promise<BenchResult[]> {
   );
 }
 
+/**
+ * CPU per scored hit for a loyal visitor (10,000 stored hits over two years) against a new one
+ * (10 hits): a hit's cost must not grow with its contact's history.
+ */
+export async function history(): Promise<BenchResult[]> {
+  const storage = await openMemoryStorage({ schema: crmStorageSchema });
+  const crm = await createCrm({ storage, environment: createTestEnvironment({ now: start }) });
+  await crm.scoring.setModel(benchModel);
+  await crm.contacts.import([
+    { id: "loyal", email: "loyal@example.com" },
+    { id: "new", email: "new@example.com" },
+  ]);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const sizes = { loyal: 10_000, new: 10 };
+  const span = 730 * 86_400_000;
+  const end = start - 86_400_000;
+  for (const [contactId, count] of Object.entries(sizes)) {
+    const step = Math.floor((contactId === "loyal" ? span : 10 * 86_400_000) / count);
+    for (let from = 0; from < count; from += 5_000)
+      await storage.write(
+        Array.from({ length: Math.min(5_000, count - from) }, (_, k) => {
+          const i = from + k;
+          return {
+            type: "put" as const,
+            collection: collections.hits,
+            record: {
+              id: `pk_bench:${contactId}_${i}`,
+              siteId: "pk_bench",
+              contactId,
+              type: "pageview",
+              url: `https://example.com${benchPaths[(i * 7) % benchPaths.length]}`,
+              at: iso(end - (count - i) * step),
+              receivedAt: iso(end),
+            },
+          };
+        }),
+      );
+  }
+  await crm.scoring.rescore({ contactIds: Object.keys(sizes) });
+  const perRun = 200;
+  const next = { loyal: 0, new: 0 };
+  const send = async (contactId: "loyal" | "new") => {
+    for (let k = 0; k < perRun; k++) {
+      const i = next[contactId]++;
+      await crm.scoring.ingest([
+        {
+          siteId: "pk_bench",
+          id: `${contactId}_live_${i}`,
+          contactId,
+          type: "pageview",
+          url: `https://example.com${benchPaths[(i * 3) % benchPaths.length]}`,
+          at: end + i * 60_000,
+        },
+      ]);
+    }
+  };
+  await send("loyal");
+  await send("new");
+  const measured = await compareDurations(
+    7,
+    () => send("loyal"),
+    () => send("new"),
+  );
+  const perHit = (ms: number) => ((ms / perRun) * 1000).toFixed(0);
+  return durationResult(
+    "scoring.history-10000-vs-10",
+    "scoring.history-10",
+    measured,
+    `${perRun} in-order hits scored one call each for a contact with 10,000 stored hits over two years vs one with 10; memory store, benchmark model (30-day half-life); µs per hit: ${perHit(measured.candidate)} vs ${perHit(measured.baseline)} (goal ratio ≤ 1.2)`,
+  );
+}
+
 /** The scoring area of `pnpm bench`. */
 export async function scoringBenchmarks(): Promise<BenchResult[]> {
   return [...(await inProcess()), ...(await overHttp()), ...(await rescore())];

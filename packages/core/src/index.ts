@@ -261,6 +261,7 @@ export type {
   BuiltInEvent,
   ContributionHit,
   Decay,
+  DrainReport,
   Duration,
   EngagementTrigger,
   EntryDecay,

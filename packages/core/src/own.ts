@@ -30,3 +30,19 @@ export function ownPath(value: unknown, path: readonly string[]): unknown {
   }
   return current;
 }
+
+/**
+ * `record[key]` as an own property, created by `make` when absent. Created with
+ * `Object.defineProperty`, so a key such as `__proto__` is a property, never the prototype.
+ */
+export function ownEntry<T>(record: Record<string, T>, key: string, make: () => T): T {
+  if (Object.hasOwn(record, key)) return record[key]!;
+  const value = make();
+  Object.defineProperty(record, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  return value;
+}

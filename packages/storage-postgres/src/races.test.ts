@@ -21,9 +21,11 @@ if (url === undefined) {
   const admin = new pg.Pool({ connectionString: url, max: 1 });
   const schemaName = `crmkit_kill_${process.pid}`;
   const bookingSchema = `crmkit_booking_${process.pid}`;
+  const drainSchema = `crmkit_drain_${process.pid}`;
   afterAll(async () => {
     await admin.query(`DROP SCHEMA IF EXISTS "${schemaName}" CASCADE`);
     await admin.query(`DROP SCHEMA IF EXISTS "${bookingSchema}" CASCADE`);
+    await admin.query(`DROP SCHEMA IF EXISTS "${drainSchema}" CASCADE`);
     await admin.end();
   });
 
@@ -121,5 +123,72 @@ if (url === undefined) {
       await storageA.close();
       await storageB.close();
     }, 60_000);
+  });
+
+  describe("scoring drain (server)", () => {
+    it("scores every accepted hit exactly once across a process killed mid-drain and two draining at once", async () => {
+      const storage = await openPostgresStorage({
+        schema: crmStorageSchema,
+        connection: { connectionString: url, maxConnections: 2 },
+        schemaName: drainSchema,
+      });
+      const crm = await createCrm({ storage, timezone: "Europe/Paris" });
+      await crm.scoring.setModel({
+        groups: [{ id: "global", decay: { kind: "halfLife", halfLife: "30d" } }],
+        rules: [
+          { id: "pricing", points: 10, when: { type: "page", url: "/pricing" } },
+          { id: "any", points: 1, when: { type: "page", url: "*" } },
+        ],
+      });
+      const contacts = Array.from({ length: 12 }, (_, i) => `c${i}`);
+      await crm.contacts.import(contacts.map((id) => ({ id, email: `${id}@example.com` })));
+      const at = Date.now() - 3_600_000;
+      const hits = Array.from({ length: 240 }, (_, i) => ({
+        id: `e${String(i).padStart(4, "0")}`,
+        siteId: "web",
+        contactId: contacts[(i * 7) % contacts.length]!,
+        type: "pageview" as const,
+        url: `https://example.com${i % 3 === 0 ? "/pricing" : "/docs"}`,
+        at: at + i * 1_000,
+      }));
+      for (let i = 0; i < hits.length; i += 60) await crm.scoring.accept(hits.slice(i, i + 60));
+      expect(await storage.count({ collection: "score_queue" })).toBe(240);
+
+      const killed = await run(drainSchema, "drain-and-die");
+      expect([killed.signal, killed.err]).toEqual(["SIGKILL", ""]);
+      const left = await storage.count({ collection: "score_queue" });
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThan(240);
+
+      // Two processes drain what is left at once; then a third finds nothing to do.
+      const drains = await Promise.all([run(drainSchema, "drain"), run(drainSchema, "drain")]);
+      expect(
+        drains.map((d) => d.code),
+        JSON.stringify(drains),
+      ).toEqual([0, 0]);
+      const reports = drains.map((d) => JSON.parse(d.out) as { scored: number });
+      expect(await storage.count({ collection: "score_queue" })).toBe(0);
+      expect(reports[0]!.scored + reports[1]!.scored).toBeLessThanOrEqual(left);
+      const last = await run(drainSchema, "drain");
+      expect(JSON.parse(last.out)).toMatchObject({ scored: 0, contacts: 0 });
+
+      // Every hit counted once: each contact's ledger holds one entry per rule and hit, and its
+      // cached score is what a replay of its hits gives.
+      for (const id of contacts) {
+        const mine = hits.filter((hit) => hit.contactId === id);
+        const ledger = await crm.scoring.ledger(id);
+        expect(ledger.filter((e) => e.reverses === undefined)).toHaveLength(
+          mine.length + mine.filter((hit) => hit.url.endsWith("/pricing")).length,
+        );
+        const cached = (await crm.scoring.card(id))!;
+        expect(cached.scores).toEqual(await crm.scoring.score(id, { at: cached.at }));
+      }
+      const before = Object.fromEntries(
+        await Promise.all(contacts.map(async (id) => [id, await crm.scoring.score(id)] as const)),
+      );
+      await crm.scoring.rescore();
+      for (const id of contacts) expect(await crm.scoring.score(id)).toEqual(before[id]);
+      await storage.close();
+    }, 120_000);
   });
 }

@@ -38,11 +38,13 @@ async function setup(overrides: Partial<CollectorOptions> = {}) {
     ts: fixture.env.now() - 1_000,
     ...extra,
   });
-  const send = (
+  // Each request is answered once its hits are stored; the test then waits for the background
+  // drain to score them, as a host's test would with `settle()`.
+  const send = async (
     body: unknown,
     init: { headers?: Record<string, string>; ip?: string; raw?: string } = {},
-  ) =>
-    collect(
+  ) => {
+    const response = await collect(
       new Request("https://collect.example.com/hits", {
         method: "POST",
         headers: { "content-type": "text/plain", "user-agent": chrome, ...init.headers },
@@ -50,6 +52,9 @@ async function setup(overrides: Partial<CollectorOptions> = {}) {
       }),
       { ip: init.ip ?? "203.0.113.7" },
     );
+    await fixture.crm.scoring.settle();
+    return response;
+  };
   const stored = async () =>
     Promise.all(
       [collections.hits, collections.scoreEntries, collections.visitors].map((collection) =>
@@ -381,9 +386,10 @@ describe("collector", () => {
     const over = (failure: Error) =>
       createCollector({
         scoring: {
-          ingest: async () => {
+          acceptChecked: async () => {
             throw failure;
           },
+          drainInBackground: () => {},
           identify: async () => 0,
         },
         sites: [{ key: "pk_web", hostnames: ["example.com"] }],

@@ -1,7 +1,7 @@
 // Length: one request handler whose answer paths (CORS, methods, limits, validation, dedup,
 // answer) are read in order; the Node adapter and schemas are apart.
 import { createEnvironment, type Environment } from "../environment.js";
-import { CrmkitError } from "../errors.js";
+import { CrmkitError, validationError } from "../errors.js";
 import type { HitInput, ScoringService } from "../scoring/index.js";
 import { compileUrlPattern, type UrlPattern } from "../scoring/index.js";
 import { safeParseInput } from "../validation.js";
@@ -25,8 +25,18 @@ export interface CollectorSite {
 
 /** Options of {@link createCollector}. */
 export interface CollectorOptions {
-  /** Where hits go: the workspace's scoring service (`crm.scoring`). */
-  readonly scoring: Pick<ScoringService, "ingest" | "identify">;
+  /**
+   * Where hits go: the workspace's scoring service (`crm.scoring`). The collector accepts hits
+   * (stores them with their queue records) and answers; scoring runs after, in a background drain
+   * of this process (see `drain`).
+   */
+  readonly scoring: Pick<ScoringService, "acceptChecked" | "drainInBackground" | "identify">;
+  /**
+   * Whether this process drains the scoring queue after accepting hits. Turn it off when other
+   * processes drain (a worker calling `crm.scoring.drain()` on a timer).
+   * @defaultValue true
+   */
+  readonly drain?: boolean;
   /** The sites accepted. */
   readonly sites: readonly CollectorSite[];
   /** The secret visitor hashes are derived from, rotated daily (never stored): 32+ random characters. */
@@ -126,6 +136,17 @@ interface Site extends CollectorSite {
  */
 export function createCollector(options: CollectorOptions): CollectorHandler {
   const environment = options.environment ?? createEnvironment();
+  options.sites.forEach((site, index) => {
+    // Site keys become part of every hit id: they must be what the hit schema accepts.
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(site.key))
+      throw validationError("collector options", [
+        {
+          path: ["sites", index, "key"],
+          message: "use 1 to 64 letters, digits, _ and -",
+          code: "invalid_string",
+        },
+      ]);
+  });
   const start = environment.now();
   const sites = new Map<string, Site>(
     options.sites.map((site) => [
@@ -269,8 +290,9 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       });
     }
     if (inputs.length === 0) return accepted(cors, 0, duplicates, dropped);
-    const report = await options.scoring.ingest(inputs);
+    const report = await options.scoring.acceptChecked(inputs);
     for (const input of inputs) seen.add(`${site.key}:${input.id}`, now);
+    if ((options.drain ?? true) && report.accepted.length > 0) options.scoring.drainInBackground();
     return accepted(cors, report.accepted.length, duplicates + report.duplicates.length, dropped);
   }
 

@@ -24,6 +24,7 @@ export const wireHitSchema = z
     ts: z.number().int().min(0).max(8.64e15),
     name: z
       .string()
+      .trim()
       .min(1)
       .max(50, "an event name has at most 50 characters")
       .refine(

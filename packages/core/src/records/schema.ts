@@ -68,6 +68,8 @@ export const collections = {
   scoreCards: "score_cards",
   /** Hand-offs to sales, with the history attached to their deal. */
   scoreHandoffs: "score_handoffs",
+  /** Hits accepted and not scored yet, in hit order: what the scoring drain works through. */
+  scoreQueue: "score_queue",
   /**
    * Events that start automations, written in the batch of the change that caused them and
    * removed once their runs exist: a process dying in between loses no start.
@@ -107,7 +109,7 @@ const partyIndexes = [
  * ```
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
-  version: 7,
+  version: 8,
   collections: [
     {
       name: collections.contacts,
@@ -227,6 +229,7 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
     { name: collections.visitors, indexes: [{ name: "contactId", path: "contactId" }] },
     { name: collections.scoreEntries, indexes: [{ name: "contactId", path: "contactId" }] },
     { name: collections.scoreCards },
+    { name: collections.scoreQueue },
     {
       name: collections.scoreHandoffs,
       indexes: [

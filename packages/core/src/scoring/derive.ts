@@ -1,5 +1,3 @@
-import { ownValue } from "../own.js";
-import { startOfPeriod } from "../time/index.js";
 import { durationMs, entryDecay } from "./durations.js";
 import { compileUrlPattern, type UrlPattern } from "./patterns.js";
 import type {
@@ -30,6 +28,8 @@ export interface CompiledRule {
 /** A model ready to evaluate: rules compiled once, not per hit. */
 export interface CompiledModel {
   readonly model: ScoringModel;
+  /** The stored model's revision (0 for the empty model). */
+  readonly revision: number;
   readonly groups: ReadonlyMap<string, ScoreGroup>;
   readonly hitRules: readonly CompiledRule[];
   readonly fitRules: readonly (CompiledRule & { readonly trigger: FitTrigger })[];
@@ -50,7 +50,7 @@ export interface DesiredEntry {
 }
 
 /** Compiles a validated model. @internal */
-export function compileModel(model: ScoringModel): CompiledModel {
+export function compileModel(model: ScoringModel, revision = 0): CompiledModel {
   const groups = new Map<string, ScoreGroup>([[globalGroup, { id: globalGroup }]]);
   for (const group of model.groups) groups.set(group.id, group);
   const hitRules: CompiledRule[] = [];
@@ -78,6 +78,7 @@ export function compileModel(model: ScoringModel): CompiledModel {
   }
   return {
     model,
+    revision,
     groups,
     hitRules,
     fitRules,
@@ -86,111 +87,6 @@ export function compileModel(model: ScoringModel): CompiledModel {
 }
 
 /** The order hits are read in: by instant, then id, so every delivery order reads them alike. @internal */
-export function compareHits(a: Hit, b: Hit): number {
+export function compareHits(a: Pick<Hit, "at" | "id">, b: Pick<Hit, "at" | "id">): number {
   return a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/**
- * The entries a contact's hits are worth under the rules: a pure function of the set of hits
- * (sorted here), so the result cannot depend on how they arrived.
- * @internal
- */
-export function deriveHitEntries(
-  model: CompiledModel,
-  hits: readonly Hit[],
-  timezone: string,
-): DesiredEntry[] {
-  const sorted = [...hits].sort(compareHits);
-  const urls = new Map<string, URL | null>();
-  const urlOf = (hit: Hit) => {
-    if (hit.url === undefined) return null;
-    let url = urls.get(hit.id);
-    if (url === undefined) {
-      url = URL.canParse(hit.url) ? new URL(hit.url) : null;
-      urls.set(hit.id, url);
-    }
-    return url;
-  };
-  const out: DesiredEntry[] = [];
-  for (const compiled of model.hitRules) {
-    const qualifying = qualifyingHits(compiled, sorted, urlOf);
-    for (const hit of applyRepeat(compiled.repeat, qualifying, timezone)) {
-      out.push({
-        key: `${compiled.rule.id} ${hit.id}`,
-        group: compiled.group,
-        ruleId: compiled.rule.id,
-        ...(compiled.rule.name === undefined ? {} : { ruleName: compiled.rule.name }),
-        hitId: hit.id,
-        points: compiled.rule.points,
-        at: hit.at,
-        ...(compiled.decay === undefined ? {} : { decay: compiled.decay }),
-      });
-    }
-  }
-  return out;
-}
-
-function qualifyingHits(
-  compiled: CompiledRule,
-  hits: readonly Hit[],
-  urlOf: (hit: Hit) => URL | null,
-): Hit[] {
-  const when = compiled.rule.when;
-  const matchesUrl = (hit: Hit) => {
-    if (compiled.url === undefined) return true;
-    const url = urlOf(hit);
-    return url !== null && compiled.url.test(url);
-  };
-  switch (when.type) {
-    case "page": {
-      const visits = hits.filter((hit) => hit.type === "pageview" && matchesUrl(hit));
-      return visits.filter((hit, index) => {
-        if (when.first === true && index > 0) return false;
-        if (when.minVisits !== undefined && index + 1 < when.minVisits) return false;
-        if (compiled.returnWithin !== undefined || compiled.returnAfter !== undefined) {
-          const previous = visits[index - 1];
-          if (previous === undefined) return false;
-          const gap = Date.parse(hit.at) - Date.parse(previous.at);
-          if (compiled.returnWithin !== undefined && gap > compiled.returnWithin) return false;
-          if (compiled.returnAfter !== undefined && gap < compiled.returnAfter) return false;
-        }
-        return true;
-      });
-    }
-    case "engagement": {
-      let seconds = 0;
-      return hits.filter((hit) => {
-        if (hit.type !== "engagement" || !matchesUrl(hit)) return false;
-        seconds += hit.seconds ?? 0;
-        return seconds >= when.minSeconds;
-      });
-    }
-    case "event":
-      return hits.filter(
-        (hit) =>
-          hit.type === "event" &&
-          hit.name === when.name &&
-          matchesUrl(hit) &&
-          Object.entries(when.props ?? {}).every(([key, expected]) => {
-            const actual = ownValue(hit.props, key);
-            return Array.isArray(expected)
-              ? expected.includes(actual ?? null)
-              : actual === expected;
-          }),
-      );
-    case "fit":
-      return [];
-  }
-}
-
-function applyRepeat(repeat: RepeatPolicy, hits: readonly Hit[], timezone: string): readonly Hit[] {
-  if (repeat === "always") return hits;
-  if (repeat === "once") return hits.slice(0, 1);
-  const seen = new Set<number>();
-  return hits.filter((hit) => {
-    const period = startOfPeriod(Date.parse(hit.at), repeat, timezone);
-    if (seen.has(period)) return false;
-    seen.add(period);
-    return true;
-  });
 }

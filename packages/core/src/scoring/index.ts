@@ -1,5 +1,5 @@
 export { globalGroup } from "./derive.js";
-export type { IngestReport } from "./ingest.js";
+export type { DrainReport, IngestReport } from "./ingest.js";
 export { propertyName } from "./input.js";
 /** @internal */
 export * from "./internal.js";

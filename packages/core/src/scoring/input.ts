@@ -184,3 +184,6 @@ export const hitInputSchema = z
         message: "a hit needs a visitor or a contact",
       });
   });
+
+/** The hits of one call: 1 to 1,000. @internal */
+export const hitsSchema = z.array(hitInputSchema).min(1).max(1_000);

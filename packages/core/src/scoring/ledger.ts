@@ -1,5 +1,6 @@
 import type { CompiledModel, DesiredEntry } from "./derive.js";
 import { decayFactor } from "./durations.js";
+import { foldAll, groupHundredths, scoresOf } from "./fold.js";
 import type { ScoreContribution, ScoreEntry, ScoreExplanation } from "./types.js";
 
 /** An entry before storage gives it a revision. */
@@ -96,41 +97,28 @@ function pick(entry: NewEntry) {
   };
 }
 
-/**
- * What an entry is worth at `now`, in hundredths of a point. Whole hundredths make the score an
- * integer sum: exact, the same in every order, and equal to the sum of its explanation's lines.
- * @internal
- */
-export function entryHundredths(entry: NewEntry, now: number): number {
+/** What an entry is worth at `now`, in hundredths of a point, before the group's rounding. */
+function entryRaw(entry: NewEntry, now: number): number {
   const at = Date.parse(entry.at);
   if (at > now) return 0;
-  return Math.round(entry.points * decayFactor(entry.decay, at, now) * 100);
+  return entry.points * decayFactor(entry.decay, at, now) * 100;
 }
 
-/** The capped score of a group from its hundredths total. @internal */
-export function capped(model: CompiledModel, group: string, hundredths: number): number {
-  const cap = model.groups.get(group)?.cap;
-  const total = hundredths / 100;
-  return cap === undefined ? total : Math.min(cap, total);
-}
-
-/** Every group's score at `now` from the live entries. @internal */
+/** Every group's score at `now` from the live entries (caps applied). @internal */
 export function scoresAt(
   model: CompiledModel,
   live: readonly NewEntry[],
   now: number,
 ): Record<string, number> {
-  const totals = new Map<string, number>([...model.groups.keys()].map((group) => [group, 0]));
-  for (const entry of live) {
-    if (!totals.has(entry.group)) continue;
-    totals.set(entry.group, totals.get(entry.group)! + entryHundredths(entry, now));
-  }
-  return Object.fromEntries(
-    [...totals].map(([group, hundredths]) => [group, capped(model, group, hundredths)]),
-  );
+  return scoresOf(model, foldAll(model, live, now).groups, now);
 }
 
-/** The explanation of one group's score at `now`. @internal */
+/**
+ * The explanation of one group's score at `now`. The group's total is rounded to hundredths once
+ * per kind of decay (see fold.ts); each line is its entry's value rounded, with the rounding
+ * remainder given to the lines closest to the next hundredth, so the lines add up to the total.
+ * @internal
+ */
 export function explainGroup(
   model: CompiledModel,
   group: string,
@@ -138,23 +126,34 @@ export function explainGroup(
   now: number,
   hitOf: (id: string) => ScoreContribution["hit"] | undefined,
 ): ScoreExplanation {
-  const contributions: ScoreContribution[] = [];
-  let hundredths = 0;
-  for (const entry of live) {
-    if (entry.group !== group || Date.parse(entry.at) > now) continue;
-    const value = entryHundredths(entry, now);
-    hundredths += value;
+  const mine = live.filter((entry) => entry.group === group && Date.parse(entry.at) <= now);
+  const { groups } = foldAll(model, mine, now);
+  const hundredths = groupHundredths(groups[group], now);
+  const raw = mine.map((entry) => entryRaw(entry, now));
+  const values = raw.map(Math.round);
+  let diff = hundredths - values.reduce((sum, value) => sum + value, 0);
+  if (diff !== 0) {
+    // Whose rounding lost (or gained) the most goes first.
+    const order = raw
+      .map((value, index) => ({ index, error: value - values[index]! }))
+      .sort((a, b) => (diff > 0 ? b.error - a.error : a.error - b.error) || a.index - b.index);
+    for (let k = 0; diff !== 0 && order.length > 0; k = (k + 1) % order.length) {
+      values[order[k]!.index]! += Math.sign(diff);
+      diff -= Math.sign(diff);
+    }
+  }
+  const contributions: ScoreContribution[] = mine.map((entry, index) => {
     const hit = entry.hitId === undefined ? undefined : hitOf(entry.hitId);
-    contributions.push({
+    return {
       entryId: entry.id,
       ruleId: entry.ruleId,
       ...(entry.ruleName === undefined ? {} : { ruleName: entry.ruleName }),
       ...(hit === undefined ? {} : { hit }),
       points: entry.points,
-      value: value / 100,
+      value: values[index]! / 100,
       at: entry.at,
-    });
-  }
+    };
+  });
   contributions.sort(
     (a, b) =>
       Math.abs(b.value) - Math.abs(a.value) ||
@@ -162,11 +161,12 @@ export function explainGroup(
       a.entryId.localeCompare(b.entryId),
   );
   const cap = model.groups.get(group)?.cap;
+  const total = hundredths / 100;
   return {
     group,
     at: new Date(now).toISOString(),
-    score: capped(model, group, hundredths),
-    total: hundredths / 100,
+    score: cap === undefined ? total : Math.min(cap, total),
+    total,
     ...(cap === undefined ? {} : { cap }),
     contributions,
   };

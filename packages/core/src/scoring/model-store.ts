@@ -34,7 +34,7 @@ export class ScoringModelStore {
   async compiled(): Promise<CompiledModel> {
     const stored = await this.read();
     if (this.#compiled?.revision !== stored.revision || stored.revision === 0)
-      this.#compiled = { revision: stored.revision, model: compileModel(stored) };
+      this.#compiled = { revision: stored.revision, model: compileModel(stored, stored.revision) };
     return this.#compiled.model;
   }
 

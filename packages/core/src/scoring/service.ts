@@ -6,9 +6,17 @@ import type { EventBus, EventJournal } from "../events/index.js";
 import type { ConditionScope } from "../query/index.js";
 import { asStored, type ChangeHook, type Contact, loadTaxonomy, tables } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
+import { parseInput } from "../validation.js";
 import { type CompiledModel, compareHits } from "./derive.js";
 import { handOff } from "./handoff.js";
-import { type IngestReport, identifyVisitor, ingestHits } from "./ingest.js";
+import {
+  acceptHits,
+  type DrainReport,
+  drainQueue,
+  type IngestReport,
+  identifyVisitor,
+} from "./ingest.js";
+import { hitsSchema } from "./input.js";
 import { explainGroup, liveEntries, scoresAt } from "./ledger.js";
 import { ScoringModelStore } from "./model-store.js";
 import { type ScoreRun, scoreContact } from "./scorer.js";
@@ -73,6 +81,9 @@ export interface FailedHandoff {
 export class ScoringService {
   readonly #deps: ScoringDeps;
   readonly #models: ScoringModelStore;
+  #background: Promise<void> | undefined;
+  #again = false;
+  #failure: unknown;
 
   /** @internal */
   constructor(deps: ScoringDeps) {
@@ -103,14 +114,87 @@ export class ScoringService {
   }
 
   /**
-   * Stores hits and scores the contacts they belong to (through `contactId`, or the visitor's
-   * identification). A hit whose id was already stored is a duplicate and changes nothing;
-   * hits of anonymous visitors are kept and scored when the visitor is identified.
+   * Stores hits and scores them before returning: {@link accept}, then {@link drain}. A hit whose
+   * id was already stored is a duplicate and changes nothing; hits of anonymous visitors are kept
+   * and scored when the visitor is identified.
    *
    * @throws CrmkitError `VALIDATION_FAILED` (bad hit, unknown contact): nothing is stored
    */
-  ingest(inputs: readonly HitInput[]): Promise<IngestReport> {
-    return ingestHits(this.#ingestDeps(), inputs);
+  async ingest(inputs: readonly HitInput[]): Promise<IngestReport> {
+    const report = await this.accept(inputs);
+    if (report.accepted.length > 0) await this.drain();
+    return report;
+  }
+
+  /**
+   * Stores hits durably and returns without scoring them: each new hit is written with a record
+   * in the scoring queue, in one batch. {@link drain} (or the background drain the collector
+   * starts) scores them. A hit whose id was already stored is a duplicate and changes nothing.
+   *
+   * @throws CrmkitError `VALIDATION_FAILED` (bad hit, unknown contact): nothing is stored
+   */
+  accept(inputs: readonly HitInput[]): Promise<IngestReport> {
+    return acceptHits(this.#deps, parseInput(hitsSchema, inputs, "hits"));
+  }
+
+  /**
+   * {@link accept} for hits the caller has already validated against the hit schema (the
+   * collector, which checked the wire body). @internal
+   */
+  acceptChecked(inputs: readonly HitInput[]): Promise<IngestReport> {
+    return acceptHits(this.#deps, inputs);
+  }
+
+  /**
+   * Scores the hits waiting in the queue, in hit order, a page at a time: each contact is scored
+   * once per page with all its new hits (the cost of a hit does not depend on the contact's
+   * history), and each hit's queue record leaves in the batch that scores it. Any process may
+   * drain, as often as it likes: two drains never score a hit twice, and hits left by a process
+   * that stopped mid-drain are scored by the next drain.
+   *
+   * @param options.limit - the most queued hits to take @defaultValue all of them
+   * @param options.batchSize - queued hits read per page @defaultValue 500
+   */
+  drain(
+    options: { readonly limit?: number; readonly batchSize?: number } = {},
+  ): Promise<DrainReport> {
+    return drainQueue(this.#ingestDeps(), options);
+  }
+
+  /**
+   * Starts draining the queue in the background unless a drain started this way is already
+   * running in this process, in which case that one goes round once more. Returns at once; a
+   * failure is kept for {@link settle}. The collector calls it after accepting hits.
+   */
+  drainInBackground(): void {
+    if (this.#background !== undefined) {
+      this.#again = true;
+      return;
+    }
+    this.#background = (async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.drain();
+        } while (this.#again);
+      } catch (error) {
+        this.#failure = error;
+      } finally {
+        this.#background = undefined;
+      }
+    })();
+  }
+
+  /**
+   * Waits until the background drain of this process is idle: every hit accepted before the call
+   * is then scored (in tests, a hit answered 202 by the collector can be checked right after).
+   * @throws the error a background drain met since the last call, if any (its hits stay queued)
+   */
+  async settle(): Promise<void> {
+    while (this.#background !== undefined) await this.#background;
+    const failure = this.#failure;
+    this.#failure = undefined;
+    if (failure !== undefined) throw failure;
   }
 
   /**
@@ -207,8 +291,11 @@ export class ScoringService {
   }
 
   /** A contact's score card (cached scores and threshold states), or `null` before its first scoring. */
-  card(contactId: string): Promise<ScoreCard | null> {
-    return scoringTables.cards.get(this.#deps.storage, contactId);
+  async card(contactId: string): Promise<ScoreCard | null> {
+    const card = await scoringTables.cards.get(this.#deps.storage, contactId);
+    if (card === null) return null;
+    const { state: _state, ...rest } = card;
+    return rest;
   }
 
   /** The hand-off that created a deal, with the contact's history then, or `null`. */
@@ -274,12 +361,12 @@ export class ScoringService {
       storage: this.#deps.storage,
       environment: this.#deps.environment,
       model: () => this.#models.compiled(),
-      score: (model: CompiledModel, contactId: string, prepare: () => Promise<ScoreRun>) =>
+      score: (model: CompiledModel, contactId: string, prepare: () => Promise<ScoreRun | null>) =>
         this.#run(model, contactId, prepare),
     };
   }
 
-  async #run(model: CompiledModel, contactId: string, prepare: () => Promise<ScoreRun>) {
+  async #run(model: CompiledModel, contactId: string, prepare: () => Promise<ScoreRun | null>) {
     const outcome = await this.#runRaw(model, contactId, prepare);
     for (const group of outcome.pending) await this.#handOff(model, contactId, group);
     return outcome;
@@ -288,7 +375,7 @@ export class ScoringService {
   #runRaw(
     model: CompiledModel,
     contactId: string,
-    prepare: () => Promise<ScoreRun>,
+    prepare: () => Promise<ScoreRun | null>,
     base?: Promise<ConditionScope>,
   ) {
     let scope = base;

@@ -20,6 +20,19 @@ if (mode === "miss-and-die") {
   });
   await crm.activities.markMissed(booked!.id);
   process.stdout.write("survived\n");
+} else if (mode === "drain") {
+  const report = await crm.scoring.drain({ batchSize: 25 });
+  await storage.close();
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+} else if (mode === "drain-and-die") {
+  // Drains, and dies the moment its third scoring batch has committed: the rest stays queued.
+  let scored = 0;
+  storage.watch?.((batch) => {
+    if (batch.origin === "local" && batch.changes.some((c) => c.collection === "score_cards"))
+      if (++scored === 3) process.kill(process.pid, "SIGKILL");
+  });
+  await crm.scoring.drain({ batchSize: 25 });
+  process.stdout.write("survived\n");
 } else if (mode === "run-due") {
   const report = await crm.automations.runDue();
   await storage.close();
