@@ -116,6 +116,7 @@ export type { AbsenceInput, AbsenceService } from "./directory/index.js";
 export {
   defaultWorkingHours,
   type SimpleRepository,
+  type Stamped,
   type TeamInput,
   type TeamPatch,
   type TeamRepository,

@@ -27,7 +27,7 @@ const termsShape = {
   note: z.string().max(500).optional(),
 };
 
-/** The zod schema of a {@link CompensationPlan} (structure only; {@link validatePlan} adds meaning). */
+/** The zod schema of a {@link CompensationPlan} (structure only; {@link validatePlan} adds meaning). @internal */
 export const compensationPlanSchema = z.strictObject({
   id: z.string().min(1).max(128),
   name: z.string().trim().min(1).max(200),

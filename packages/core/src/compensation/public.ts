@@ -33,7 +33,6 @@ export {
 } from "./monte-carlo.js";
 
 export {
-  compensationPlanSchema,
   type ParsedPlan,
   parsePlan,
   validatePlan,

@@ -14,7 +14,9 @@ export interface DirectoryDeps {
 
 /** A directory record: an id, and when it was created and last written. */
 export interface Stamped extends Identified {
+  /** When it was created (ISO 8601). */
   readonly createdAt: string;
+  /** When it was last written (ISO 8601). */
   readonly updatedAt: string;
 }
 

@@ -80,7 +80,7 @@ export const metricCatalogue: Readonly<Record<MetricKind, MetricInfo>> = {
 
 const metricKinds = Object.keys(metricCatalogue) as [MetricKind, ...MetricKind[]];
 
-/** The zod schema of a {@link MetricRef}. */
+/** The zod schema of a {@link MetricRef}. @internal */
 export const metricRefSchema = z
   .strictObject({
     kind: z.enum(metricKinds),

@@ -29,7 +29,6 @@ export {
   metricInfo,
   metricKey,
   metricLabel,
-  metricRefSchema,
   parseMetricKey,
 } from "./metrics.js";
 

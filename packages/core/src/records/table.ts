@@ -12,6 +12,7 @@ import type {
 
 /** What a collection holds: an object with an id. */
 export interface Identified {
+  /** The record id. */
   readonly id: string;
 }
 
