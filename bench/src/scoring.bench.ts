@@ -215,7 +215,7 @@ async function rescore(): Promise<BenchResult[]> {
     rules: benchModel.rules.map((rule) => (rule.id === "docs" ? { ...rule, points: 3 } : rule)),
   };
   await crm.scoring.setModel(changed);
-  let report = { appended: 0 };
+  let report = { written: 0 };
   const measured = await compareDurations(
     1,
     async () => {
@@ -232,7 +232,7 @@ async function rescore(): Promise<BenchResult[]> {
     "scoring.rescore-1m-hits",
     "scoring.scan-1m-hits",
     measured,
-    `${hits.toLocaleString("en-US")} hits, ${contacts.toLocaleString("en-US")} contacts, memory store, after changing one rule's points: ${report.appended.toLocaleString("en-US")} entries appended (reversals and new entries); baseline: one scan of the hits`,
+    `${hits.toLocaleString("en-US")} hits, ${contacts.toLocaleString("en-US")} contacts, memory store, after changing one rule's points: ${report.written.toLocaleString("en-US")} ledger entries rewritten in place; baseline: one scan of the hits`,
   );
 }
 

@@ -386,7 +386,7 @@ describe("collector", () => {
     const over = (failure: Error) =>
       createCollector({
         scoring: {
-          acceptChecked: async () => {
+          accept: async () => {
             throw failure;
           },
           drainInBackground: () => {},

@@ -2,8 +2,13 @@
 // answer) are read in order; the Node adapter and schemas are apart.
 import { createEnvironment, type Environment } from "../environment.js";
 import { CrmkitError, validationError } from "../errors.js";
-import type { HitInput, ScoringService } from "../scoring/index.js";
-import { compileUrlPattern, type UrlPattern } from "../scoring/index.js";
+import {
+  acceptValidated,
+  compileUrlPattern,
+  type HitInput,
+  ScoringService,
+  type UrlPattern,
+} from "../scoring/index.js";
 import { safeParseInput } from "../validation.js";
 import { attributionOf, isBot } from "./attribution.js";
 import { compileTrust, rateKey, type TrustProxy } from "./client-ip.js";
@@ -30,7 +35,7 @@ export interface CollectorOptions {
    * (stores them with their queue records) and answers; scoring runs after, in a background drain
    * of this process (see `drain`).
    */
-  readonly scoring: Pick<ScoringService, "acceptChecked" | "drainInBackground" | "identify">;
+  readonly scoring: Pick<ScoringService, "accept" | "drainInBackground" | "identify">;
   /**
    * Whether this process drains the scoring queue after accepting hits. Turn it off when other
    * processes drain (a worker calling `crm.scoring.drain()` on a timer).
@@ -290,7 +295,12 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       });
     }
     if (inputs.length === 0) return accepted(cors, 0, duplicates, dropped);
-    const report = await options.scoring.acceptChecked(inputs);
+    // The wire body was validated above: the workspace's own service takes the hits as they are.
+    const scoring = options.scoring;
+    const report =
+      scoring instanceof ScoringService
+        ? await scoring[acceptValidated](inputs)
+        : await scoring.accept(inputs);
     for (const input of inputs) seen.add(`${site.key}:${input.id}`, now);
     if ((options.drain ?? true) && report.accepted.length > 0) options.scoring.drainInBackground();
     return accepted(cors, report.accepted.length, duplicates + report.duplicates.length, dropped);

@@ -34,6 +34,8 @@ export interface CompiledModel {
   readonly hitRules: readonly CompiledRule[];
   readonly fitRules: readonly (CompiledRule & { readonly trigger: FitTrigger })[];
   readonly thresholds: ReadonlyMap<string, ScoreThreshold>;
+  /** What each rule gives, as a string: a rule whose signature changed must be re-derived. */
+  readonly signatures: ReadonlyMap<string, string>;
 }
 
 /** What the rules say one hit or fit is worth: the ledger must hold exactly these. */
@@ -76,9 +78,23 @@ export function compileModel(model: ScoringModel, revision = 0): CompiledModel {
     if (when.type === "fit") fitRules.push({ ...compiled, trigger: when });
     else hitRules.push(compiled);
   }
+  const signatures = new Map(
+    [...hitRules, ...fitRules].map((compiled) => [
+      compiled.rule.id,
+      JSON.stringify([
+        compiled.group,
+        compiled.rule.points,
+        compiled.rule.name ?? null,
+        compiled.rule.when,
+        compiled.repeat,
+        compiled.decay ?? null,
+      ]),
+    ]),
+  );
   return {
     model,
     revision,
+    signatures,
     groups,
     hitRules,
     fitRules,

@@ -27,8 +27,12 @@ export interface GroupFold {
 
 /** The incremental scoring state kept on a contact's score card. */
 export interface ScoringState {
-  /** The model revision the state was derived under; another one means a full replay. */
+  /** The model revision the state was derived under; another one means a replay. */
   readonly model: number;
+  /** The signature of each rule the state was derived under: a replay re-derives only the rules whose signature changed (or all, without it). */
+  readonly signatures?: Readonly<Record<string, string>>;
+  /** How many hits were derived: a replay finding as many, the last one at the cursor, has no new hit to derive. */
+  readonly hits?: number;
   /** The last hit derived (instant, id): a hit before it means a full replay. */
   readonly cursor: { readonly at: string; readonly id: string } | null;
   /** Each hit rule's memory, by rule id. */

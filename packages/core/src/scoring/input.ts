@@ -187,3 +187,9 @@ export const hitInputSchema = z
 
 /** The hits of one call: 1 to 1,000. @internal */
 export const hitsSchema = z.array(hitInputSchema).min(1).max(1_000);
+
+/**
+ * The key of the scoring service's method that accepts hits already validated against
+ * {@link hitInputSchema}: only the collector, inside the package, holds it. @internal
+ */
+export const acceptValidated: unique symbol = Symbol("crmkit.scoring.acceptValidated");

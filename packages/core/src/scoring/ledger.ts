@@ -3,19 +3,8 @@ import { decayFactor } from "./durations.js";
 import { foldAll, groupHundredths, scoresOf } from "./fold.js";
 import type { ScoreContribution, ScoreEntry, ScoreExplanation } from "./types.js";
 
-/** An entry before storage gives it a revision. */
-export type NewEntry = Omit<ScoreEntry, "revision">;
-
-/**
- * The entries that count: an entry and its reversal cancel exactly, so both are left out (summing
- * them would only add floating-point noise).
- * @internal
- */
-export function liveEntries(entries: readonly NewEntry[]): NewEntry[] {
-  const reversed = new Set<string>();
-  for (const entry of entries) if (entry.reverses !== undefined) reversed.add(entry.reverses);
-  return entries.filter((entry) => entry.reverses === undefined && !reversed.has(entry.id));
-}
+/** An entry as the ledger holds it; `revision` is absent until storage gives it one. */
+export type NewEntry = Omit<ScoreEntry, "revision"> & { readonly revision?: number };
 
 const keyOf = (entry: { ruleId: string; hitId?: string }) =>
   `${entry.ruleId} ${entry.hitId ?? "fit"}`;
@@ -23,78 +12,82 @@ const keyOf = (entry: { ruleId: string; hitId?: string }) =>
 // What makes two entries of one key equal: a change in any of these rewrites the entry.
 const signature = (entry: Omit<DesiredEntry, "key">) =>
   entry.hitId === undefined
-    ? `${entry.group}|${entry.points}`
-    : `${entry.group}|${entry.points}|${entry.at}|${JSON.stringify(entry.decay ?? null)}`;
+    ? `${entry.group}|${entry.points}|${entry.ruleName ?? ""}`
+    : `${entry.group}|${entry.points}|${entry.at}|${JSON.stringify(entry.decay ?? null)}|${entry.ruleName ?? ""}`;
 
-/** Which kinds of entries a reconciliation rewrites; the others are kept as they are. */
-export interface Families {
-  readonly hits: boolean;
-  readonly fit: boolean;
+/** What a reconciliation writes so that the ledger holds exactly what is desired. */
+export interface Reconciled {
+  /** Entries to write: new ones (no revision) and changed ones (rewritten in place, same id). */
+  readonly puts: readonly NewEntry[];
+  /** Entries no longer earned, to remove. */
+  readonly deletes: readonly NewEntry[];
+  /** The ledger afterwards. */
+  readonly live: readonly NewEntry[];
 }
 
 /**
- * The entries to append so that the live ledger holds exactly `desired` (for the families given):
- * a reversal for each live entry no longer wanted or changed, a new entry for each wanted one
- * missing.
+ * The writes that make a contact's ledger hold exactly `desired` for the entries `inScope` says
+ * are being recomputed (the others are kept as they are): one entry per rule and hit (or rule and
+ * fit). An entry whose worth changed is rewritten in place, keeping its id; one no longer earned
+ * is removed; one newly earned is added. The ledger stays the size of what counts, however many
+ * times the rules change.
  * @internal
  */
 export function reconcile(
-  live: readonly NewEntry[],
+  current: readonly NewEntry[],
   desired: readonly DesiredEntry[],
-  families: Families,
+  inScope: (entry: { ruleId: string; hitId?: string }) => boolean,
   stamp: { contactId: string; cause: ScoreEntry["cause"]; recordedAt: string; newId: () => string },
-): { append: NewEntry[]; live: NewEntry[] } {
+): Reconciled {
   const wanted = new Map(desired.map((entry) => [entry.key, entry]));
-  const append: NewEntry[] = [];
-  const kept: NewEntry[] = [];
+  const puts: NewEntry[] = [];
+  const deletes: NewEntry[] = [];
+  const live: NewEntry[] = [];
   const present = new Set<string>();
-  for (const entry of live) {
-    const inScope = entry.hitId === undefined ? families.fit : families.hits;
+  for (const entry of current) {
     const key = keyOf(entry);
-    const want = inScope ? wanted.get(key) : undefined;
-    if (
-      !inScope ||
-      (want !== undefined && signature(want) === signature(entry) && !present.has(key))
-    ) {
-      kept.push(entry);
+    if (!inScope(entry)) {
+      live.push(entry);
       present.add(key);
       continue;
     }
-    append.push({
-      ...pick(entry),
-      id: stamp.newId(),
-      points: -entry.points,
-      reverses: entry.id,
+    const want = wanted.get(key);
+    if (want === undefined || present.has(key)) {
+      deletes.push(entry);
+      continue;
+    }
+    present.add(key);
+    if (signature(want) === signature(entry)) {
+      live.push(entry);
+      continue;
+    }
+    const { key: _key, ...fields } = want;
+    const rewritten: NewEntry = {
+      ...fields,
+      id: entry.id,
+      ...(entry.revision === undefined ? {} : { revision: entry.revision }),
+      contactId: stamp.contactId,
       cause: stamp.cause,
       recordedAt: stamp.recordedAt,
-    });
+    };
+    puts.push(rewritten);
+    live.push(rewritten);
   }
-  const added: NewEntry[] = [];
   for (const want of desired) {
     if (present.has(want.key)) continue;
+    present.add(want.key);
     const { key: _key, ...fields } = want;
-    added.push({
+    const added: NewEntry = {
       ...fields,
       id: stamp.newId(),
       contactId: stamp.contactId,
       cause: stamp.cause,
       recordedAt: stamp.recordedAt,
-    });
-    present.add(want.key);
+    };
+    puts.push(added);
+    live.push(added);
   }
-  return { append: [...append, ...added], live: [...kept, ...added] };
-}
-
-function pick(entry: NewEntry) {
-  return {
-    contactId: entry.contactId,
-    group: entry.group,
-    ruleId: entry.ruleId,
-    ...(entry.ruleName === undefined ? {} : { ruleName: entry.ruleName }),
-    ...(entry.hitId === undefined ? {} : { hitId: entry.hitId }),
-    at: entry.at,
-    ...(entry.decay === undefined ? {} : { decay: entry.decay }),
-  };
+  return { puts, deletes, live };
 }
 
 /** What an entry is worth at `now`, in hundredths of a point, before the group's rounding. */

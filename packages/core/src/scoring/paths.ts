@@ -1,5 +1,5 @@
 // The two ways a scoring run derives a contact's entries and state: folding new in-order hits into
-// the state on its card, or replaying every hit and reconciling the ledger.
+// the state on its card, or recomputing from every hit and reconciling the ledger.
 import { toIsoInstant } from "../environment.js";
 import { type ConditionScope, compileCondition } from "../query/index.js";
 import { asStored, type Contact } from "../records/index.js";
@@ -13,14 +13,17 @@ import {
   scoresOf,
 } from "./fold.js";
 import { deriveHitEntries, deriveInOrder } from "./hit-rules.js";
-import { liveEntries, type NewEntry, reconcile } from "./ledger.js";
+import { type NewEntry, reconcile } from "./ledger.js";
 import type { ScoreRun, ScorerDeps } from "./run-types.js";
 import { type QueuedHit, type StoredCard, scoringTables } from "./tables.js";
 import type { Hit, ScoreEntry } from "./types.js";
 
-/** What either path of a run computed: entries to append, the new state, the scores. */
+/** What either path of a run computed: ledger writes, the new state, the scores. */
 export interface Derived {
-  readonly append: readonly NewEntry[];
+  /** Entries to write: new (no revision) or rewritten in place. */
+  readonly puts: readonly NewEntry[];
+  /** Entries to remove. */
+  readonly deletes: readonly NewEntry[];
   readonly state: ScoringState;
   readonly scores: Record<string, number>;
   /** Queue records of the contact's hits that this run scored besides the claimed ones. */
@@ -55,19 +58,21 @@ export function foldNew(
 ): Derived {
   const state = copyState(from);
   const desired = deriveInOrder(model, state.rules, newHits, deps.timezone).sort(compareEntries);
-  const append = desired.map((entry) => newEntry(entry, stamp));
-  const future = advance(model, state.groups, [...state.future, ...append], now);
+  const puts = desired.map((entry) => newEntry(entry, stamp));
+  const future = advance(model, state.groups, [...state.future, ...puts], now);
   const last = newHits.at(-1);
   const next: ScoringState = {
     ...state,
     cursor: last === undefined ? state.cursor : { at: last.at, id: last.id },
+    ...(state.hits === undefined ? {} : { hits: state.hits + newHits.length }),
     folded: now,
     future,
   };
-  return { append, state: next, scores: scoresOf(model, next.groups, now), alsoQueued: [] };
+  const scores = scoresOf(model, next.groups, now);
+  return { puts, deletes: [], state: next, scores, alsoQueued: [] };
 }
 
-/** The full path: replay every hit of the contact, reconcile its ledger, rebuild the state. */
+/** The full path: read every hit and entry of the contact, then {@link recompute}. */
 export async function replay(
   deps: ScorerDeps,
   model: CompiledModel,
@@ -88,22 +93,21 @@ export async function replay(
   for (const hit of [...(run.relink ?? []), ...newHits])
     byId.set(hit.id, { ...hit, contactId: contact.id });
   const hits = [...byId.values()];
-  const derived = deriveHitEntries(model, hits, deps.timezone);
-  const desired: DesiredEntry[] = [...derived.entries];
-  const families = { hits: true, fit: run.fit || card === null };
-  if (families.fit && model.fitRules.length > 0)
-    desired.push(...fitEntries(model, contact, await fitScope(contact), toIsoInstant(now)));
-  const { append, live } = reconcile(liveEntries(entries), desired, families, stamp);
-  const { groups, future } = foldAll(model, live, now);
-  const last = derived.last;
-  const state: ScoringState = {
-    model: model.revision,
-    cursor: last === undefined ? null : { at: last.at, id: last.id },
-    rules: derived.rules,
-    groups,
-    folded: now,
-    future,
-  };
+  const fit =
+    (run.fit || card === null) && model.fitRules.length > 0
+      ? fitEntries(model, contact, await fitScope(contact), toIsoInstant(now))
+      : run.fit || card === null
+        ? []
+        : undefined;
+  const result = recompute(model, {
+    card,
+    hits,
+    entries,
+    fit,
+    now,
+    timezone: deps.timezone,
+    stamp,
+  });
   // Every hit of the contact is scored now: those still queued (besides the claimed ones) leave too.
   const claimed = new Set((run.queued ?? []).map((entry) => entry.id));
   const queued = (
@@ -112,7 +116,85 @@ export async function replay(
       hits.map((hit) => queueId(hit)),
     )
   ).filter((entry): entry is QueuedHit => entry !== null && !claimed.has(entry.id));
-  return { append, state, scores: scoresOf(model, groups, now), alsoQueued: queued };
+  return { ...result, alsoQueued: queued };
+}
+
+/** What {@link recompute} works from: everything held about one contact. */
+export interface ContactHistory {
+  readonly card: StoredCard | null;
+  /** Every stored hit of the contact. */
+  readonly hits: readonly Hit[];
+  /** The contact's ledger. */
+  readonly entries: readonly NewEntry[];
+  /** Its fit entries when fit rules were evaluated now; `undefined` keeps the ledger's. */
+  readonly fit: readonly DesiredEntry[] | undefined;
+  readonly now: number;
+  readonly timezone: string;
+  readonly stamp: Stamp;
+}
+
+/**
+ * A contact's ledger writes and state from its whole history. When the state on its card was
+ * derived from exactly these hits, only the rules whose signature changed are re-derived (a rule
+ * change costs what that rule reads); otherwise every rule is.
+ * @internal
+ */
+export function recompute(
+  model: CompiledModel,
+  history: ContactHistory,
+): Omit<Derived, "alsoQueued"> {
+  const { card, hits, now, stamp } = history;
+  const previous = card?.state;
+  const last = hits.reduce<Hit | undefined>(
+    (max, hit) => (max === undefined || compareHits(hit, max) > 0 ? hit : max),
+    undefined,
+  );
+  const sameHits =
+    previous?.signatures !== undefined &&
+    previous.hits === hits.length &&
+    (last === undefined
+      ? previous.cursor === null
+      : previous.cursor !== null && compareHits(last, previous.cursor) === 0);
+  const signatures = previous?.signatures ?? {};
+  const changed = sameHits
+    ? model.hitRules.filter(
+        (rule) =>
+          !Object.hasOwn(signatures, rule.rule.id) ||
+          signatures[rule.rule.id] !== model.signatures.get(rule.rule.id),
+      )
+    : model.hitRules;
+  const derived = deriveHitEntries({ ...model, hitRules: changed }, hits, history.timezone);
+  const rules = sameHits && previous !== undefined ? { ...copyState(previous).rules } : {};
+  for (const rule of changed) {
+    const fresh = derived.rules[rule.rule.id];
+    if (fresh !== undefined)
+      Object.defineProperty(rules, rule.rule.id, {
+        value: fresh,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+  }
+  const rederived = new Set(changed.map((rule) => rule.rule.id));
+  const current = new Set(model.hitRules.map((rule) => rule.rule.id));
+  const inScope = (entry: { ruleId: string; hitId?: string }) =>
+    entry.hitId === undefined
+      ? history.fit !== undefined
+      : rederived.has(entry.ruleId) || !current.has(entry.ruleId);
+  const desired = [...derived.entries, ...(history.fit ?? [])];
+  const { puts, deletes, live } = reconcile(history.entries, desired, inScope, stamp);
+  const { groups, future } = foldAll(model, live, now);
+  const state: ScoringState = {
+    model: model.revision,
+    signatures: Object.fromEntries(model.signatures),
+    hits: hits.length,
+    cursor: last === undefined ? null : { at: last.at, id: last.id },
+    rules,
+    groups,
+    folded: now,
+    future,
+  };
+  return { puts, deletes, state, scores: scoresOf(model, groups, now) };
 }
 
 /** The queue record id of a hit: sorts in hit order (instant, then id). @internal */
@@ -138,7 +220,7 @@ function newEntry(entry: DesiredEntry, stamp: Stamp): NewEntry {
   };
 }
 
-function fitEntries(
+export function fitEntries(
   model: CompiledModel,
   contact: Contact,
   scope: ConditionScope,

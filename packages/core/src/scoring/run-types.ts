@@ -27,8 +27,8 @@ export interface ScoreRun {
 export interface RunOutcome {
   /** Ids of the new hits scored. */
   readonly scored: readonly string[];
-  /** Entries appended. */
-  readonly appended: number;
+  /** Ledger entries written (added, rewritten or removed). */
+  readonly written: number;
   /** Groups left waiting for a hand-off. */
   readonly pending: readonly string[];
   /** The scores written. */

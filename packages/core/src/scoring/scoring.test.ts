@@ -162,11 +162,11 @@ describe("lead scoring", () => {
     expect((await crm.contacts.get(contact.id))!.scores.global).toBe(20);
     await crm.contacts.update(contact.id, { country: "DE" });
     expect((await crm.contacts.get(contact.id))!.scores.global).toBe(0);
-    const ledger = await crm.scoring.ledger(contact.id);
-    expect(ledger.map((e) => [e.ruleId, e.points, e.reverses !== undefined])).toEqual([
-      ["fr", 20, false],
-      ["fr", -20, true],
-    ]);
+    // The ledger holds what counts: the fit entry left with the fit.
+    expect(await crm.scoring.ledger(contact.id)).toEqual([]);
+    await crm.contacts.update(contact.id, { country: "FR" });
+    const [entry] = await crm.scoring.ledger(contact.id);
+    expect([entry?.ruleId, entry?.points, entry?.cause]).toEqual(["fr", 20, "fit"]);
   });
 
   it("refuses input that sets a score scoring maintains", async () => {
@@ -235,7 +235,7 @@ describe("lead scoring", () => {
       ],
     });
     const report = await crm.scoring.rescore();
-    expect(report.appended).toBe(2);
+    expect(report.written).toBe(2);
     expect((await crm.scoring.score(id)).global).toBe(10);
     expect((await crm.contacts.get(id))!.scores.global).toBe(10);
   });

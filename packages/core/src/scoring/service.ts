@@ -16,9 +16,10 @@ import {
   type IngestReport,
   identifyVisitor,
 } from "./ingest.js";
-import { hitsSchema } from "./input.js";
-import { explainGroup, liveEntries, scoresAt } from "./ledger.js";
+import { acceptValidated, hitsSchema } from "./input.js";
+import { explainGroup, scoresAt } from "./ledger.js";
 import { ScoringModelStore } from "./model-store.js";
+import { rescoreAll } from "./rescore.js";
 import { type ScoreRun, scoreContact } from "./scorer.js";
 import { scoringTables } from "./tables.js";
 import type {
@@ -52,8 +53,8 @@ export interface ScoringDeps {
 export interface RescoreReport {
   /** Contacts scored. */
   readonly contacts: number;
-  /** Ledger entries appended (new entries and reversals). */
-  readonly appended: number;
+  /** Ledger entries written: added, rewritten in place, or removed. */
+  readonly written: number;
   /** Hand-offs made. */
   readonly handedOff: number;
   /** Hand-offs that failed and wait for the next refresh, with the reason. */
@@ -138,10 +139,10 @@ export class ScoringService {
   }
 
   /**
-   * {@link accept} for hits the caller has already validated against the hit schema (the
-   * collector, which checked the wire body). @internal
+   * {@link accept} for hits the collector has already validated (it checked the wire body), so
+   * they are not parsed twice. Keyed by a symbol the package does not export. @internal
    */
-  acceptChecked(inputs: readonly HitInput[]): Promise<IngestReport> {
+  [acceptValidated](inputs: readonly HitInput[]): Promise<IngestReport> {
     return acceptHits(this.#deps, inputs);
   }
 
@@ -239,7 +240,7 @@ export class ScoringService {
     options: { readonly at?: string | number } = {},
   ): Promise<Record<string, number>> {
     const model = await this.#models.compiled();
-    return scoresAt(model, liveEntries(await this.ledger(contactId)), this.#instant(options.at));
+    return scoresAt(model, await this.ledger(contactId), this.#instant(options.at));
   }
 
   /**
@@ -251,7 +252,7 @@ export class ScoringService {
     options: { readonly group?: string; readonly at?: string | number } = {},
   ): Promise<ScoreExplanation[]> {
     const model = await this.#models.compiled();
-    const live = liveEntries(await this.ledger(contactId));
+    const live = await this.ledger(contactId);
     const hits = new Map((await this.visits(contactId)).map((hit) => [hit.id, hit]));
     const at = this.#instant(options.at);
     const groups = options.group === undefined ? [...model.groups.keys()] : [options.group];
@@ -311,15 +312,37 @@ export class ScoringService {
   /**
    * Recomputes contacts' ledgers from their stored hits and current profiles under the current
    * rules: afterwards each ledger holds exactly what the rules would have given had they existed
-   * from the start (reversals and new entries are appended; nothing is rewritten).
+   * from the start. Only what changed is written: entries whose worth changed are rewritten in
+   * place, entries no longer earned are removed, new ones added. Every contact is read as a
+   * stream (a page of contacts with one range read of their hits and of their entries), and each
+   * re-derives only the rules whose definition changed since it was last scored.
    * @param options.contactIds - only these contacts @defaultValue every contact
    */
-  rescore(options: { readonly contactIds?: readonly string[] } = {}): Promise<RescoreReport> {
-    return this.#sweep(options.contactIds ?? tables.contacts.name, {
-      hits: true,
-      fit: true,
-      cause: "rescore",
-    });
+  async rescore(options: { readonly contactIds?: readonly string[] } = {}): Promise<RescoreReport> {
+    const run: ScoreRun = { hits: true, fit: true, cause: "rescore" };
+    if (options.contactIds !== undefined) return this.#sweep(options.contactIds, run);
+    const model = await this.#models.compiled();
+    let base: Promise<ConditionScope> | undefined;
+    const streamed = await rescoreAll(
+      {
+        ...this.#deps,
+        fitScope: async (contact) => {
+          base ??= this.#fitScope();
+          return this.#contactScope(await base, contact);
+        },
+        one: (contactId) => this.#runRaw(model, contactId, async () => run),
+      },
+      model,
+    );
+    let handedOff = 0;
+    const failedHandoffs: FailedHandoff[] = [];
+    for (const [contactId, groups] of streamed.pending)
+      for (const group of groups) {
+        const result = await this.#handOff(model, contactId, group);
+        if (result === true) handedOff++;
+        else if (result !== false) failedHandoffs.push({ contactId, group, code: result });
+      }
+    return { contacts: streamed.contacts, written: streamed.written, handedOff, failedHandoffs };
   }
 
   /**
@@ -335,14 +358,14 @@ export class ScoringService {
   async #sweep(source: readonly string[] | string, run: ScoreRun): Promise<RescoreReport> {
     const model = await this.#models.compiled();
     let contacts = 0;
-    let appended = 0;
+    let written = 0;
     let handedOff = 0;
     const failedHandoffs: FailedHandoff[] = [];
     const base = model.fitRules.length > 0 && run.fit ? this.#fitScope() : undefined;
     const score = async (id: string) => {
       contacts++;
       const outcome = await this.#runRaw(model, id, async () => run, base);
-      appended += outcome.appended;
+      written += outcome.written;
       for (const group of outcome.pending) {
         const result = await this.#handOff(model, id, group);
         if (result === true) handedOff++;
@@ -353,7 +376,7 @@ export class ScoringService {
     else
       for await (const batch of this.#deps.storage.scan({ collection: source, batchSize: 500 }))
         for (const record of batch) await score(record.id);
-    return { contacts, appended, handedOff, failedHandoffs };
+    return { contacts, written, handedOff, failedHandoffs };
   }
 
   #ingestDeps() {

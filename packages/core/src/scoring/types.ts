@@ -271,8 +271,10 @@ export interface EntryDecay {
 }
 
 /**
- * One line of the append-only ledger. Entries are never changed: a rule change or a late hit that
- * changes what a hit is worth appends a reversal (`reverses`) and, if it still scores, a new entry.
+ * One line of the ledger: what one rule gives one hit (or the contact's profile, for a fit rule).
+ * The ledger holds exactly what counts, one entry per rule and hit: a rule change or a late hit
+ * that changes what a hit is worth rewrites its entry in place (same id, a new revision, `cause`
+ * and `recordedAt` saying why and when), and removes an entry no longer earned.
  */
 export interface ScoreEntry {
   /** The entry id. */
@@ -295,11 +297,9 @@ export interface ScoreEntry {
   readonly at: string;
   /** The decay in force for it. */
   readonly decay?: EntryDecay;
-  /** The entry this one cancels. */
-  readonly reverses?: string;
-  /** What wrote it: a new hit, an identification, a contact change, or a rescore. */
+  /** What last wrote it: a new hit, an identification, a contact change, or a rescore. */
   readonly cause: "hit" | "identify" | "fit" | "rescore";
-  /** When it was written. */
+  /** When it was last written. */
   readonly recordedAt: string;
 }
 
