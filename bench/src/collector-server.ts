@@ -26,6 +26,8 @@ const collect =
         visitorSecret: "bench-visitor-secret-0123456789abcdef",
         clientRateLimit: { burst: 1e9, perSecond: 1e9 },
         siteRateLimit: { burst: 1e9, perSecond: 1e9 },
+        // The request path only: scoring is another process's drain.
+        drain: false,
       });
 const listener = toNodeListener(collect);
 const server = createServer((req, res) => void listener(req, res));

@@ -258,6 +258,23 @@ describe("membership deltas", () => {
     ]);
   });
 
+  it("sees a segment or a tag defined between two writes, and skips segments a write cannot move", async () => {
+    const { crm } = await workspace();
+    const entered: string[] = [];
+    crm.events.on("segment.entered", (e) => entered.push(`${e.segmentId}:${e.recordId}`));
+    const c = await crm.contacts.create({ country: "FR" });
+    await crm.contacts.update(c.id, { country: "DE" }); // the definitions are read and held
+    await crm.segments.create({ id: "german", name: "German", query: q.field("country").eq("DE") });
+    await crm.segments.create({ id: "named", name: "Named", query: q.field("firstName").exists() });
+    await crm.tags.create({ id: "vip", categoryId: "potential", name: "VIP" });
+    await crm.segments.create({ id: "vip", name: "VIP", query: q.hasTag("vip") });
+    // A write touching only the first name moves the contact into "named", not into "german"
+    // (it was already German before the segment existed, and the country did not change).
+    await crm.contacts.update(c.id, { firstName: "Ada" });
+    await crm.contacts.addTags(c.id, ["vip"]);
+    expect(entered).toEqual([`named:${c.id}`, `vip:${c.id}`]);
+  });
+
   it("reports clock-driven changes once, when re-evaluated", async () => {
     const { crm, env } = await workspace();
     const stale = await crm.segments.create({

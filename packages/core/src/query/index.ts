@@ -84,6 +84,7 @@ export type {
   ResolvedQuery,
   SegmentDefinitionLike,
 } from "./resolved.js";
+export { fieldsRead } from "./resolved.js";
 export {
   isCalendarDate,
   parseQueryInstant,

@@ -96,3 +96,35 @@ export interface Resolution {
   /** Whether the query reads the owner's team. */
   readonly usesTeam: boolean;
 }
+
+/**
+ * The fields of the queried record a resolved query reads, by their first path segment (`country`,
+ * `scores`, `tags`, `custom`…); reading the account or the team reads the record's `accountId` or
+ * `ownerId`. `undefined` when the query reads more than its record's fields (activity facts).
+ * A write that changes none of these fields cannot change whether the query holds.
+ * @internal
+ */
+export function fieldsRead(query: ResolvedQuery): ReadonlySet<string> | undefined {
+  const out = new Set<string>();
+  const visit = (node: ResolvedQuery): boolean => {
+    switch (node.k) {
+      case "and":
+      case "or":
+        return node.of.every(visit);
+      case "not":
+        return visit(node.of);
+      case "const":
+        return true;
+      case "activities":
+        return false;
+      default: {
+        const { source, path } = node.get;
+        if (source === "account") out.add("accountId");
+        else if (source === "team") out.add("ownerId");
+        else if (path[0] !== undefined) out.add(path[0]);
+        return true;
+      }
+    }
+  };
+  return visit(query) ? out : undefined;
+}

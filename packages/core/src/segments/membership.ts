@@ -95,10 +95,15 @@ export class SegmentMembership {
         change: is ? "entered" : "left",
       });
     };
+    const changedFields = changes.map(fieldsChanged);
     for (const [segment, p] of own) {
       const evaluatedAt = Date.parse(segment.evaluatedAt);
       const predicateAt = this.#deps.preparer.predicateAt(p, segment, context);
-      for (const change of changes) {
+      for (const [index, change] of changes.entries()) {
+        // A write that changes no field the query reads cannot move the record in or out.
+        const changed = changedFields[index];
+        if (!p.usesClock && p.reads !== undefined && changed !== undefined)
+          if (![...changed].some((field) => p.reads!.has(field))) continue;
         const was =
           change.before !== null &&
           predicateAt(lastReported(change.before, evaluatedAt))(change.before, ctx);
@@ -212,4 +217,19 @@ export class SegmentMembership {
       this.#deps.events.emit(change === "entered" ? "segment.entered" : "segment.left", event);
     }
   }
+}
+
+/** The top-level fields a change touched; `undefined` for a creation or a removal. */
+function fieldsChanged(change: RecordChange): ReadonlySet<string> | undefined {
+  const { before, after } = change;
+  if (before === null || after === null) return undefined;
+  const out = new Set<string>();
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)]))
+    if (
+      key !== "revision" &&
+      (Object.hasOwn(before, key) ? JSON.stringify(before[key]) : undefined) !==
+        (Object.hasOwn(after, key) ? JSON.stringify(after[key]) : undefined)
+    )
+      out.add(key);
+  return out;
 }

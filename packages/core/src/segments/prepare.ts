@@ -1,13 +1,14 @@
 import { validationError } from "../errors.js";
 import {
   compileQuery,
+  fieldsRead,
   type Predicate,
   type QueryEnvironment,
   type ResolvedQuery,
   resolveQuery,
   type SegmentQuery,
 } from "../query/index.js";
-import { loadTaxonomy, type PartyKind, type Taxonomy } from "../records/index.js";
+import { loadTaxonomy, type PartyKind, type Taxonomy, tables } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { segmentTable } from "./tables.js";
 import type { SavedSegment } from "./types.js";
@@ -22,6 +23,8 @@ export interface Prepared {
   readonly usesClock: boolean;
   readonly usesAccount: boolean;
   readonly usesTeam: boolean;
+  /** The record's fields the query reads (see `fieldsRead`); `undefined` for more than those. */
+  readonly reads: ReadonlySet<string> | undefined;
 }
 
 /** The definitions a query is resolved against: the taxonomy and the saved segments. */
@@ -34,14 +37,50 @@ export interface SegmentContext {
 export class SegmentPreparer {
   readonly #storage: StorageAdapter;
   readonly #timezone: string;
+  /** The definitions as last read, while no write to them has been seen since. */
+  #cached: Promise<SegmentContext> | undefined;
+  readonly #caching: boolean;
 
   constructor(storage: StorageAdapter, timezone: string) {
     this.#storage = storage;
     this.#timezone = timezone;
+    // The definitions are held between writes when every write to them is seen: this instance's,
+    // and other processes' too when the store is shared.
+    const { changeNotifications, crossInstanceNotifications, persistent } = storage.capabilities;
+    this.#caching =
+      storage.watch !== undefined &&
+      changeNotifications &&
+      (crossInstanceNotifications || !persistent);
+    if (this.#caching) {
+      const definitions = new Set([
+        segmentTable.name,
+        tables.statuses.name,
+        tables.tagCategories.name,
+        tables.tags.name,
+        tables.customFields.name,
+      ]);
+      storage.watch?.((batch) => {
+        if (batch.changes.some((change) => definitions.has(change.collection)))
+          this.#cached = undefined;
+      });
+    }
   }
 
-  /** Reads the definitions (the taxonomy may be given when the caller already has it). */
+  /** The definitions (the taxonomy may be given when the caller already has it). */
   async context(known?: Taxonomy): Promise<SegmentContext> {
+    if (!this.#caching) return this.#load(known);
+    if (this.#cached === undefined) {
+      const loading = this.#load();
+      this.#cached = loading;
+      loading.catch(() => {
+        if (this.#cached === loading) this.#cached = undefined;
+      });
+    }
+    const context = await this.#cached;
+    return known === undefined ? context : { ...context, taxonomy: known };
+  }
+
+  async #load(known?: Taxonomy): Promise<SegmentContext> {
     const [taxonomy, saved] = await Promise.all([
       known ?? loadTaxonomy(this.#storage),
       segmentTable.all(this.#storage),
@@ -80,6 +119,7 @@ export class SegmentPreparer {
       usesClock: resolution.usesClock,
       usesAccount: resolution.usesAccount,
       usesTeam: resolution.usesTeam,
+      reads: fieldsRead(resolution.query),
     };
   }
 

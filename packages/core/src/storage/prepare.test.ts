@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { operationsSchema, wellFormed } from "./batch-shape.js";
 import { copyJson, prepareWrite } from "./prepare.js";
 import { createSchemaCatalog, defineStorageSchema } from "./schema.js";
 
@@ -118,5 +120,38 @@ describe("defineStorageSchema", () => {
       ["collections", 0, "indexes", 0, "path"],
     );
     failsAt(() => defineStorageSchema({ version: 0, collections: [] }), ["version"]);
+  });
+});
+
+describe("the quick shape check of a write batch", () => {
+  it("accepts exactly the batches the schema accepts", () => {
+    const value = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.constantFrom(0, 1, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53),
+      fc.constantFrom("", "a", "x".repeat(513), "\u0000", "\ud800", "put", "delete"),
+      fc.constant([]),
+      fc.record({ id: fc.constantFrom("a", "", 7, "\ud800") }, { requiredKeys: [] }),
+    );
+    const operation = fc.oneof(
+      fc.record(
+        {
+          type: fc.constantFrom("put", "delete", "patch", 1),
+          collection: fc.oneof(fc.constant("contacts"), value),
+          record: value,
+          id: value,
+          expectedRevision: value,
+          extra: value,
+        },
+        { requiredKeys: [] },
+      ),
+      value,
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.array(operation, { maxLength: 4 }), value), (batch) => {
+        expect(wellFormed(batch)).toBe(operationsSchema.safeParse(batch).success);
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });

@@ -1,7 +1,6 @@
-import { CrmkitError, type PathSegment, validationError } from "../errors.js";
+import { CrmkitError, type PathSegment } from "../errors.js";
 import { reservedKeyMessage, textProblem } from "../text.js";
-import { toValidationIssues } from "../validation.js";
-import { z } from "../zod.js";
+import { parseShape, type Shaped, wellFormed } from "./batch-shape.js";
 import { extractIndexKeys } from "./keys.js";
 import type { ResolvedCollection, SchemaCatalog } from "./schema.js";
 import type { IndexKey, JsonValue, StoredRecord, WriteOperation } from "./types.js";
@@ -11,30 +10,6 @@ import type { IndexKey, JsonValue, StoredRecord, WriteOperation } from "./types.
  * B-tree entry holds the key and the record id in about 2.7 KB). Longer values are refused.
  */
 export const maxIndexKeyLength = 512;
-
-const recordId = z
-  .string()
-  .min(1)
-  .max(512)
-  .refine((id) => textProblem(id) === undefined, "use well-formed text without U+0000");
-const revision = z.number().int().min(0);
-
-const operationsSchema = z.array(
-  z.discriminatedUnion("type", [
-    z.strictObject({
-      type: z.literal("put"),
-      collection: z.string(),
-      record: z.looseObject({ id: recordId }),
-      expectedRevision: revision.optional(),
-    }),
-    z.strictObject({
-      type: z.literal("delete"),
-      collection: z.string(),
-      id: recordId,
-      expectedRevision: revision.optional(),
-    }),
-  ]),
-);
 
 /** A validated put, with the record copied and its index keys computed. */
 export interface PreparedPut {
@@ -84,11 +59,9 @@ export function prepareWrite(
   catalog: SchemaCatalog,
   operations: readonly WriteOperation[],
 ): PreparedOperation[] {
-  // The shape only: strings and keys are checked by the copy below, once.
-  const checked = operationsSchema.safeParse(operations);
-  if (!checked.success)
-    throw validationError("write batch", toValidationIssues(checked.error.issues));
-  const parsed = checked.data;
+  // The shape only: strings and keys are checked by the copy below, once. A batch the quick check
+  // accepts is exactly one the schema accepts; only a doubtful one goes through zod, for its issues.
+  const parsed: Shaped = wellFormed(operations) ? operations : parseShape(operations);
   return parsed.map((operation, opIndex): PreparedOperation => {
     const collection = catalog.collection(operation.collection, [opIndex, "collection"]);
     if (operation.type === "delete") {
