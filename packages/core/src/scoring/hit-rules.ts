@@ -73,14 +73,9 @@ function qualifies(
   urlOf: (hit: Hit) => URL | null,
 ): boolean {
   const when = compiled.rule.when;
-  const matchesUrl = () => {
-    if (compiled.url === undefined) return true;
-    const url = urlOf(hit);
-    return url !== null && compiled.url.test(url);
-  };
   switch (when.type) {
     case "page": {
-      if (hit.type !== "pageview" || !matchesUrl()) return false;
+      if (hit.type !== "pageview" || !matchesUrl(compiled, hit, urlOf)) return false;
       const index = state.v++;
       const previous = state.last;
       const at = Date.parse(hit.at);
@@ -96,14 +91,14 @@ function qualifies(
       return true;
     }
     case "engagement":
-      if (hit.type !== "engagement" || !matchesUrl()) return false;
+      if (hit.type !== "engagement" || !matchesUrl(compiled, hit, urlOf)) return false;
       state.s += hit.seconds ?? 0;
       return state.s >= when.minSeconds;
     case "event":
       return (
         hit.type === "event" &&
         hit.name === when.name &&
-        matchesUrl() &&
+        matchesUrl(compiled, hit, urlOf) &&
         Object.entries(when.props ?? {}).every(([key, expected]) => {
           const actual = ownValue(hit.props, key);
           return Array.isArray(expected) ? expected.includes(actual ?? null) : actual === expected;
@@ -112,6 +107,12 @@ function qualifies(
     case "fit":
       return false;
   }
+}
+
+function matchesUrl(compiled: CompiledRule, hit: Hit, urlOf: (hit: Hit) => URL | null): boolean {
+  if (compiled.url === undefined) return true;
+  const url = urlOf(hit);
+  return url !== null && compiled.url.test(url);
 }
 
 /** Whether the repeat policy lets a qualifying hit score (recording that it did). */

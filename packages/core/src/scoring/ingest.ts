@@ -153,18 +153,41 @@ export async function drainQueue(
       storage,
       page.records.map((entry) => entry.hitId),
     );
-    const byContact = new Map<string, QueuedHit[]>();
+    const byContact = new Map<string, { entries: QueuedHit[]; hits: Hit[] }>();
     const spent: QueuedHit[] = [];
     page.records.forEach((entry, index) => {
-      const contactId = found[index]?.contactId;
-      if (contactId === undefined) spent.push(entry);
-      else byContact.set(contactId, [...(byContact.get(contactId) ?? []), entry]);
+      const hit = found[index];
+      const contactId = hit?.contactId;
+      if (hit == null || contactId === undefined) {
+        spent.push(entry);
+        return;
+      }
+      const group = byContact.get(contactId);
+      if (group === undefined) byContact.set(contactId, { entries: [entry], hits: [hit] });
+      else {
+        group.entries.push(entry);
+        group.hits.push(hit);
+      }
     });
     // Anonymous hits stay stored: identifying their visitor scores them.
     report.anonymous += spent.length;
     if (spent.length > 0) await removeUnlessGone(storage, spent);
-    for (const [contactId, entries] of byContact) {
-      const outcome = await deps.score(model, contactId, () => claim(storage, contactId, entries));
+    for (const [contactId, group] of byContact) {
+      // The first attempt scores what this page read; a retry (another writer got there first)
+      // reads again what is still queued.
+      let first = true;
+      const prepare = async (): Promise<ScoreRun | null> => {
+        if (!first) return claim(storage, contactId, group.entries);
+        first = false;
+        return {
+          newHits: group.hits,
+          queued: group.entries,
+          hits: false,
+          fit: false,
+          cause: "hit",
+        };
+      };
+      const outcome = await deps.score(model, contactId, prepare);
       if (outcome.scored.length > 0) report.contacts++;
       report.scored += outcome.scored.length;
     }

@@ -1,0 +1,22 @@
+import { collections, createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
+import { openMemoryStorage } from "@crmkit/storage-memory";
+import { benchModel, benchPaths } from "./scoring-model.js";
+const start = Date.parse("2026-05-18T10:00:00Z");
+const contacts = 10_000, hits = 200_000;
+const storage = await openMemoryStorage({ schema: crmStorageSchema });
+const crm = await createCrm({ storage, environment: createTestEnvironment({ now: start }) });
+await crm.scoring.setModel(benchModel);
+await crm.contacts.import(Array.from({ length: contacts }, (_, i) => ({ id: `c${i}`, email: `v${i}@example.com` })));
+const iso = (ms: number) => new Date(ms).toISOString();
+for (let from = 0; from < hits; from += 10_000)
+  await storage.write(Array.from({ length: 10_000 }, (_, k) => { const i = from + k; return { type: "put" as const, collection: collections.hits, record: { id: `pk_bench:evt_${i}`, siteId: "pk_bench", contactId: `c${i % contacts}`, type: "pageview", url: `https://example.com${benchPaths[(i * 7) % benchPaths.length]}`, at: iso(start - 60 * 86_400_000 + i * 25_000), receivedAt: iso(start) } }; }));
+let t = performance.now();
+await crm.scoring.rescore();
+console.log("first", (performance.now() - t).toFixed(0));
+await crm.scoring.setModel({ ...benchModel, rules: benchModel.rules.map((r) => (r.id === "docs" ? { ...r, points: 3 } : r)) });
+t = performance.now();
+const r = await crm.scoring.rescore();
+console.log("second", (performance.now() - t).toFixed(0), r.written);
+t = performance.now();
+let n = 0; for await (const b of storage.scan({ collection: collections.hits, batchSize: 1000 })) n += b.length;
+console.log("scan", (performance.now() - t).toFixed(0));
