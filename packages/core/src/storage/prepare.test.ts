@@ -133,7 +133,30 @@ describe("the quick shape check of a write batch", () => {
       fc.constant([]),
       fc.record({ id: fc.constantFrom("a", "", 7, "\ud800") }, { requiredKeys: [] }),
     );
+    // Well-formed operations, so that acceptance is tested as much as refusal.
+    const id = fc.string({ minLength: 1, maxLength: 4 });
+    const revision = fc.integer({ min: 0, max: 9 });
+    const put = fc.record(
+      {
+        type: fc.constant("put"),
+        collection: fc.constant("contacts"),
+        record: fc.record({ id, name: fc.string() }),
+        expectedRevision: revision,
+      },
+      { requiredKeys: ["type", "collection", "record"] },
+    );
+    const remove = fc.record(
+      {
+        type: fc.constant("delete"),
+        collection: fc.constant("contacts"),
+        id,
+        expectedRevision: revision,
+      },
+      { requiredKeys: ["type", "collection", "id"] },
+    );
     const operation = fc.oneof(
+      put,
+      remove,
       fc.record(
         {
           type: fc.constantFrom("put", "delete", "patch", 1),

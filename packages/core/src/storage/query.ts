@@ -1,7 +1,7 @@
 import { CrmkitError } from "../errors.js";
-import { parseInput } from "../validation.js";
 import { z } from "../zod.js";
 import { isIndexKey, type NormalizedRange, normalizeRange } from "./keys.js";
+import { checkQueryShape, keySchema } from "./query-shape.js";
 import type { ResolvedCollection, ResolvedIndex, SchemaCatalog } from "./schema.js";
 import type {
   IndexKey,
@@ -13,24 +13,6 @@ import type {
   StorageCapabilities,
   StoredRecord,
 } from "./types.js";
-
-const keySchema = z.union([z.string(), z.number()]);
-const rangeSchema = z.strictObject({
-  eq: keySchema.optional(),
-  gt: keySchema.optional(),
-  gte: keySchema.optional(),
-  lt: keySchema.optional(),
-  lte: keySchema.optional(),
-});
-
-const queryOptionsSchema = z.strictObject({
-  collection: z.string(),
-  index: z.string().optional(),
-  where: rangeSchema.optional(),
-  order: z.enum(["asc", "desc"]).optional(),
-  limit: z.number().int().min(1).optional(),
-  cursor: z.string().nullable().optional(),
-});
 
 /** The position of the last record of a page: its listing key and id. */
 export interface QueryPosition {
@@ -69,7 +51,7 @@ export function prepareQuery(
   catalog: SchemaCatalog,
   options: QueryOptions | Selection | ScanOptions,
 ): PreparedQuery {
-  const parsed = parseInput(queryOptionsSchema, options, "query");
+  const parsed = checkQueryShape(options);
   const collection = catalog.collection(parsed.collection);
   const index = parsed.index === undefined ? undefined : catalog.index(collection, parsed.index);
   const range = normalizeRange(options.where);
