@@ -16,10 +16,29 @@ export class ScoringModelStore {
   readonly #storage: StorageAdapter;
   readonly #fitScope: () => Promise<ConditionScope>;
   #compiled: { revision: number; model: CompiledModel } | undefined;
+  /** The compiled model as last read, while no write to it has been seen since. */
+  #current: Promise<CompiledModel> | undefined;
+  readonly #caching: boolean;
 
   constructor(storage: StorageAdapter, fitScope: () => Promise<ConditionScope>) {
     this.#storage = storage;
     this.#fitScope = fitScope;
+    // Held between writes when every write to the model is seen (this instance's, and other
+    // processes' for a shared store), as the segment definitions are.
+    const { changeNotifications, crossInstanceNotifications, persistent } = storage.capabilities;
+    this.#caching =
+      storage.watch !== undefined &&
+      changeNotifications &&
+      (crossInstanceNotifications || !persistent);
+    if (this.#caching)
+      storage.watch?.((batch) => {
+        if (
+          batch.changes.some(
+            (change) => change.collection === collections.meta && change.id === modelId,
+          )
+        )
+          this.#current = undefined;
+      });
   }
 
   /** The stored model (empty, at revision 0, until one is set). */
@@ -31,7 +50,19 @@ export class ScoringModelStore {
   }
 
   /** The stored model, compiled (again only when its revision changed). */
-  async compiled(): Promise<CompiledModel> {
+  compiled(): Promise<CompiledModel> {
+    if (!this.#caching) return this.#load();
+    if (this.#current === undefined) {
+      const loading = this.#load();
+      this.#current = loading;
+      loading.catch(() => {
+        if (this.#current === loading) this.#current = undefined;
+      });
+    }
+    return this.#current;
+  }
+
+  async #load(): Promise<CompiledModel> {
     const stored = await this.read();
     if (this.#compiled?.revision !== stored.revision || stored.revision === 0)
       this.#compiled = { revision: stored.revision, model: compileModel(stored, stored.revision) };
