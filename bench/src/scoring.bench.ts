@@ -30,7 +30,10 @@ export function zipfVisitors(count: number, visitors: number, seed = 7): number[
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   const cumulative: number[] = [];
   let running = 0;
-  for (const weight of weights) cumulative.push((running += weight / total));
+  for (const weight of weights) {
+    running += weight / total;
+    cumulative.push(running);
+  }
   let state = seed >>> 0;
   const random = () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -492,6 +492,9 @@ const visit = async (path: string, extra: Record<string, unknown> = {}) => {
     }),
     { ip: "198.51.100.23" },
   );
+  // The collector answers once the hits are stored; its background drain scores them just after.
+  // The demo waits for that before reading scores (a test would too).
+  await crm.scoring.settle();
   return `${response.status} ${await response.text()}`;
 };
 console.log(
