@@ -93,7 +93,8 @@ export const conformanceCases: readonly ConformanceCase[] = [
   },
   {
     id: "copy-semantics",
-    title: "never shares objects with callers: inputs are copied in, results copied out",
+    title:
+      "never lets a caller change stored data: inputs are copied in, results are the caller's copies or deeply frozen snapshots",
     async run({ open }) {
       const store = await open();
       const input = { id: "a", status: "prospect", tags: ["gold"], profile: { city: "Lyon" } };
@@ -101,17 +102,38 @@ export const conformanceCases: readonly ConformanceCase[] = [
       input.tags.push("silver");
       input.profile.city = "Paris";
       const first = (await store.get("contacts", "a"))!;
+      const again = (await store.get("contacts", "a"))!;
       expect(first.tags).toEqual(["gold"]);
-      (first.tags as string[]).push("mutated");
-      (first.profile as { city: string }).city = "mutated";
+      // A result is either frozen all the way down (and may be shared), or a copy of its own.
+      if (Object.isFrozen(first)) {
+        expect(Object.isFrozen(first.tags) && Object.isFrozen(first.profile)).toBe(true);
+      } else {
+        expect(first).not.toBe(again);
+        expect(first.tags).not.toBe(again.tags);
+      }
+      // Whatever a caller tries on a result: refused (frozen) or confined to its copy.
+      const attempt = (change: () => void) => {
+        try {
+          change();
+        } catch (error) {
+          if (!(error instanceof TypeError)) throw error;
+        }
+      };
+      attempt(() => (first.tags as string[]).push("mutated"));
+      attempt(() => {
+        (first.profile as { city: string }).city = "mutated";
+      });
+      attempt(() => {
+        first.status = "mutated";
+      });
       const [fromMany] = await store.getMany("contacts", ["a"]);
-      (fromMany!.tags as string[]).push("mutated");
+      attempt(() => (fromMany!.tags as string[]).push("mutated"));
       const fromQuery = (
         await store.query({ collection: "contacts", index: "status", where: { eq: "prospect" } })
       ).records[0]!;
-      (fromQuery.tags as string[]).push("mutated");
+      attempt(() => (fromQuery.tags as string[]).push("mutated"));
       for await (const batch of store.scan({ collection: "contacts" }))
-        (batch[0]!.tags as string[]).push("mutated");
+        attempt(() => (batch[0]!.tags as string[]).push("mutated"));
       expect(await store.get("contacts", "a")).toEqual({
         id: "a",
         revision: 1,
@@ -121,6 +143,9 @@ export const conformanceCases: readonly ConformanceCase[] = [
       });
       expect(
         await store.count({ collection: "contacts", index: "tags", where: { eq: "silver" } }),
+      ).toBe(0);
+      expect(
+        await store.count({ collection: "contacts", index: "status", where: { eq: "mutated" } }),
       ).toBe(0);
     },
   },

@@ -6,7 +6,6 @@ import {
   type ChangeListener,
   CloseSignal,
   compareKeys,
-  copyJson,
   createSchemaCatalog,
   type IndexKey,
   keyInRange,
@@ -116,16 +115,13 @@ export class MemoryStorage implements StorageAdapter {
 
   async get(collection: string, id: string): Promise<StoredRecord | null> {
     const state = this.#state(collection);
-    const entry = state.records.get(id);
-    return entry ? (copyJson(entry.record) as StoredRecord) : null;
+    // Stored records are deeply frozen snapshots: handed out as they are, never copied.
+    return state.records.get(id)?.record ?? null;
   }
 
   async getMany(collection: string, ids: readonly string[]): Promise<(StoredRecord | null)[]> {
     const state = this.#state(collection);
-    return ids.map((id) => {
-      const entry = state.records.get(id);
-      return entry ? (copyJson(entry.record) as StoredRecord) : null;
-    });
+    return ids.map((id) => state.records.get(id)?.record ?? null);
   }
 
   async query(options: QueryOptions): Promise<Page> {
@@ -136,11 +132,7 @@ export class MemoryStorage implements StorageAdapter {
       listed.push({ key, record: entry.record });
       return listed.length <= query.limit;
     });
-    const page = toPage(query, listed);
-    return {
-      records: page.records.map((record) => copyJson(record) as StoredRecord),
-      cursor: page.cursor,
-    };
+    return toPage(query, listed);
   }
 
   async count(selection: Selection): Promise<number> {
@@ -346,6 +338,8 @@ class BatchPlan {
           for (const key of after) entries.insert(key, id);
         }
         if (next) {
+          // Frozen once here, so that every read can hand the record out without a copy.
+          deepFreeze(next.record);
           state.records.set(id, next);
           if (!previous) state.ids.insert(id, id);
         } else if (previous) {
@@ -355,6 +349,13 @@ class BatchPlan {
       }
     }
   }
+}
+
+/** Freezes a JSON value and everything in it. */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Array.isArray(value) ? value : Object.values(value)) deepFreeze(child);
 }
 
 function sameKeys(a: readonly IndexKey[], b: readonly IndexKey[]): boolean {

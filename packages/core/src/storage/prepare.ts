@@ -21,7 +21,7 @@ export interface PreparedPut {
   readonly collection: ResolvedCollection;
   /** The record id. */
   readonly id: string;
-  /** A private deep copy of the record; the adapter sets `revision` before storing it. */
+  /** A private deep copy of the record (its objects and arrays frozen); the adapter sets `revision` before storing it. */
   readonly record: StoredRecord;
   /** The record's keys in each index of the collection, sorted, by index name. */
   readonly keys: Readonly<Record<string, IndexKey[]>>;
@@ -119,7 +119,7 @@ function copyRecord(input: object, path: PathSegment[]): StoredRecord {
         throw error;
       }
       const value = source[key];
-      if (value !== undefined) record[key] = copyValue(value, key, 1);
+      if (value !== undefined) record[key] = copyValue(value, key, 1, true);
     }
   } catch (error) {
     throw error instanceof NotJson ? error.toCrmkitError(path) : error;
@@ -157,16 +157,25 @@ export function copyJson(value: unknown): JsonValue {
   }
 }
 
-function copyValue(value: unknown, key: PathSegment | undefined, depth: number): JsonValue {
+function copyValue(
+  value: unknown,
+  key: PathSegment | undefined,
+  depth: number,
+  freeze = false,
+): JsonValue {
   try {
-    return copyInner(value, depth);
+    return copyInner(value, depth, freeze);
   } catch (error) {
     if (error instanceof NotJson && key !== undefined) error.reversedPath.push(key);
     throw error;
   }
 }
 
-function copyInner(value: unknown, depth: number): JsonValue {
+/**
+ * A checked deep copy of a JSON value; with `freeze`, every object and array of the copy is frozen
+ * as it is built (a record's fields, for adapters that keep records and share them on reads).
+ */
+function copyInner(value: unknown, depth: number, freeze = false): JsonValue {
   switch (typeof value) {
     case "string": {
       const problem = textProblem(value);
@@ -191,8 +200,9 @@ function copyInner(value: unknown, depth: number): JsonValue {
             error.reversedPath.push(i);
             throw error;
           }
-          copy[i] = copyValue(element, i, depth + 1);
+          copy[i] = copyValue(element, i, depth + 1, freeze);
         }
+        if (freeze) Object.freeze(copy);
         return copy;
       }
       const prototype = Object.getPrototypeOf(value);
@@ -210,8 +220,9 @@ function copyInner(value: unknown, depth: number): JsonValue {
           throw error;
         }
         const fieldValue = (value as Record<string, unknown>)[field];
-        if (fieldValue !== undefined) copy[field] = copyValue(fieldValue, field, depth + 1);
+        if (fieldValue !== undefined) copy[field] = copyValue(fieldValue, field, depth + 1, freeze);
       }
+      if (freeze) Object.freeze(copy);
       return copy;
     }
     default:

@@ -218,7 +218,9 @@ export interface StorageClosed {
 
 /**
  * The storage contract: what every crmkit storage adapter implements. Adapters know collections,
- * records and indexes, never domain types. Returned records are always copies.
+ * records and indexes, never domain types. Returned records are read-only: each is either the
+ * caller's own copy or a deeply frozen snapshot that may be shared (the memory adapter hands out
+ * its stored records frozen, without copying); either way no change by a caller reaches the store.
  */
 export interface StorageAdapter {
   /** The adapter's name, for error details and test output (e.g. `memory`, `indexeddb`). */
