@@ -27,7 +27,12 @@ describe("SortedEntries", () => {
       fc.property(
         fc.array(action, { maxLength: 3000, size: "max" }),
         fc.array(seek, { maxLength: 10 }),
-        (actions, seeks) => {
+        fc.boolean(),
+        (drawn, seeks, growing) => {
+          // Half the runs insert in growing order, through the append fast path.
+          const actions = growing
+            ? [...drawn].sort((a, b) => byEntry({ key: a.key, id: a.id }, { key: b.key, id: b.id }))
+            : drawn;
           const sorted = new SortedEntries();
           const reference = new Map<string, Entry>();
           for (const { insert, key: k, id: i } of actions) {
@@ -44,6 +49,9 @@ describe("SortedEntries", () => {
           expect([...sorted.ascending()]).toEqual(expected);
           expect([...sorted.descending()]).toEqual([...expected].reverse());
           for (const place of seeks) {
+            const holders = expected.filter((entry) => entry.key === place.key);
+            const other = holders.find((entry) => entry.id !== (place.id ?? ""))?.id ?? null;
+            expect(sorted.holderOtherThan(place.key, place.id ?? "")).toBe(other);
             expect([...sorted.ascending(place)]).toEqual(
               expected.filter((entry) => atOrAfter(entry, place)),
             );

@@ -41,12 +41,19 @@ export class SortedEntries {
       this.#size = 1;
       return;
     }
-    const chunkIndex = this.#chunkFor(key, id);
+    // Append fast path: ids, creation instants and other growing keys land after the last entry.
+    const lastChunk = this.#chunks[this.#chunks.length - 1]!;
+    const last = lastChunk[lastChunk.length - 1]!;
+    const appending = compareEntries(last.key, last.id, key, id) < 0;
+    const chunkIndex = appending ? this.#chunks.length - 1 : this.#chunkFor(key, id);
     const chunk = this.#chunks[chunkIndex]!;
-    const at = lowerBound(chunk, { key, id, after: false });
-    const existing = chunk[at];
-    if (existing && existing.key === key && existing.id === id) return;
-    chunk.splice(at, 0, entry);
+    if (appending) chunk.push(entry);
+    else {
+      const at = lowerBound(chunk, { key, id, after: false });
+      const existing = chunk[at];
+      if (existing && existing.key === key && existing.id === id) return;
+      chunk.splice(at, 0, entry);
+    }
     this.#size++;
     if (chunk.length > maxChunk) {
       this.#chunks.splice(chunkIndex + 1, 0, chunk.splice(maxChunk >> 1));
@@ -73,16 +80,22 @@ export class SortedEntries {
     this.#size = 0;
   }
 
-  /** The id of an entry with this key other than `exceptId`, or null when there is none. */
+  /**
+   * The id of an entry with this key other than `exceptId`, or null when there is none: a direct
+   * look-up (a unique index holds at most one entry per key, two while a batch moves it).
+   */
   holderOtherThan(key: IndexKey, exceptId: string): string | null {
-    let holder: string | null = null;
-    this.visit({ key, id: null, after: false }, "asc", (entryKey, id) => {
-      if (entryKey !== key) return false;
-      if (id === exceptId) return true;
-      holder = id;
-      return false;
-    });
-    return holder;
+    if (this.#chunks.length === 0) return null;
+    let [chunkIndex, offset] = this.#locate({ key, id: null, after: false });
+    for (; chunkIndex < this.#chunks.length; chunkIndex++, offset = 0) {
+      const chunk = this.#chunks[chunkIndex]!;
+      for (; offset < chunk.length; offset++) {
+        const entry = chunk[offset]!;
+        if (entry.key !== key) return null;
+        if (entry.id !== exceptId) return entry.id;
+      }
+    }
+    return null;
   }
 
   /**
