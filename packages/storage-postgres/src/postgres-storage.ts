@@ -438,12 +438,16 @@ async function putMany(
     ]);
     if (existing.rows.length > 0) return null;
   }
-  const { rows } = await tx.query<{ id: string; revision: string | number }>(
-    `INSERT INTO ${records} AS r (id, ik, revision, data)
-     SELECT id, decode(ik, 'hex'), 1, data::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, ik, data)
-     ON CONFLICT (id) DO ${create ? "NOTHING" : "UPDATE SET revision = r.revision + 1, data = excluded.data"}
-     RETURNING id, revision`,
-    [run.map((op) => op.id), iks, run.map(dataOf)],
+  // A creation skips a row another transaction inserted meanwhile, whichever unique index (id or
+  // ik) notices first; an upsert racing such an insert is refused as a revision conflict.
+  const { rows } = await raceAsConflict(run[0]!, () =>
+    tx.query<{ id: string; revision: string | number }>(
+      `INSERT INTO ${records} AS r (id, ik, revision, data)
+       SELECT id, decode(ik, 'hex'), 1, data::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, ik, data)
+       ON CONFLICT ${create ? "DO NOTHING" : "(id) DO UPDATE SET revision = r.revision + 1, data = excluded.data"}
+       RETURNING id, revision`,
+      [run.map((op) => op.id), iks, run.map(dataOf)],
+    ),
   );
   if (rows.length < run.length) {
     // Another transaction created one of them since the check.
@@ -477,21 +481,39 @@ async function currentRevision(
   return rows[0] === undefined ? 0 : Number(rows[0].revision);
 }
 
+/**
+ * Runs an insert that another transaction may race on the same record id: the unique index it
+ * meets first may be one `ON CONFLICT (id)` does not arbitrate (`ik`), which PostgreSQL reports as
+ * a unique violation. That is a revision conflict — the record now exists — not a storage failure.
+ */
+async function raceAsConflict<T>(op: PreparedOperation, insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    if ((error as { code?: string }).code === "23505") throw revisionConflict(op, 1, adapterName);
+    throw error;
+  }
+}
+
 async function putOne(tx: SqlExecutor, layout: Layout, op: PreparedPut): Promise<number> {
   const records = layout.records(op.collection);
   const ik = utf16Hex(op.id);
   const data = dataOf(op);
   let rows: { revision: string | number }[];
   if (op.expectedRevision === undefined) {
-    ({ rows } = await tx.query<{ revision: string | number }>(
-      `INSERT INTO ${records} AS r (id, ik, revision, data) VALUES ($1, decode($2, 'hex'), 1, $3::jsonb)
-       ON CONFLICT (id) DO UPDATE SET revision = r.revision + 1, data = excluded.data RETURNING revision`,
-      [op.id, ik, data],
+    ({ rows } = await raceAsConflict(op, () =>
+      tx.query<{ revision: string | number }>(
+        `INSERT INTO ${records} AS r (id, ik, revision, data) VALUES ($1, decode($2, 'hex'), 1, $3::jsonb)
+         ON CONFLICT (id) DO UPDATE SET revision = r.revision + 1, data = excluded.data RETURNING revision`,
+        [op.id, ik, data],
+      ),
     ));
   } else if (op.expectedRevision === 0) {
+    // No conflict target: a concurrent insert of the same record is skipped whichever of its
+    // unique indexes (id, ik) sees it first, and reported below as a revision conflict.
     ({ rows } = await tx.query<{ revision: string | number }>(
       `INSERT INTO ${records} (id, ik, revision, data) VALUES ($1, decode($2, 'hex'), 1, $3::jsonb)
-       ON CONFLICT (id) DO NOTHING RETURNING revision`,
+       ON CONFLICT DO NOTHING RETURNING revision`,
       [op.id, ik, data],
     ));
   } else {

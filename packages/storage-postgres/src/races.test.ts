@@ -183,11 +183,16 @@ if (url === undefined) {
         const cached = (await crm.scoring.card(id))!;
         expect(cached.scores).toEqual(await crm.scoring.score(id, { at: cached.at }));
       }
+      // Read at one fixed instant: the real clock moves between the two reads, and decay with it.
+      const instant = at + 3_600_000;
       const before = Object.fromEntries(
-        await Promise.all(contacts.map(async (id) => [id, await crm.scoring.score(id)] as const)),
+        await Promise.all(
+          contacts.map(async (id) => [id, await crm.scoring.score(id, { at: instant })] as const),
+        ),
       );
       await crm.scoring.rescore();
-      for (const id of contacts) expect(await crm.scoring.score(id)).toEqual(before[id]);
+      for (const id of contacts)
+        expect(await crm.scoring.score(id, { at: instant })).toEqual(before[id]);
       await storage.close();
     }, 120_000);
   });
