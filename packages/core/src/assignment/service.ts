@@ -4,8 +4,15 @@ import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
 import { ownValue } from "../own.js";
 import { compileCondition, readPath } from "../query/index.js";
-import type { Absence, Revised, User } from "../records/index.js";
-import { asStored, collections, loadTaxonomy, tables } from "../records/index.js";
+import type { Absence, Revised, Taxonomy, User } from "../records/index.js";
+import {
+  asStored,
+  collections,
+  Held,
+  loadTaxonomy,
+  tables,
+  taxonomyCollections,
+} from "../records/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { capacityPeriod, unavailability } from "./availability.js";
@@ -72,12 +79,30 @@ const noRules: AssignmentRules = { rules: [] };
  */
 export class AssignmentService {
   readonly #deps: AssignmentDeps;
+  readonly #configuration: Held<{
+    rules: AssignmentRules;
+    pools: Map<string, Pool>;
+    users: Map<string, Revised<User>>;
+    absences: Map<string, Absence[]>;
+    taxonomy: Taxonomy;
+  }>;
   /** The pools leads are spread in: create, update, remove, get, list. */
   readonly pools: PoolService;
 
   /** @internal */
   constructor(deps: AssignmentDeps) {
     this.#deps = deps;
+    this.#configuration = new Held(
+      deps.storage,
+      [
+        collections.meta,
+        collections.pools,
+        collections.users,
+        collections.absences,
+        ...taxonomyCollections,
+      ],
+      () => this.#readConfiguration(),
+    );
     this.pools = new PoolService({
       ...deps,
       snapshot: (at) => this.snapshot(at),
@@ -177,6 +202,24 @@ export class AssignmentService {
 
   /** @internal Loads what decisions read: rules, pools, users, absences, the condition scope. */
   async snapshot(at: number): Promise<AssignmentSnapshot> {
+    const { rules, pools, users, absences, taxonomy } = await this.#configuration.get();
+    return {
+      rules,
+      pools,
+      users,
+      absences,
+      scope: {
+        taxonomy,
+        at,
+        timezone: this.#deps.timezone,
+        teamOf: (userId) => users.get(userId)?.teamId,
+        compiled: new WeakMap(),
+      },
+    };
+  }
+
+  /** What decisions are made from, read once and held between writes to it. */
+  async #readConfiguration() {
     const storage = this.#deps.storage;
     const [rules, pools, users, absences, taxonomy] = await Promise.all([
       this.rules(),
@@ -191,19 +234,12 @@ export class AssignmentService {
       list.push(absence);
       byUser.set(absence.userId, list);
     }
-    const userMap = new Map(users.map((user) => [user.id, user]));
     return {
       rules,
       pools: new Map(pools.map((pool) => [pool.id, pool])),
-      users: userMap,
+      users: new Map(users.map((user) => [user.id, user])),
       absences: byUser,
-      scope: {
-        taxonomy,
-        at,
-        timezone: this.#deps.timezone,
-        teamOf: (userId) => userMap.get(userId)?.teamId,
-        compiled: new WeakMap(),
-      },
+      taxonomy,
     };
   }
 

@@ -11,6 +11,7 @@ export {
   type Reaction,
   type RecordChange,
 } from "./changes.js";
+export { Held, seesEveryWrite } from "./held.js";
 export { readAll } from "./read-all.js";
 export {
   collectionOf,
@@ -32,6 +33,7 @@ export { tables } from "./tables.js";
 export {
   loadTaxonomy,
   type Taxonomy,
+  taxonomyCollections,
 } from "./taxonomy.js";
 export {
   type Absence,

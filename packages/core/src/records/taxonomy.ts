@@ -1,4 +1,5 @@
 import type { StorageAdapter } from "../storage/index.js";
+import { collections } from "./schema.js";
 import { tables } from "./tables.js";
 import type {
   CustomFieldDefinition,
@@ -23,6 +24,14 @@ export interface Taxonomy {
   /** Custom field definitions by target, then by key. */
   readonly fields: Readonly<Record<PartyKind, ReadonlyMap<string, CustomFieldDefinition>>>;
 }
+
+/** The collections the taxonomy is read from: a write to one of them changes it. @internal */
+export const taxonomyCollections: readonly string[] = [
+  collections.statuses,
+  collections.tagCategories,
+  collections.tags,
+  collections.customFields,
+];
 
 /** Reads the workspace's {@link Taxonomy} from storage. */
 export async function loadTaxonomy(storage: StorageAdapter): Promise<Taxonomy> {

@@ -1,6 +1,6 @@
 import { type ValidationIssue, validationError } from "../errors.js";
 import { type ConditionScope, compileCondition } from "../query/index.js";
-import { collections, revisionAfter } from "../records/index.js";
+import { collections, Held, revisionAfter } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { type CompiledModel, compileModel, globalGroup } from "./derive.js";
@@ -16,29 +16,13 @@ export class ScoringModelStore {
   readonly #storage: StorageAdapter;
   readonly #fitScope: () => Promise<ConditionScope>;
   #compiled: { revision: number; model: CompiledModel } | undefined;
-  /** The compiled model as last read, while no write to it has been seen since. */
-  #current: Promise<CompiledModel> | undefined;
-  readonly #caching: boolean;
+  /** The compiled model, held between writes to `meta` (where the model is stored). */
+  readonly #held: Held<CompiledModel>;
 
   constructor(storage: StorageAdapter, fitScope: () => Promise<ConditionScope>) {
     this.#storage = storage;
     this.#fitScope = fitScope;
-    // Held between writes when every write to the model is seen (this instance's, and other
-    // processes' for a shared store), as the segment definitions are.
-    const { changeNotifications, crossInstanceNotifications, persistent } = storage.capabilities;
-    this.#caching =
-      storage.watch !== undefined &&
-      changeNotifications &&
-      (crossInstanceNotifications || !persistent);
-    if (this.#caching)
-      storage.watch?.((batch) => {
-        if (
-          batch.changes.some(
-            (change) => change.collection === collections.meta && change.id === modelId,
-          )
-        )
-          this.#current = undefined;
-      });
+    this.#held = new Held(storage, [collections.meta], () => this.#load());
   }
 
   /** The stored model (empty, at revision 0, until one is set). */
@@ -51,15 +35,7 @@ export class ScoringModelStore {
 
   /** The stored model, compiled (again only when its revision changed). */
   compiled(): Promise<CompiledModel> {
-    if (!this.#caching) return this.#load();
-    if (this.#current === undefined) {
-      const loading = this.#load();
-      this.#current = loading;
-      loading.catch(() => {
-        if (this.#current === loading) this.#current = undefined;
-      });
-    }
-    return this.#current;
+    return this.#held.get();
   }
 
   async #load(): Promise<CompiledModel> {

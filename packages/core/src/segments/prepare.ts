@@ -8,7 +8,13 @@ import {
   resolveQuery,
   type SegmentQuery,
 } from "../query/index.js";
-import { loadTaxonomy, type PartyKind, type Taxonomy, tables } from "../records/index.js";
+import {
+  Held,
+  loadTaxonomy,
+  type PartyKind,
+  type Taxonomy,
+  taxonomyCollections,
+} from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { segmentTable } from "./tables.js";
 import type { SavedSegment } from "./types.js";
@@ -37,46 +43,20 @@ export interface SegmentContext {
 export class SegmentPreparer {
   readonly #storage: StorageAdapter;
   readonly #timezone: string;
-  /** The definitions as last read, while no write to them has been seen since. */
-  #cached: Promise<SegmentContext> | undefined;
-  readonly #caching: boolean;
+  /** The definitions, held between writes to them. */
+  readonly #definitions: Held<SegmentContext>;
 
   constructor(storage: StorageAdapter, timezone: string) {
     this.#storage = storage;
     this.#timezone = timezone;
-    // The definitions are held between writes when every write to them is seen: this instance's,
-    // and other processes' too when the store is shared.
-    const { changeNotifications, crossInstanceNotifications, persistent } = storage.capabilities;
-    this.#caching =
-      storage.watch !== undefined &&
-      changeNotifications &&
-      (crossInstanceNotifications || !persistent);
-    if (this.#caching) {
-      const definitions = new Set([
-        segmentTable.name,
-        tables.statuses.name,
-        tables.tagCategories.name,
-        tables.tags.name,
-        tables.customFields.name,
-      ]);
-      storage.watch?.((batch) => {
-        if (batch.changes.some((change) => definitions.has(change.collection)))
-          this.#cached = undefined;
-      });
-    }
+    this.#definitions = new Held(storage, [segmentTable.name, ...taxonomyCollections], () =>
+      this.#load(),
+    );
   }
 
   /** The definitions (the taxonomy may be given when the caller already has it). */
   async context(known?: Taxonomy): Promise<SegmentContext> {
-    if (!this.#caching) return this.#load(known);
-    if (this.#cached === undefined) {
-      const loading = this.#load();
-      this.#cached = loading;
-      loading.catch(() => {
-        if (this.#cached === loading) this.#cached = undefined;
-      });
-    }
-    const context = await this.#cached;
+    const context = await this.#definitions.get();
     return known === undefined ? context : { ...context, taxonomy: known };
   }
 
