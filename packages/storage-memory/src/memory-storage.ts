@@ -5,6 +5,7 @@ import {
   ChangeHub,
   type ChangeListener,
   CloseSignal,
+  CrmkitError,
   compareKeys,
   createSchemaCatalog,
   type IndexKey,
@@ -27,7 +28,6 @@ import {
   type StorageClosed,
   type StorageSchema,
   type StoredRecord,
-  scanByPages,
   toPage,
   uniqueViolation,
   type WriteOperation,
@@ -155,8 +155,38 @@ export class MemoryStorage implements StorageAdapter {
     return count;
   }
 
-  scan(options: ScanOptions): AsyncIterable<StoredRecord[]> {
-    return scanByPages(this, options);
+  /**
+   * Streams a selection in batches, walking the ordered index from where the last batch ended:
+   * the same records, order and bounds as paging with query cursors, without encoding and checking
+   * a cursor for every batch. Writes between batches are seen as a new page's read would see them.
+   */
+  async *scan(options: ScanOptions): AsyncGenerator<StoredRecord[], void, undefined> {
+    const { batchSize = 500, ...selection } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new CrmkitError(
+        "VALIDATION_FAILED",
+        "Invalid scan: batchSize must be a positive integer.",
+        {
+          details: { path: ["batchSize"] },
+        },
+      );
+    }
+    assertOpen(this.#closed, adapterName);
+    const query = prepareQuery(this.#catalog, selection);
+    let after: PreparedQuery["after"];
+    for (;;) {
+      assertOpen(this.#closed, adapterName);
+      const batch: StoredRecord[] = [];
+      let last: PreparedQuery["after"];
+      this.#visit({ ...query, after }, (key, entry) => {
+        batch.push(entry.record);
+        last = { key, id: entry.record.id };
+        return batch.length < batchSize;
+      });
+      if (batch.length > 0) yield batch;
+      if (batch.length < batchSize) return;
+      after = last;
+    }
   }
 
   async write(operations: readonly WriteOperation[]): Promise<WriteOutcome[]> {
