@@ -1,7 +1,7 @@
 // Concurrent-assignment scenarios shared by the memory tests and the IndexedDB browser tests.
 import { type Crm, createCrm } from "../crm.js";
 import { createTestEnvironment } from "../environment.js";
-import type { StorageAdapter } from "../storage/types.js";
+import type { StorageAdapter } from "../storage/index.js";
 import { fixtureNow } from "./crm-fixture.js";
 import { addNewBusinessPipeline, addReps } from "./pipeline-fixture.js";
 

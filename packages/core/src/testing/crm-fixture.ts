@@ -4,8 +4,8 @@
 import { openMemoryStorage } from "../../../storage-memory/src/index.js";
 import { type Crm, createCrm } from "../crm.js";
 import { createTestEnvironment, type TestEnvironment } from "../environment.js";
-import { crmStorageSchema } from "../records/schema.js";
-import type { StorageAdapter } from "../storage/types.js";
+import { crmStorageSchema } from "../records/index.js";
+import type { StorageAdapter } from "../storage/index.js";
 
 /** A workspace over a fresh memory store with a fixed clock, plus the usual definitions. */
 export interface Fixture {

@@ -1,7 +1,7 @@
 // Test support shared by core's tests, the IndexedDB adapter's browser tests and the benchmarks.
 import type { Crm } from "../crm.js";
-import { q } from "../query/builder.js";
-import type { User } from "../records/types.js";
+import { q } from "../query/index.js";
+import type { User } from "../records/index.js";
 
 /** Creates `count` inside reps (rep-00, rep-01…) working every day, all day, in team "inside". */
 export async function addReps(

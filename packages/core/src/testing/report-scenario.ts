@@ -1,6 +1,6 @@
 // Test support: a small sales story for the reports, shared by core's tests and the adapters'.
 import type { Crm } from "../crm.js";
-import type { StorageAdapter } from "../storage/types.js";
+import type { StorageAdapter } from "../storage/index.js";
 import { memoryCrm } from "./crm-fixture.js";
 
 /** lead → qualified → proposal → won | lost, with four deals living through May 2026. */

@@ -1,8 +1,8 @@
 // Random contacts and segment queries for property tests (core's and the adapters'). Not published.
 import fc from "fast-check";
-import type { SegmentQuery } from "../query/query.js";
-import type { Taxonomy } from "../records/taxonomy.js";
-import type { StoredRecord } from "../storage/types.js";
+import type { SegmentQuery } from "../query/index.js";
+import type { Taxonomy } from "../records/index.js";
+import type { StoredRecord } from "../storage/index.js";
 import { fixtureNow } from "./crm-fixture.js";
 
 const statuses = ["customer", "prospect", "competitor", "hot-prospect"];
