@@ -20,6 +20,16 @@ export interface Stamped extends Identified {
   readonly updatedAt: string;
 }
 
+/** The id and stamps a repository gives a record it builds. */
+export interface Stamps {
+  /** The record's id; `undefined` takes the input's or a new one. */
+  readonly id: string | undefined;
+  /** When the record was created (ISO 8601). */
+  readonly createdAt: string;
+  /** When it is written now (ISO 8601). */
+  readonly updatedAt: string;
+}
+
 /** The shared part of the user and team repositories. */
 export abstract class SimpleRepository<Entity extends Stamped, Input> {
   /** @internal */
@@ -39,18 +49,39 @@ export abstract class SimpleRepository<Entity extends Stamped, Input> {
    * write with the given id (generated when `undefined` and the input has none) and stamps.
    * @internal
    */
-  protected abstract build(
-    input: unknown,
-    what: string,
-    stamps: {
-      readonly id: string | undefined;
-      readonly createdAt: string;
-      readonly updatedAt: string;
-    },
-  ): Unrevised<Entity>;
+  protected abstract build(input: unknown, what: string, stamps: Stamps): Unrevised<Entity>;
 
   /** @internal */
   protected abstract checkReferences(record: Unrevised<Entity>): Promise<void>;
+
+  /** Parsed input with the record's id (given, or the input's, or a new one) and its stamps. @internal */
+  protected stamped<Parsed extends { readonly id?: string }>(
+    parsed: Parsed,
+    stamps: Stamps,
+  ): Parsed & { id: string; createdAt: string; updatedAt: string } {
+    return {
+      ...parsed,
+      id: stamps.id ?? parsed.id ?? this.deps.environment.newId(),
+      createdAt: stamps.createdAt,
+      updatedAt: stamps.updatedAt,
+    };
+  }
+
+  /**
+   * Refuses a reference to a record that does not exist, at the path of the referencing field.
+   * @internal
+   */
+  protected async requireReferenced(
+    id: string | undefined,
+    table: Table<Identified>,
+    what: string,
+    field: string,
+  ): Promise<void> {
+    if (id === undefined || (await table.get(this.deps.storage, id)) !== null) return;
+    throw new CrmkitError("VALIDATION_FAILED", `There is no ${what} "${id}".`, {
+      details: { path: [field] },
+    });
+  }
 
   /** Lists every record. */
   async list(): Promise<Entity[]> {

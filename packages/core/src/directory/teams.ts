@@ -2,7 +2,7 @@ import { CrmkitError } from "../errors.js";
 import { collections, type Team, tables, type Unrevised } from "../records/index.js";
 import { parseInput } from "../validation.js";
 import { type TeamInput, type TeamPatch, teamInput } from "./inputs.js";
-import { SimpleRepository } from "./repository.js";
+import { SimpleRepository, type Stamps } from "./repository.js";
 
 /** Teams of users. */
 export class TeamRepository extends SimpleRepository<Team, TeamInput> {
@@ -11,34 +11,13 @@ export class TeamRepository extends SimpleRepository<Team, TeamInput> {
   /** @internal */
   protected readonly what = "team";
   /** @internal */
-  protected build(
-    input: unknown,
-    what: string,
-    stamps: {
-      readonly id: string | undefined;
-      readonly createdAt: string;
-      readonly updatedAt: string;
-    },
-  ): Unrevised<Team> {
-    const parsed = parseInput(teamInput, input, what);
-    return {
-      ...parsed,
-      id: stamps.id ?? parsed.id ?? this.deps.environment.newId(),
-      createdAt: stamps.createdAt,
-      updatedAt: stamps.updatedAt,
-    };
+  protected build(input: unknown, what: string, stamps: Stamps): Unrevised<Team> {
+    return this.stamped(parseInput(teamInput, input, what), stamps);
   }
 
   /** @internal */
-  protected async checkReferences(record: Unrevised<Team>): Promise<void> {
-    if (
-      record.managerId !== undefined &&
-      (await tables.users.get(this.deps.storage, record.managerId)) === null
-    ) {
-      throw new CrmkitError("VALIDATION_FAILED", `There is no user "${record.managerId}".`, {
-        details: { path: ["managerId"] },
-      });
-    }
+  protected checkReferences(record: Unrevised<Team>): Promise<void> {
+    return this.requireReferenced(record.managerId, tables.users, "user", "managerId");
   }
 
   /** Updates a team. */

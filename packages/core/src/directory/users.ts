@@ -3,7 +3,7 @@ import { collections, tables, type Unrevised, type User } from "../records/index
 import { parseInput } from "../validation.js";
 import { AbsenceService } from "./absences.js";
 import { type UserInput, type UserPatch, userInput } from "./inputs.js";
-import { SimpleRepository } from "./repository.js";
+import { SimpleRepository, type Stamps } from "./repository.js";
 
 /** Users: the reps (and managers) records are assigned to. */
 export class UserRepository extends SimpleRepository<User, UserInput> {
@@ -14,34 +14,13 @@ export class UserRepository extends SimpleRepository<User, UserInput> {
   /** The users' absences: create, list, remove. */
   readonly absences: AbsenceService = new AbsenceService(this.deps, (id) => this.get(id));
   /** @internal */
-  protected build(
-    input: unknown,
-    what: string,
-    stamps: {
-      readonly id: string | undefined;
-      readonly createdAt: string;
-      readonly updatedAt: string;
-    },
-  ): Unrevised<User> {
-    const parsed = parseInput(userInput, input, what);
-    return {
-      ...parsed,
-      id: stamps.id ?? parsed.id ?? this.deps.environment.newId(),
-      createdAt: stamps.createdAt,
-      updatedAt: stamps.updatedAt,
-    };
+  protected build(input: unknown, what: string, stamps: Stamps): Unrevised<User> {
+    return this.stamped(parseInput(userInput, input, what), stamps);
   }
 
   /** @internal */
-  protected async checkReferences(record: Unrevised<User>): Promise<void> {
-    if (
-      record.teamId !== undefined &&
-      (await tables.teams.get(this.deps.storage, record.teamId)) === null
-    ) {
-      throw new CrmkitError("VALIDATION_FAILED", `There is no team "${record.teamId}".`, {
-        details: { path: ["teamId"] },
-      });
-    }
+  protected checkReferences(record: Unrevised<User>): Promise<void> {
+    return this.requireReferenced(record.teamId, tables.teams, "team", "teamId");
   }
 
   /** Updates a user. Deactivate (`active: false`) rather than delete a user who owns records. */
