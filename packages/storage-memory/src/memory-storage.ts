@@ -5,7 +5,6 @@ import {
   ChangeHub,
   type ChangeListener,
   CloseSignal,
-  CrmkitError,
   compareKeys,
   createSchemaCatalog,
   type IndexKey,
@@ -28,6 +27,7 @@ import {
   type StorageClosed,
   type StorageSchema,
   type StoredRecord,
+  scanParts,
   toPage,
   uniqueViolation,
   type WriteOperation,
@@ -161,16 +161,7 @@ export class MemoryStorage implements StorageAdapter {
    * a cursor for every batch. Writes between batches are seen as a new page's read would see them.
    */
   async *scan(options: ScanOptions): AsyncGenerator<StoredRecord[], void, undefined> {
-    const { batchSize = 500, ...selection } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new CrmkitError(
-        "VALIDATION_FAILED",
-        "Invalid scan: batchSize must be a positive integer.",
-        {
-          details: { path: ["batchSize"] },
-        },
-      );
-    }
+    const { batchSize, selection } = scanParts(options);
     assertOpen(this.#closed, adapterName);
     const query = prepareQuery(this.#catalog, selection);
     let after: PreparedQuery["after"];

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { startOfPeriod } from "../time/index.js";
 import { type CompiledRule, compareHits, compileModel } from "./derive.js";
 import { advance, compareEntries, foldAll, type GroupFold, scoresOf } from "./fold.js";
-import { deriveHitEntries, deriveInOrder, type RuleState } from "./hit-rules.js";
+import { deriveInOrder, type RuleState } from "./hit-rules.js";
 import type { Hit, ScoringModel } from "./types.js";
 
 const day = 86_400_000;
@@ -136,7 +136,7 @@ function repeated(compiled: CompiledRule, hits: Hit[], timezone: string): Hit[] 
 
 /** Everything at once, as a replay does. */
 function replay(hits: readonly Hit[], now: number) {
-  const { entries } = deriveHitEntries(model, hits, "Europe/Paris");
+  const entries = deriveInOrder(model, {}, [...hits].sort(compareHits), "Europe/Paris");
   return { entries, ...foldAll(model, entries, now) };
 }
 

@@ -4,7 +4,7 @@
 // replays the whole history.
 import { ownEntry, ownValue } from "../own.js";
 import { startOfPeriod } from "../time/index.js";
-import { type CompiledModel, type CompiledRule, compareHits, type DesiredEntry } from "./derive.js";
+import type { CompiledModel, CompiledRule, DesiredEntry } from "./derive.js";
 import type { Hit } from "./types.js";
 
 /** What one hit rule remembers of the hits before. */
@@ -134,20 +134,4 @@ function repeatAllows(
   if (state.period === period) return false;
   state.period = period;
   return true;
-}
-
-/**
- * The entries a contact's hits are worth under the rules: a pure function of the set of hits
- * (sorted here), so the result cannot depend on how they arrived. Also returns each rule's state
- * after the last hit, from which new in-order hits are derived without the history.
- * @internal
- */
-export function deriveHitEntries(
-  model: CompiledModel,
-  hits: readonly Hit[],
-  timezone: string,
-): { entries: DesiredEntry[]; rules: Record<string, RuleState>; last: Hit | undefined } {
-  const sorted = [...hits].sort(compareHits);
-  const rules: Record<string, RuleState> = {};
-  return { entries: deriveInOrder(model, rules, sorted, timezone), rules, last: sorted.at(-1) };
 }

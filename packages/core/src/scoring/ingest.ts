@@ -82,19 +82,16 @@ export async function acceptHits(
   for (let attempt = 1; ; attempt++) {
     // Optimistic: a hit seen before makes its put conflict, and only then are the ids looked up.
     const fresh = attempt === 1 ? hits : await unseen(storage, hits);
-    if (fresh.length === 0) break;
     const ops: WriteOperation[] = fresh.flatMap((hit) => [
       scoringTables.hits.put(hit, 0),
       scoringTables.queue.put({ id: queueId(hit), hitId: hit.id }, 0),
     ]);
-    if (await writeUnlessRaced(storage, ops, attempt + 1)) {
+    if (fresh.length === 0 || (await writeUnlessRaced(storage, ops, attempt))) {
       const stored = new Set(fresh.map((hit) => hit.id));
       duplicates.push(...hits.filter((hit) => !stored.has(hit.id)).map((hit) => hit.id));
       return { accepted: [...stored], duplicates };
     }
   }
-  duplicates.push(...hits.map((hit) => hit.id));
-  return { accepted: [], duplicates };
 }
 
 async function unseen(storage: StorageAdapter, hits: readonly Hit[]): Promise<Hit[]> {

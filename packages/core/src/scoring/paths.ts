@@ -12,7 +12,7 @@ import {
   type ScoringState,
   scoresOf,
 } from "./fold.js";
-import { deriveHitEntries, deriveInOrder } from "./hit-rules.js";
+import { deriveInOrder, type RuleState } from "./hit-rules.js";
 import { type NewEntry, reconcile } from "./ledger.js";
 import type { ScoreRun, ScorerDeps } from "./run-types.js";
 import { type QueuedHit, type StoredCard, scoringTables } from "./tables.js";
@@ -145,10 +145,8 @@ export function recompute(
 ): Omit<Derived, "alsoQueued"> {
   const { card, hits, now, stamp } = history;
   const previous = card?.state;
-  const last = hits.reduce<Hit | undefined>(
-    (max, hit) => (max === undefined || compareHits(hit, max) > 0 ? hit : max),
-    undefined,
-  );
+  const sorted = [...hits].sort(compareHits);
+  const last = sorted.at(-1);
   const sameHits =
     previous?.signatures !== undefined &&
     previous.hits === hits.length &&
@@ -163,25 +161,23 @@ export function recompute(
           signatures[rule.rule.id] !== model.signatures.get(rule.rule.id),
       )
     : model.hitRules;
-  const derived = deriveHitEntries({ ...model, hitRules: changed }, hits, history.timezone);
-  const rules = sameHits && previous !== undefined ? { ...copyState(previous).rules } : {};
-  for (const rule of changed) {
-    const fresh = derived.rules[rule.rule.id];
-    if (fresh !== undefined)
-      Object.defineProperty(rules, rule.rule.id, {
-        value: fresh,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-  }
   const rederived = new Set(changed.map((rule) => rule.rule.id));
+  // Unchanged rules keep their memory; changed ones start afresh and replay the sorted hits.
+  const rules: Record<string, RuleState> =
+    sameHits && previous !== undefined
+      ? Object.fromEntries(
+          Object.entries(previous.rules)
+            .filter(([id]) => !rederived.has(id))
+            .map(([id, rule]) => [id, { ...rule }]),
+        )
+      : {};
+  const entries = deriveInOrder({ ...model, hitRules: changed }, rules, sorted, history.timezone);
   const current = new Set(model.hitRules.map((rule) => rule.rule.id));
   const inScope = (entry: { ruleId: string; hitId?: string }) =>
     entry.hitId === undefined
       ? history.fit !== undefined
       : rederived.has(entry.ruleId) || !current.has(entry.ruleId);
-  const desired = [...derived.entries, ...(history.fit ?? [])];
+  const desired = [...entries, ...(history.fit ?? [])];
   const { puts, deletes, live } = reconcile(history.entries, desired, inScope, stamp);
   const { groups, future } = foldAll(model, live, now);
   const state: ScoringState = {

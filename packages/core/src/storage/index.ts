@@ -48,6 +48,7 @@ export {
   type QueryPosition,
   requireCapability,
   scanByPages,
+  scanParts,
   toPage,
 } from "./query.js";
 export {

@@ -148,6 +148,24 @@ export function toPage(
 }
 
 /**
+ * A scan's batch size (500 unless given) and its selection, for adapters that stream natively.
+ *
+ * @throws CrmkitError `VALIDATION_FAILED` at `batchSize` unless it is a positive integer
+ */
+export function scanParts(options: ScanOptions): { batchSize: number; selection: Selection } {
+  const { batchSize = 500, ...selection } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new CrmkitError(
+      "VALIDATION_FAILED",
+      "Invalid scan: batchSize must be a positive integer.",
+      {
+        details: { path: ["batchSize"] },
+      },
+    );
+  return { batchSize, selection };
+}
+
+/**
  * Streams a selection in batches by following query cursors: each batch is an independent read, so
  * memory stays bounded and no backend transaction is held open between batches. Adapters may use it
  * as their `scan`.
@@ -156,16 +174,7 @@ export async function* scanByPages(
   adapter: Pick<StorageAdapter, "query">,
   options: ScanOptions,
 ): AsyncGenerator<StoredRecord[], void, undefined> {
-  const { batchSize = 500, ...selection } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new CrmkitError(
-      "VALIDATION_FAILED",
-      "Invalid scan: batchSize must be a positive integer.",
-      {
-        details: { path: ["batchSize"] },
-      },
-    );
-  }
+  const { batchSize, selection } = scanParts(options);
   let cursor: string | null = null;
   do {
     const page: Page = await adapter.query({ ...selection, limit: batchSize, cursor });
