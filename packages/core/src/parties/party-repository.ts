@@ -1,7 +1,8 @@
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { RecordPage } from "../query/index.js";
-import { collections, loadTaxonomy, type PartyFields } from "../records/index.js";
+import { collections, loadTaxonomy, type PartyFields, type Taxonomy } from "../records/index.js";
+import type { StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import { type ListOptions, listParties } from "./listing.js";
 import { importRows } from "./party-import.js";
@@ -11,6 +12,7 @@ import type {
   ImportReport,
   PartySpec,
   RepositoryDeps,
+  Row,
   WriteOptions,
 } from "./party-types.js";
 import { entity, PartyWriter } from "./party-writer.js";
@@ -108,31 +110,31 @@ export class PartyRepository<Entity extends PartyFields, Input, Patch> {
   async update(id: string, patch: Patch, options: WriteOptions = {}): Promise<Entity> {
     const parsed = parseInput(this.#spec.patchSchema, patch, `${this.#spec.kind} update`);
     await this.#writer.checkScores(parsed, `${this.#spec.kind} update`);
-    const [current, taxonomy] = await Promise.all([
-      this.#writer.require(id),
-      loadTaxonomy(this.#deps.storage),
-    ]);
-    const record = this.#writer.patched(current, parsed, this.#writer.now(), "replace");
-    await this.#writer.validate(record, taxonomy);
-    return this.#writer.write(
-      current,
-      record,
-      options.expectedRevision ?? current.revision,
-      taxonomy,
+    return this.#revise(id, options, (current) =>
+      this.#writer.patched(current, parsed, this.#writer.now(), "replace"),
     );
   }
 
   /** Adds tags; a tag of a `single` category replaces the record's other tag of that category. */
   async addTags(id: string, tags: readonly string[], options: WriteOptions = {}): Promise<Entity> {
+    return this.#revise(id, options, (current, taxonomy) => ({
+      ...current,
+      tags: addTagsTo(current.tags as string[], tags, taxonomy),
+      updatedAt: this.#writer.now(),
+    }));
+  }
+
+  /** Reads a record and the taxonomy, builds its next state, checks it and writes it. */
+  async #revise(
+    id: string,
+    options: WriteOptions,
+    next: (current: StoredRecord, taxonomy: Taxonomy) => Row,
+  ): Promise<Entity> {
     const [current, taxonomy] = await Promise.all([
       this.#writer.require(id),
       loadTaxonomy(this.#deps.storage),
     ]);
-    const record = {
-      ...current,
-      tags: addTagsTo(current.tags as string[], tags, taxonomy),
-      updatedAt: this.#writer.now(),
-    };
+    const record = next(current, taxonomy);
     await this.#writer.validate(record, taxonomy);
     return this.#writer.write(
       current,
