@@ -539,6 +539,25 @@ console.log(
   `in 60 days, without any job: ${(await crm.scoring.score(lena.id, { at: env.now() + 60 * 86_400_000 })).global} points (half-life 30 days; fit points do not decay)`,
 );
 
+// Accept, then score: storing a hit is all a request waits for; a drain scores it afterwards
+// (the collector runs one in the background; a worker can call drain() on a timer instead).
+env.advance(86_400_000);
+const cachedScore = async () => (await crm.contacts.get(lena.id))!.scores.global;
+const accepted = await crm.scoring.accept([
+  {
+    id: "server_hit_1",
+    contactId: lena.id,
+    type: "pageview",
+    url: "https://www.example.com/pricing",
+    at: env.now(),
+  },
+]);
+const waiting = await cachedScore();
+const drained = await crm.scoring.drain();
+console.log(
+  `accept, then score: ${accepted.accepted.length} hit stored, Léna still at ${waiting} points; the drain scored ${drained.scored} hit → ${await cachedScore()} points`,
+);
+
 heading("The tracking snippet: one tag on the website sends the hits above");
 const snippet = readFileSync(fileURLToPath(import.meta.resolve("@crmkit/tracker/crmkit.js")));
 console.log(
