@@ -47,6 +47,7 @@ export {
   prepareQuery,
   type QueryPosition,
   requireCapability,
+  type ScanParts,
   scanByPages,
   scanParts,
   toPage,

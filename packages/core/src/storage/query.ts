@@ -147,12 +147,20 @@ export function toPage(
   };
 }
 
+/** A scan's options taken apart: how many records a batch holds, and what is read. */
+export interface ScanParts {
+  /** How many records each batch holds at most. */
+  readonly batchSize: number;
+  /** The collection, index and range read. */
+  readonly selection: Selection;
+}
+
 /**
  * A scan's batch size (500 unless given) and its selection, for adapters that stream natively.
  *
  * @throws CrmkitError `VALIDATION_FAILED` at `batchSize` unless it is a positive integer
  */
-export function scanParts(options: ScanOptions): { batchSize: number; selection: Selection } {
+export function scanParts(options: ScanOptions): ScanParts {
   const { batchSize = 500, ...selection } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new CrmkitError(
