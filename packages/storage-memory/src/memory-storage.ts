@@ -41,17 +41,21 @@ export interface MemoryStorageOptions {
   readonly schema: StorageSchema;
 }
 
+/**
+ * A record's place in the store: one object for the record's whole life, updated in place, so
+ * every index entry can point at it and a read walks an index without looking ids up.
+ */
 interface StoredEntry {
-  readonly record: StoredRecord;
-  readonly keys: Readonly<Record<string, IndexKey[]>>;
+  record: StoredRecord;
+  keys: Readonly<Record<string, IndexKey[]>>;
 }
 
 interface CollectionState {
   readonly definition: ResolvedCollection;
   readonly records: Map<string, StoredEntry>;
   /** Every id, sorted: the primary order for queries without an index. */
-  readonly ids: SortedEntries;
-  readonly indexes: Map<string, SortedEntries>;
+  readonly ids: SortedEntries<StoredEntry>;
+  readonly indexes: Map<string, SortedEntries<StoredEntry>>;
 }
 
 const adapterName = "memory";
@@ -128,7 +132,7 @@ export class MemoryStorage implements StorageAdapter {
     assertOpen(this.#closed, adapterName);
     const query = prepareQuery(this.#catalog, options);
     const listed: { key: IndexKey; record: StoredRecord }[] = [];
-    this.#visit(query, (key, entry) => {
+    this.#visit(query, (key, _id, entry) => {
       listed.push({ key, record: entry.record });
       return listed.length <= query.limit;
     });
@@ -168,15 +172,14 @@ export class MemoryStorage implements StorageAdapter {
     for (;;) {
       assertOpen(this.#closed, adapterName);
       const batch: StoredRecord[] = [];
-      let last: PreparedQuery["after"];
-      this.#visit({ ...query, after }, (key, entry) => {
-        batch.push(entry.record);
-        last = { key, id: entry.record.id };
-        return batch.length < batchSize;
+      let lastKey: IndexKey = "";
+      this.#visit({ ...query, after }, (key, _id, entry) => {
+        lastKey = key;
+        return batch.push(entry.record) < batchSize;
       });
       if (batch.length > 0) yield batch;
       if (batch.length < batchSize) return;
-      after = last;
+      after = { key: lastKey, id: batch[batch.length - 1]!.id };
     }
   }
 
@@ -223,17 +226,26 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   /** Visits the listed entries of a query in order until `visitor` returns false. */
-  #visit(query: PreparedQuery, visitor: (key: IndexKey, entry: StoredEntry) => boolean): void {
+  #visit(
+    query: PreparedQuery,
+    visitor: (key: IndexKey, id: string, entry: StoredEntry) => boolean,
+  ): void {
     if (query.range.empty) return;
     const state = this.#collections.get(query.collection.name)!;
     const { index, range, order } = query;
     const entries = index ? state.indexes.get(index.name)! : state.ids;
     const multiEntry = index?.multiEntry === true;
-    entries.visit(startOf(query), order, (key, id) => {
+    const bounded =
+      range.lower !== undefined || range.upper !== undefined || range.type !== undefined;
+    if (!bounded && !multiEntry) {
+      // The whole index in order (a full scan): nothing to check per entry.
+      entries.visit(startOf(query), order, visitor);
+      return;
+    }
+    entries.visit(startOf(query), order, (key, id, entry) => {
       if (!keyInRange(key, range)) return !pastEnd(key, query);
-      const entry = state.records.get(id)!;
       if (multiEntry && listingKey(entry.keys[index!.name]!, range, order) !== key) return true;
-      return visitor(key, entry);
+      return visitor(key, id, entry);
     });
   }
 }
@@ -242,8 +254,10 @@ function emptyState(definition: ResolvedCollection): CollectionState {
   return {
     definition,
     records: new Map(),
-    ids: new SortedEntries(),
-    indexes: new Map(definition.indexes.map((index) => [index.name, new SortedEntries()])),
+    ids: new SortedEntries<StoredEntry>(),
+    indexes: new Map(
+      definition.indexes.map((index) => [index.name, new SortedEntries<StoredEntry>()]),
+    ),
   };
 }
 
@@ -350,19 +364,26 @@ class BatchPlan {
       const state = this.#collections.get(name)!;
       for (const [id, next] of overlay) {
         const previous = state.records.get(id);
+        // The record keeps its slot for life: index entries point at it.
+        const slot = previous ?? next;
         for (const index of state.definition.indexes) {
           const before = previous?.keys[index.name] ?? [];
           const after = next?.keys[index.name] ?? [];
           if (sameKeys(before, after)) continue;
           const entries = state.indexes.get(index.name)!;
           for (const key of before) entries.delete(key, id);
-          for (const key of after) entries.insert(key, id);
+          for (const key of after) entries.insert(key, id, slot!);
         }
         if (next) {
           // Frozen once here, so that every read can hand the record out without a copy.
           deepFreeze(next.record);
-          state.records.set(id, next);
-          if (!previous) state.ids.insert(id, id);
+          if (previous) {
+            previous.record = next.record;
+            previous.keys = next.keys;
+          } else {
+            state.records.set(id, next);
+            state.ids.insert(id, id, next);
+          }
         } else if (previous) {
           state.records.delete(id);
           state.ids.delete(id, id);

@@ -11,10 +11,11 @@ const id = fc.constantFrom("1", "2", "3", "10", "a");
 const action = fc.record({ insert: fc.boolean(), key, id });
 const seek = fc.record({ key, id: fc.option(id, { nil: null }), after: fc.boolean() });
 
-const byEntry = (a: Entry, b: Entry): number => compareEntries(a.key, a.id, b.key, b.id);
+type Place = Pick<Entry, "key" | "id">;
+const byEntry = (a: Place, b: Place): number => compareEntries(a.key, a.id, b.key, b.id);
 
 /** Reference: whether an entry lies at or after a place (ascending iteration from it yields it). */
-function atOrAfter(entry: Entry, place: Seek): boolean {
+function atOrAfter(entry: Place, place: Seek): boolean {
   const keyOrder = compareKeys(entry.key, place.key);
   if (keyOrder !== 0) return keyOrder > 0;
   if (place.id === null || entry.id === place.id) return !place.after;
@@ -33,13 +34,13 @@ describe("SortedEntries", () => {
           const actions = growing
             ? [...drawn].sort((a, b) => byEntry({ key: a.key, id: a.id }, { key: b.key, id: b.id }))
             : drawn;
-          const sorted = new SortedEntries();
-          const reference = new Map<string, Entry>();
+          const sorted = new SortedEntries<string>();
+          const reference = new Map<string, Entry<string>>();
           for (const { insert, key: k, id: i } of actions) {
             const name = `${typeof k}:${k}/${i}`;
             if (insert) {
-              sorted.insert(k, i);
-              reference.set(name, { key: k, id: i });
+              sorted.insert(k, i, name);
+              reference.set(name, { key: k, id: i, value: name });
             } else {
               expect(sorted.delete(k, i)).toBe(reference.delete(name));
             }
@@ -69,10 +70,10 @@ describe("SortedEntries", () => {
   });
 
   it("splits into chunks and still iterates in order across them", () => {
-    const sorted = new SortedEntries();
+    const sorted = new SortedEntries<undefined>();
     const keys: IndexKey[] = [];
     for (let i = 0; i < 5000; i++) keys.push((i * 7919) % 5000);
-    for (const k of keys) sorted.insert(k, "x");
+    for (const k of keys) sorted.insert(k, "x", undefined);
     expect([...sorted.ascending()].map((entry) => entry.key)).toEqual(
       [...keys].sort((a, b) => Number(a) - Number(b)),
     );

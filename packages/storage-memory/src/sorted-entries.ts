@@ -1,9 +1,13 @@
 import { compareEntries, compareKeys, type IndexKey } from "@crmkit/core/storage";
 
-/** One entry of an ordered index: a key and the id of the record that has it. */
-export interface Entry {
+/**
+ * One entry of an ordered index: a key, the id of the record that has it, and what the index
+ * carries for that record (the memory adapter's record slot, so a read needs no id look-up).
+ */
+export interface Entry<V = unknown> {
   readonly key: IndexKey;
   readonly id: string;
+  readonly value: V;
 }
 
 /**
@@ -24,8 +28,8 @@ const maxChunk = 512;
  * binary searches. (A sorted chunk list rather than a B-tree: far less code, and for in-memory
  * indexes of up to millions of entries it performs alike.)
  */
-export class SortedEntries {
-  #chunks: Entry[][] = [];
+export class SortedEntries<V = undefined> {
+  #chunks: Entry<V>[][] = [];
   #size = 0;
 
   /** How many entries there are. */
@@ -34,8 +38,8 @@ export class SortedEntries {
   }
 
   /** Inserts an entry (no-op if present). */
-  insert(key: IndexKey, id: string): void {
-    const entry = { key, id };
+  insert(key: IndexKey, id: string, value: V): void {
+    const entry = { key, id, value };
     if (this.#chunks.length === 0) {
       this.#chunks.push([entry]);
       this.#size = 1;
@@ -106,7 +110,7 @@ export class SortedEntries {
   visit(
     from: Seek | undefined,
     order: "asc" | "desc",
-    visitor: (key: IndexKey, id: string) => boolean,
+    visitor: (key: IndexKey, id: string, value: V) => boolean,
   ): void {
     const chunks = this.#chunks;
     if (order === "asc") {
@@ -115,7 +119,7 @@ export class SortedEntries {
         const chunk = chunks[chunkIndex]!;
         for (; offset < chunk.length; offset++) {
           const entry = chunk[offset]!;
-          if (!visitor(entry.key, entry.id)) return;
+          if (!visitor(entry.key, entry.id, entry.value)) return;
         }
       }
       return;
@@ -131,23 +135,23 @@ export class SortedEntries {
       const chunk = chunks[chunkIndex]!;
       for (; offset >= 0; offset--) {
         const entry = chunk[offset]!;
-        if (!visitor(entry.key, entry.id)) return;
+        if (!visitor(entry.key, entry.id, entry.value)) return;
       }
       offset = (chunks[chunkIndex - 1]?.length ?? 0) - 1;
     }
   }
 
   /** Entries in ascending order, from a place (or from the start). */
-  ascending(from?: Seek): Entry[] {
-    const entries: Entry[] = [];
-    this.visit(from, "asc", (key, id) => entries.push({ key, id }) > 0);
+  ascending(from?: Seek): Entry<V>[] {
+    const entries: Entry<V>[] = [];
+    this.visit(from, "asc", (key, id, value) => entries.push({ key, id, value }) > 0);
     return entries;
   }
 
   /** Entries in descending order, from before a place (or from the end). */
-  descending(from?: Seek): Entry[] {
-    const entries: Entry[] = [];
-    this.visit(from, "desc", (key, id) => entries.push({ key, id }) > 0);
+  descending(from?: Seek): Entry<V>[] {
+    const entries: Entry<V>[] = [];
+    this.visit(from, "desc", (key, id, value) => entries.push({ key, id, value }) > 0);
     return entries;
   }
 
@@ -191,14 +195,14 @@ export class SortedEntries {
   }
 }
 
-function compareToSeek(entry: Entry, seek: Seek): number {
+function compareToSeek(entry: Entry<unknown>, seek: Seek): number {
   return seek.id === null
     ? compareKeys(entry.key, seek.key)
     : compareEntries(entry.key, entry.id, seek.key, seek.id);
 }
 
 /** The offset of the first entry of a chunk at or after a place. */
-function lowerBound(chunk: readonly Entry[], seek: Seek): number {
+function lowerBound(chunk: readonly Entry<unknown>[], seek: Seek): number {
   let low = 0;
   let high = chunk.length;
   while (low < high) {
