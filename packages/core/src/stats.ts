@@ -10,8 +10,6 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 export function median(values: readonly number[]): number | null {
   return values.length === 0
     ? null
-    : quantile(
-        [...values].sort((a, b) => a - b),
-        0.5,
-      );
+    : // A typed array sorts numerically without a comparator call per pair.
+      quantile(Float64Array.from(values).sort(), 0.5);
 }

@@ -3,6 +3,8 @@ import {
   type ReportData,
   type ReportDimension,
   type ReportRange,
+  type ReportStay,
+  type ReportTask,
   rangeMs,
   sortedGroups,
 } from "./data.js";
@@ -40,39 +42,46 @@ export interface AdoptionRow {
 export function adoptionReport(data: ReportData, options: AdoptionOptions): AdoptionRow[] {
   const [from, to] = rangeMs(options.range);
   const tallies = new Map<string, { deals: string[]; skipped: string[]; undone: string[] }>();
-  const add = (key: string) => {
+  const add = (key: string, dealId: string, skipped: boolean, undone: boolean) => {
     let tally = tallies.get(key);
     if (tally === undefined) {
       tally = { deals: [], skipped: [], undone: [] };
       tallies.set(key, tally);
     }
-    return tally;
+    tally.deals.push(dealId);
+    if (skipped) tally.skipped.push(dealId);
+    if (undone) tally.undone.push(dealId);
   };
+  // Each pipeline's open stages, by position; looked up once, not per deal.
+  const openStages = new Map<string, Map<string, number>>();
+  for (const [id, pipeline] of data.pipelines) {
+    const open = pipeline.stages.filter((s) => s.kind === "open");
+    openStages.set(id, new Map(open.map((stage, i) => [stage.id, i])));
+  }
+  const none = new Map<string, number>();
+  const noStays: readonly ReportStay[] = [];
+  const noTasks: readonly ReportTask[] = [];
+  const dimension = options.dimension ?? "rep";
   for (const deal of data.deals) {
     if (deal.createdAt < from || deal.createdAt >= to) continue;
-    const pipeline = data.pipelines.get(deal.pipelineId);
-    const open = pipeline?.stages.filter((s) => s.kind === "open").map((s) => s.id) ?? [];
-    const stays = data.stays.get(deal.id) ?? [];
+    const open = openStages.get(deal.pipelineId) ?? none;
+    const stays = data.stays.get(deal.id) ?? noStays;
     // Closing (won or lost) from any stage is not a skipped step: deals may end anywhere.
     let skipped = false;
-    for (let i = 1; i < stays.length; i++) {
-      const before = open.indexOf(stays[i - 1]!.stageId);
-      const after = open.indexOf(stays[i]!.stageId);
-      if (before !== -1 && after !== -1 && after > before + 1) skipped = true;
+    for (let i = 1; i < stays.length && !skipped; i++) {
+      const before = open.get(stays[i - 1]!.stageId);
+      const after = open.get(stays[i]!.stageId);
+      if (before !== undefined && after !== undefined && after > before + 1) skipped = true;
     }
-    const left = new Set(stays.filter((s) => s.leftAt !== undefined).map((s) => s.stageId));
     const closed = deal.state !== "open";
-    const undone = (data.tasks.get(deal.id) ?? []).some(
+    const undone = (data.tasks.get(deal.id) ?? noTasks).some(
       (task) =>
-        (closed || left.has(task.stageId)) && task.status !== "done" && task.status !== "skipped",
+        task.status !== "done" &&
+        task.status !== "skipped" &&
+        (closed || stays.some((s) => s.leftAt !== undefined && s.stageId === task.stageId)),
     );
-    const keys = [...groupsOf(deal, options.dimension ?? "rep", data.teams), "total"];
-    for (const key of keys) {
-      const tally = add(key);
-      tally.deals.push(deal.id);
-      if (skipped) tally.skipped.push(deal.id);
-      if (undone) tally.undone.push(deal.id);
-    }
+    for (const key of groupsOf(deal, dimension, data.teams)) add(key, deal.id, skipped, undone);
+    add("total", deal.id, skipped, undone);
   }
   return sortedGroups(tallies).map(([key, t]) => {
     const bad = new Set([...t.skipped, ...t.undone]);

@@ -1,5 +1,5 @@
 import { compareText, type ReportData, type ReportRange, rangeMs } from "./data.js";
-import { funnelReport } from "./funnel.js";
+import { funnelWith } from "./funnel.js";
 
 /** Options of {@link coachingReport}. */
 export interface CoachingOptions {
@@ -73,20 +73,32 @@ export function coachingReport(data: ReportData, options: CoachingOptions): Coac
     if (deal.state === "won")
       wonValue.set(deal.ownerId, (wonValue.get(deal.ownerId) ?? 0) + (deal.value ?? 0));
     else if (!wonValue.has(deal.ownerId)) wonValue.set(deal.ownerId, 0);
-    for (const product of new Set(deal.products)) {
-      const byRep = perProduct.get(product) ?? new Map();
-      const tally = byRep.get(deal.ownerId) ?? { won: 0, closed: 0 };
+    for (let k = 0; k < deal.products.length; k++) {
+      const product = deal.products[k]!;
+      if (deal.products.indexOf(product) !== k) continue; // a product listed twice counts once
+      let byRep = perProduct.get(product);
+      if (byRep === undefined) {
+        byRep = new Map();
+        perProduct.set(product, byRep);
+      }
+      let tally = byRep.get(deal.ownerId);
+      if (tally === undefined) {
+        tally = { won: 0, closed: 0 };
+        byRep.set(deal.ownerId, tally);
+      }
       tally.closed++;
       if (deal.state === "won") tally.won++;
-      byRep.set(deal.ownerId, tally);
-      perProduct.set(product, byRep);
     }
   }
-  const funnel = funnelReport(data, {
-    pipelineId: options.pipelineId,
-    range: options.range,
-    dimension: "rep",
-  });
+  const funnel = funnelWith(
+    data,
+    {
+      pipelineId: options.pipelineId,
+      range: options.range,
+      dimension: "rep",
+    },
+    false,
+  );
   const reps = [...new Set([...wonValue.keys(), ...funnel.groups.map((g) => g.key)])]
     .filter((rep) => rep !== "(none)")
     .sort();

@@ -1,6 +1,7 @@
 import { type Pipeline, pipelineTables } from "../pipelines/index.js";
 import { collections } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
+import { instantMs } from "../time/index.js";
 
 /** A deal as the reports read it: instants as epoch milliseconds. */
 export interface ReportDeal {
@@ -73,7 +74,7 @@ export interface ReportTask {
 }
 
 const time = (value: unknown): number | undefined =>
-  typeof value === "string" ? Date.parse(value) : undefined;
+  typeof value === "string" ? instantMs(value) : undefined;
 
 /**
  * Streams deals, stage history, pipelines and users into {@link ReportData} (deals of one pipeline

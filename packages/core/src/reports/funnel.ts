@@ -5,6 +5,7 @@ import {
   type ReportData,
   type ReportDimension,
   type ReportRange,
+  type ReportStay,
   rangeMs,
   sortedGroups,
 } from "./data.js";
@@ -81,6 +82,16 @@ const day = 86_400_000;
  * @throws CrmkitError `NOT_FOUND` for an unknown pipeline
  */
 export function funnelReport(data: ReportData, options: FunnelOptions): FunnelReport {
+  return funnelWith(data, options, true);
+}
+
+/**
+ * The funnel, with or without stage times (the coaching report needs only the conversions, and
+ * the medians are most of the cost).
+ *
+ * @internal
+ */
+export function funnelWith(data: ReportData, options: FunnelOptions, times: boolean): FunnelReport {
   const pipeline = data.pipelines.get(options.pipelineId);
   if (pipeline === undefined) {
     throw new CrmkitError("NOT_FOUND", `No pipeline "${options.pipelineId}".`, {
@@ -116,24 +127,39 @@ export function funnelReport(data: ReportData, options: FunnelOptions): FunnelRe
     }
     return tally;
   };
+  const noStays: readonly ReportStay[] = [];
+  // countedFor[i] is the number of the last deal counted at stage i: no set to clear per deal.
+  const countedFor = new Float64Array(open.length).fill(-1);
+  let dealNumber = 0;
   for (const deal of data.deals) {
     if (deal.pipelineId !== pipeline.id) continue;
-    const stays = (data.stays.get(deal.id) ?? []).filter((s) => s.pipelineId === pipeline.id);
-    const keys = groupsOf(deal, options.dimension, data.teams);
-    const counted = new Set<number>();
-    for (const [k, stay] of stays.entries()) {
+    const stays = data.stays.get(deal.id) ?? noStays;
+    let keys: readonly string[] | undefined;
+    dealNumber++;
+    for (let k = 0; k < stays.length; k++) {
+      const stay = stays[k]!;
+      if (stay.pipelineId !== pipeline.id) continue;
       const index = position.get(stay.stageId);
       if (index === undefined || index >= open.length) continue;
       if (stay.enteredAt < from || stay.enteredAt >= to) continue;
+      keys ??= groupsOf(deal, options.dimension, data.teams);
       for (const key of keys) {
         const tally = tallyOf(key);
         if (stay.leftAt === undefined) tally.ongoing[index]!++;
-        else tally.durations[index]!.push((stay.leftAt - stay.enteredAt) / day);
+        else if (times) tally.durations[index]!.push((stay.leftAt - stay.enteredAt) / day);
       }
-      if (counted.has(index)) continue;
-      counted.add(index);
-      const next = stays.slice(k + 1).find((later) => (position.get(later.stageId) ?? -1) > index);
-      const converted = next !== undefined && next.enteredAt - stay.enteredAt <= window;
+      if (countedFor[index] === dealNumber) continue;
+      countedFor[index] = dealNumber;
+      // The first later stay (of this pipeline) further down the funnel.
+      let converted = false;
+      for (let j = k + 1; j < stays.length; j++) {
+        const later = stays[j]!;
+        if (later.pipelineId !== pipeline.id) continue;
+        if ((position.get(later.stageId) ?? -1) > index) {
+          converted = later.enteredAt - stay.enteredAt <= window;
+          break;
+        }
+      }
       for (const key of keys) {
         const tally = tallyOf(key);
         tally.entered[index]!.push(deal.id);
@@ -160,7 +186,7 @@ export function funnelReport(data: ReportData, options: FunnelOptions): FunnelRe
       })),
       stageTimes: open.map((stageId, i) => ({
         stageId,
-        medianDays: median(tally.durations[i]!),
+        medianDays: times ? median(tally.durations[i]!) : null,
         completed: tally.durations[i]!.length,
         ongoing: tally.ongoing[i]!,
       })),

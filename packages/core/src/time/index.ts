@@ -1,3 +1,4 @@
+export { instantMs } from "./instant.js";
 export {
   addCalendar,
   addToWallClock,
