@@ -153,5 +153,17 @@ export function seededRandom(seed: number): () => number {
 
 /** Formats an epoch-milliseconds instant as the ISO string crmkit stores. */
 export function toIsoInstant(epochMs: number): string {
-  return new Date(epochMs).toISOString();
+  // Batch work formats the same one or two instants (now, now + a lease) thousands of times; a
+  // two-entry memo spares a Date and its formatting each time.
+  if (epochMs === lastInstants[0]) return lastTexts[0]!;
+  if (epochMs === lastInstants[1]) return lastTexts[1]!;
+  const text = new Date(epochMs).toISOString();
+  lastInstants[1] = lastInstants[0]!;
+  lastTexts[1] = lastTexts[0]!;
+  lastInstants[0] = epochMs;
+  lastTexts[0] = text;
+  return text;
 }
+
+const lastInstants = [Number.NaN, Number.NaN];
+const lastTexts = ["", ""];

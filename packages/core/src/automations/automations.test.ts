@@ -20,6 +20,27 @@ const newsAutomation = {
 } as const;
 const day = 24 * hour;
 
+/** A store that reads from `base` and writes through `write`. */
+function withWrite(
+  base: StorageAdapter,
+  write: (operations: readonly WriteOperation[]) => ReturnType<StorageAdapter["write"]>,
+): StorageAdapter {
+  return {
+    ...base,
+    name: base.name,
+    schema: base.schema,
+    capabilities: base.capabilities,
+    get: (...args) => base.get(...args),
+    getMany: (...args) => base.getMany(...args),
+    query: (...args) => base.query(...args),
+    count: (...args) => base.count(...args),
+    scan: (...args) => base.scan(...args),
+    clear: (...args) => base.clear(...args),
+    close: () => base.close(),
+    write,
+  };
+}
+
 // The fixture's clock: Friday 2026-05-15 10:00 UTC (12:00 in Paris).
 async function workspace(options: { storage?: StorageAdapter } = {}) {
   const fixture = await memoryCrm({ timezone: "Europe/Paris", ...options });
@@ -288,44 +309,31 @@ describe("durable execution", () => {
     const base = (await memoryCrm()).storage;
     let failNextRunWrite = false;
     let armed = true;
-    const flaky: StorageAdapter = {
-      ...base,
-      name: base.name,
-      schema: base.schema,
-      capabilities: base.capabilities,
-      get: (...args) => base.get(...args),
-      getMany: (...args) => base.getMany(...args),
-      query: (...args) => base.query(...args),
-      count: (...args) => base.count(...args),
-      scan: (...args) => base.scan(...args),
-      clear: (...args) => base.clear(...args),
-      close: () => base.close(),
-      async write(operations: readonly WriteOperation[]) {
-        const progress = operations.some(
+    const flaky = withWrite(base, async (operations) => {
+      const progress = operations.some(
+        (op) =>
+          op.type === "put" &&
+          op.collection === collections.automationRuns &&
+          (op.record as { pc?: number }).pc === 1,
+      );
+      if (failNextRunWrite && progress) {
+        failNextRunWrite = false;
+        throw new CrmkitError("STORAGE_FAILURE", "disk full (simulated)");
+      }
+      if (
+        armed &&
+        operations.some(
           (op) =>
             op.type === "put" &&
-            op.collection === collections.automationRuns &&
-            (op.record as { pc?: number }).pc === 1,
-        );
-        if (failNextRunWrite && progress) {
-          failNextRunWrite = false;
-          throw new CrmkitError("STORAGE_FAILURE", "disk full (simulated)");
-        }
-        if (
-          armed &&
-          operations.some(
-            (op) =>
-              op.type === "put" &&
-              op.collection === collections.activities &&
-              (op.record as { id: string }).id.startsWith("auto-"),
-          )
-        ) {
-          armed = false;
-          failNextRunWrite = true;
-        }
-        return base.write(operations);
-      },
-    };
+            op.collection === collections.activities &&
+            (op.record as { id: string }).id.startsWith("auto-"),
+        )
+      ) {
+        armed = false;
+        failNextRunWrite = true;
+      }
+      return base.write(operations);
+    });
     const { crm, ada, env } = await workspace({ storage: flaky });
     await crm.automations.create({
       id: "call-back",
@@ -410,6 +418,43 @@ describe("durable execution", () => {
     ]);
     expect(reports[0]!.runs + reports[1]!.runs).toBe(5);
     expect(email.sent).toHaveLength(5);
+  });
+
+  it("still takes the other runs when another worker claimed one between its read and its claim", async () => {
+    const base = (await memoryCrm()).storage;
+    let raced = false;
+    // Another worker's claim lands just before this worker's batch of claims.
+    const racing = withWrite(base, async (operations) => {
+      const claims = operations.flatMap((op) =>
+        op.type === "put" && op.collection === collections.automationRuns ? [op.record] : [],
+      );
+      if (!raced && claims.length > 1) {
+        raced = true;
+        const taken = await base.get(collections.automationRuns, claims[1]!.id as string);
+        await base.write([
+          {
+            type: "put",
+            collection: collections.automationRuns,
+            record: { ...taken!, due: "2026-05-15T10:05:00.000Z" },
+            expectedRevision: taken!.revision,
+          },
+        ]);
+      }
+      return base.write(operations);
+    });
+    const { crm, ada, email } = await workspace({ storage: racing });
+    await crm.automations.create(newsAutomation);
+    for (let i = 0; i < 4; i++)
+      await crm.activities.create({
+        type: "call",
+        ownerId: "anna",
+        contactId: ada.id,
+        status: "done",
+      });
+    const report = await crm.automations.runDue({ email });
+    expect(raced).toBe(true);
+    expect(report.runs).toBe(3);
+    expect(email.sent).toHaveLength(3);
   });
 });
 

@@ -39,6 +39,8 @@ export interface RunDueOptions {
 }
 
 const leaseMs = 5 * 60_000;
+/** Runs claimed per write: few enough that their leases outlast running them. */
+const claimBatch = 100;
 
 /**
  * Automations: a trigger (an activity done or missed, a deal entering a stage, a score crossing
@@ -252,26 +254,29 @@ export class AutomationService {
       where: { lte: toIsoInstant(now) },
       limit: options.maxRuns ?? 1_000,
     });
-    for (const stored of page.records) {
-      const claimed = await this.#claim(stored, now);
-      if (claimed === null) continue;
-      counts.runs++;
-      try {
-        const result = await advanceRun(
-          this.#deps,
-          (run, revision) => this.#save(run, revision),
-          claimed,
-          now,
-          options.email,
-        );
-        counts.steps += result.steps;
-        if (result.run.status === "done" || result.run.status === "stopped") counts.ended++;
-        if (result.run.status === "failed") counts.failed++;
-        if (result.retried) counts.retried++;
-      } catch {
-        // An unexpected error (the storage failing, a crash in a step): nothing more is written;
-        // the lease runs out and the step runs again, under the same key.
-        counts.interrupted++;
+    // Claimed a hundred at a time, each hundred run before the next is claimed: one write per
+    // hundred claims, and no lease runs out while earlier runs are still being worked.
+    for (let start = 0; start < page.records.length; start += claimBatch) {
+      const chunk = page.records.slice(start, start + claimBatch);
+      for (const claimed of await this.#claimAll(chunk, now)) {
+        counts.runs++;
+        try {
+          const result = await advanceRun(
+            this.#deps,
+            (run, revision) => this.#save(run, revision),
+            claimed,
+            now,
+            options.email,
+          );
+          counts.steps += result.steps;
+          if (result.run.status === "done" || result.run.status === "stopped") counts.ended++;
+          if (result.run.status === "failed") counts.failed++;
+          if (result.retried) counts.retried++;
+        } catch {
+          // An unexpected error (the storage failing, a crash in a step): nothing more is
+          // written; the lease runs out and the step runs again, under the same key.
+          counts.interrupted++;
+        }
       }
     }
     return counts;
@@ -388,6 +393,32 @@ export class AutomationService {
       if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
       return (await automationTables.runs.get(this.#deps.storage, id))!;
     }
+  }
+
+  /**
+   * Claims runs in one atomic write; when another worker took one of them meanwhile (the batch
+   * then writes nothing), claims them one by one so that the others are still taken.
+   */
+  async #claimAll(runs: readonly StoredRun[], now: number): Promise<StoredRun[]> {
+    const due = toIsoInstant(now + leaseMs);
+    const records = runs
+      .filter((run) => run.status === "active" || run.status === "waiting")
+      .map(({ revision, ...rest }) => ({ record: { ...rest, dueAt: due, due }, revision }));
+    if (records.length === 0) return [];
+    try {
+      const outcomes = await this.#deps.storage.write(
+        records.map(({ record, revision }) => automationTables.runs.put(record, revision)),
+      );
+      return records.map(({ record }, i) => revised<StoredRun>(record, outcomes[i]!));
+    } catch (error) {
+      if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
+    }
+    const claimed: StoredRun[] = [];
+    for (const run of runs) {
+      const taken = await this.#claim(run, now);
+      if (taken !== null) claimed.push(taken);
+    }
+    return claimed;
   }
 
   async #claim(run: StoredRun, now: number): Promise<StoredRun | null> {
