@@ -167,7 +167,7 @@ async function loopback(mode: "scoring" | "bare") {
   // The server gets one core; autocannon runs on the other.
   const child = spawn(
     "taskset",
-    ["-c", "0", process.execPath, "--conditions=@crmkit/source", "--import", "tsx", script, mode],
+    ["-c", "0", process.execPath, "--import", "tsx", script, mode],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
