@@ -165,13 +165,9 @@ const who = zipfVisitors(200_000, 5_000);
 async function loopback(mode: "scoring" | "bare") {
   const script = fileURLToPath(new URL("./collector-server.ts", import.meta.url));
   // The server gets one core; autocannon runs on the other.
-  const child = spawn(
-    "taskset",
-    ["-c", "0", process.execPath, "--import", "tsx", script, mode],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const child = spawn("taskset", ["-c", "0", process.execPath, "--import", "tsx", script, mode], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const [chunk] = (await once(child.stdout!, "data")) as [Buffer];
   const port = Number(chunk.toString().trim());
   let n = 0;
