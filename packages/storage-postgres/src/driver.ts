@@ -1,6 +1,52 @@
-import type { PGlite } from "@electric-sql/pglite";
-import type pg from "pg";
-import type { Pool, PoolClient } from "pg";
+// The adapter's declarations name neither `pg` nor PGlite: both are optional peers, so a project
+// with one of them type-checks without the other. These are the parts of each the adapter uses;
+// a `pg.Pool` and a `PGlite` satisfy them.
+
+/** What the adapter uses of a `pg` client (a pool's connection). */
+export interface PgClient {
+  /** Runs a query. */
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  /** Gives the connection back to the pool (`true`: it is broken, destroy it). */
+  release(destroy?: boolean): void;
+  /** Listens to `NOTIFY` messages. */
+  on(event: "notification", listener: (message: PgNotification) => void): unknown;
+  /** Stops listening. */
+  off(event: "notification", listener: (message: PgNotification) => void): unknown;
+}
+
+/** A `NOTIFY` message as `pg` delivers it. */
+export interface PgNotification {
+  /** The channel. */
+  readonly channel: string;
+  /** The payload, if any. */
+  readonly payload?: string | undefined;
+}
+
+/** What the adapter uses of a `pg.Pool`. */
+export interface PgPool {
+  /** Runs a query on any connection. */
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  /** Takes a connection. */
+  connect(): Promise<PgClient>;
+  /** Closes every connection. */
+  end(): Promise<void>;
+}
+
+/** What the adapter uses of a PGlite instance (or one of its transactions). */
+export interface PgliteQueryable {
+  /** Runs a query. */
+  query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+}
+
+/** What the adapter uses of a `PGlite` database. */
+export interface PgliteDatabase extends PgliteQueryable {
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
+  /** Listens on a channel; resolves to the function that stops. */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Closes the database. */
+  close(): Promise<void>;
+}
 
 /** Runs SQL with parameters (never values concatenated into the text). */
 export interface SqlExecutor {
@@ -21,24 +67,22 @@ export interface SqlDriver extends SqlExecutor {
 
 /** A query through `pg` (a pool or one of its clients), rows typed as the caller reads them. */
 async function pgQuery<Row>(
-  on: Pick<Pool, "query">,
+  on: Pick<PgPool, "query">,
   text: string,
   params: readonly unknown[] | undefined,
 ): Promise<{ rows: Row[] }> {
   // pg wants a mutable array; the copy is a handful of values.
-  return on.query<Row & pg.QueryResultRow, unknown[]>(
-    text,
-    params === undefined ? [] : [...params],
-  );
+  const result = await on.query(text, params === undefined ? [] : [...params]);
+  return result as { rows: Row[] };
 }
 
 /** A driver over a `pg` pool: each transaction takes one client; LISTEN holds one more. */
-export function poolDriver(pool: Pool, owned: boolean): SqlDriver {
+export function poolDriver(pool: PgPool, owned: boolean): SqlDriver {
   return {
     kind: "pg",
     query: (text, params) => pgQuery(pool, text, params),
     async transaction(work) {
-      const client: PoolClient = await pool.connect();
+      const client = await pool.connect();
       let broken = false;
       try {
         await client.query("BEGIN");
@@ -60,7 +104,7 @@ export function poolDriver(pool: Pool, owned: boolean): SqlDriver {
     },
     async listen(channel, handler) {
       const client = await pool.connect();
-      const onNotification = (message: pg.Notification) => {
+      const onNotification = (message: PgNotification) => {
         if (message.channel === channel) handler(message.payload ?? "");
       };
       client.on("notification", onNotification);
@@ -82,7 +126,7 @@ export function poolDriver(pool: Pool, owned: boolean): SqlDriver {
 }
 
 /** A driver over PGlite (one in-process connection: transactions queue behind each other). */
-export function pgliteDriver(db: PGlite, owned: boolean): SqlDriver {
+export function pgliteDriver(db: PgliteDatabase, owned: boolean): SqlDriver {
   return {
     kind: "pglite",
     query: (text, params) => db.query(text, params === undefined ? undefined : [...params]),

@@ -3,6 +3,13 @@
  *
  * @packageDocumentation
  */
+export type {
+  PgClient,
+  PgliteDatabase,
+  PgliteQueryable,
+  PgNotification,
+  PgPool,
+} from "./driver.js";
 export {
   openPostgresStorage,
   type PostgresConnection,

@@ -29,9 +29,14 @@ import {
   type WriteOperation,
   type WriteOutcome,
 } from "@crmkit/core/storage";
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
-import { pgliteDriver, poolDriver, type SqlDriver, type SqlExecutor } from "./driver.js";
+import {
+  type PgliteDatabase,
+  type PgPool,
+  pgliteDriver,
+  poolDriver,
+  type SqlDriver,
+  type SqlExecutor,
+} from "./driver.js";
 import { adapterName, toCrmkitError } from "./errors.js";
 import { addEntries, type EntryColumns, keyColumns, Layout, utf16Hex } from "./layout.js";
 import { insertEntries, migrate } from "./migrate.js";
@@ -46,12 +51,12 @@ export type PostgresConnection =
       readonly maxConnections?: number;
     }
   | {
-      /** An existing `pg` pool; the adapter never ends it. */
-      readonly pool: pg.Pool;
+      /** An existing `pg` pool (a `pg.Pool`); the adapter never ends it. */
+      readonly pool: PgPool;
     }
   | {
-      /** An existing PGlite instance; the adapter never closes it. */
-      readonly pglite: PGlite;
+      /** An existing PGlite instance (a `PGlite`); the adapter never closes it. */
+      readonly pglite: PgliteDatabase;
     }
   | {
       /**
@@ -146,7 +151,8 @@ async function openDriver(connection: PostgresConnection): Promise<SqlDriver> {
   if ("pool" in connection) return poolDriver(connection.pool, false);
   if ("pglite" in connection) return pgliteDriver(connection.pglite, false);
   if ("connectionString" in connection) {
-    const pool = new pg.Pool({
+    const { default: driver } = await optionalPeer("pg", () => import("pg"));
+    const pool = new driver.Pool({
       connectionString: connection.connectionString,
       max: connection.maxConnections ?? 10,
     });
@@ -154,10 +160,32 @@ async function openDriver(connection: PostgresConnection): Promise<SqlDriver> {
     pool.on("error", () => undefined);
     return poolDriver(pool, true);
   }
-  const db = await PGlite.create(
+  const { PGlite: Embedded } = await optionalPeer(
+    "@electric-sql/pglite",
+    () => import("@electric-sql/pglite"),
+  );
+  const db = await Embedded.create(
     connection.dataDir === undefined ? {} : { dataDir: connection.dataDir },
   );
   return pgliteDriver(db, true);
+}
+
+/**
+ * Loads a driver only when a connection needs it: `pg` and PGlite are optional peers, so a `pg`
+ * user neither installs nor loads PGlite, and the other way round.
+ */
+async function optionalPeer<T>(name: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw error;
+    throw new CrmkitError(
+      "CAPABILITY_MISSING",
+      `This connection needs the "${name}" package: install it next to @crmkit/storage-postgres.`,
+      { details: { package: name }, cause: error },
+    );
+  }
 }
 
 class PostgresStorage implements StorageAdapter {
