@@ -1,19 +1,18 @@
 import { defineConfig } from "tsup";
 import { libraryBuild } from "../../tsup.base.js";
 
+// One ES module per source module (no pre-bundled file), so that a bundler keeps only the modules
+// a page reaches; declarations come from `tsc -p tsconfig.build.json`, one per module too.
 export default defineConfig({
   ...libraryBuild,
-  entry: {
-    index: "src/index.ts",
-    "storage/index": "src/storage/index.ts",
-    "query/public": "src/query/public.ts",
-    "reports/public": "src/reports/public.ts",
-    "compensation/public": "src/compensation/public.ts",
-    "collector/public": "src/collector/public.ts",
-    "email/public": "src/email/public.ts",
-    "objectives/public": "src/objectives/public.ts",
-    "time/public": "src/time/public.ts",
-    money: "src/money.ts",
-    "testing/public": "src/testing/public.ts",
-  },
+  // Every module but tests and the suite's own fixtures (the public `testing` entry is kept).
+  entry: [
+    "src/**/*.ts",
+    "!src/**/*.test.ts",
+    "!src/**/*.test-d.ts",
+    "!src/collector/testing/**",
+    "!src/testing/!(public).ts",
+  ],
+  bundle: false,
+  dts: false,
 });
