@@ -3,7 +3,7 @@
 // made optional or given another type on one side only fails `pnpm typecheck`. A value is
 // compared as `parseInput` hands it over (`Defined`: no `undefined` fields) and deeply read-only.
 import { describe, expectTypeOf, it } from "vitest";
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import type { actionTypeInput } from "./activities/action-types.js";
 import type {
   ActionTypeInput,
@@ -60,8 +60,8 @@ type Leaf = string | number | boolean | bigint | symbol | null | ((...args: neve
  * A shape as compared here: deeply read-only (`readonly` is a promise of the API, not a difference
  * of shape) and without `undefined` fields (as `parseInput` hands values over: `Defined`). The two
  * recursive shapes — the condition language and automation steps — are left whole: their schemas
- * are declared with their types where they are defined (`z.ZodType<SegmentQuery, SegmentQuery>`,
- * `z.ZodType<Step, Step>`), and TypeScript cannot compare two unrollings of a recursive union.
+ * are declared with their types where they are defined (`z.ZodMiniType<SegmentQuery, SegmentQuery>`,
+ * `z.ZodMiniType<Step, Step>`), and TypeScript cannot compare two unrollings of a recursive union.
  */
 type Shape<T> = T extends SegmentQuery
   ? SegmentQuery
@@ -88,12 +88,12 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
  * is any string to the schema, checked by pattern, and a template literal to the type), and the two
  * name the same fields.
  */
-type Accepts<Schema extends z.ZodType, T> = [Shape<T>] extends [Shape<z.input<Schema>>]
+type Accepts<Schema extends z.ZodMiniType, T> = [Shape<T>] extends [Shape<z.input<Schema>>]
   ? Same<Paths<T>, Paths<z.input<Schema>>>
   : false;
 
 /** What parsing hands over is exactly the type the code then works with. */
-type Yields<Schema extends z.ZodType, T> =
+type Yields<Schema extends z.ZodMiniType, T> =
   Same<Shape<z.output<Schema>>, Shape<T>> extends true
     ? Same<Paths<T>, Paths<z.output<Schema>>>
     : false;

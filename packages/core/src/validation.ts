@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import { type CrmkitErrorDetails, type ValidationIssue, validationError } from "./errors.js";
 import { findInputProblem, findReservedKey } from "./text.js";
 
@@ -72,7 +72,7 @@ function dropIn(value: unknown, seen: Set<object>): unknown {
  * @throws CrmkitError `VALIDATION_FAILED` with the path of the first bad field and every issue;
  * also for any string that is not well-formed UTF-16 or contains U+0000 (code `invalid_text`)
  */
-export function parseInput<Schema extends z.ZodType>(
+export function parseInput<Schema extends z.ZodMiniType>(
   schema: Schema,
   input: unknown,
   what: string,
@@ -87,7 +87,7 @@ export function parseInput<Schema extends z.ZodType>(
  * Like {@link parseInput}, as a result: the parsed value, or every issue (zod's, or the first
  * string that is not acceptable text).
  */
-export function safeParseInput<Schema extends z.ZodType>(
+export function safeParseInput<Schema extends z.ZodMiniType>(
   schema: Schema,
   input: unknown,
 ):

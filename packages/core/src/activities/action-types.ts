@@ -3,7 +3,7 @@ import { CrmkitError, type PathSegment, validationError } from "../errors.js";
 import { collections, revisionAfter } from "../records/index.js";
 import type { StorageAdapter, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import { activityTables } from "./tables.js";
 import type { ActionType, ActionTypeInput } from "./types.js";
 
@@ -54,21 +54,23 @@ export const defaultActionTypes: readonly Omit<
 
 const categories = ["task", "call", "email", "meeting", "visit"] as const;
 const fields = {
-  name: z.string().trim().min(1).max(100),
-  colour: z.string().regex(/^#[0-9a-f]{6}$/i, "use #rrggbb"),
-  defaultDurationMinutes: z.number().int().min(1).max(1_440),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  colour: z.string().check(z.regex(/^#[0-9a-f]{6}$/i, "use #rrggbb")),
+  defaultDurationMinutes: z.number().check(z.int(), z.gte(1), z.lte(1_440)),
   category: z.enum(categories),
 };
 /** @internal */
 export const actionTypeInput = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use lower-case letters, digits and -"),
+  id: z
+    .string()
+    .check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use lower-case letters, digits and -")),
   ...fields,
 });
 const actionTypePatch = z.strictObject({
-  name: fields.name.optional(),
-  colour: fields.colour.optional(),
-  defaultDurationMinutes: fields.defaultDurationMinutes.optional(),
-  category: fields.category.optional(),
+  name: z.optional(fields.name),
+  colour: z.optional(fields.colour),
+  defaultDurationMinutes: z.optional(fields.defaultDurationMinutes),
+  category: z.optional(fields.category),
 });
 
 /** What the action-type service is built on. */

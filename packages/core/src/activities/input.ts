@@ -2,83 +2,85 @@
 
 import { toIsoInstant } from "../environment.js";
 import { validationError } from "../errors.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /** A minute, in ms. @internal */
 export const minute = 60_000;
-const id = z.string().min(1).max(128);
+const id = z.string().check(z.minLength(1), z.maxLength(128));
 const instant = z.iso.datetime({ offset: true });
-const participants = z
-  .array(id)
-  .max(50)
-  .refine((ids) => new Set(ids).size === ids.length, "each participant once");
+const participants = z.array(id).check(
+  z.maxLength(50),
+  z.refine((ids) => new Set(ids).size === ids.length, "each participant once"),
+);
 /** @internal */
 export const activityInput = z.strictObject({
-  id: id.optional(),
+  id: z.optional(id),
   type: id,
-  title: z.string().trim().min(1).max(200).optional(),
-  status: z.enum(["planned", "done"]).optional(),
-  ownerId: id.optional(),
-  participantIds: participants.optional(),
-  dealId: id.optional(),
-  contactId: id.optional(),
-  accountId: id.optional(),
-  startAt: instant.optional(),
-  endAt: instant.optional(),
-  dueAt: instant.optional(),
-  doneAt: instant.optional(),
-  outcome: z.string().max(10_000).optional(),
-  allowOverlap: z.boolean().optional(),
-  recurrenceId: id.optional(),
-  occurrence: z.number().int().min(0).optional(),
+  title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  status: z.optional(z.enum(["planned", "done"])),
+  ownerId: z.optional(id),
+  participantIds: z.optional(participants),
+  dealId: z.optional(id),
+  contactId: z.optional(id),
+  accountId: z.optional(id),
+  startAt: z.optional(instant),
+  endAt: z.optional(instant),
+  dueAt: z.optional(instant),
+  doneAt: z.optional(instant),
+  outcome: z.optional(z.string().check(z.maxLength(10_000))),
+  allowOverlap: z.optional(z.boolean()),
+  recurrenceId: z.optional(id),
+  occurrence: z.optional(z.number().check(z.int(), z.gte(0))),
 });
 /** @internal */
 export const activityPatch = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional(),
-  ownerId: id.optional(),
-  participantIds: participants.optional(),
-  startAt: instant.optional(),
-  endAt: instant.optional(),
-  dueAt: instant.optional(),
-  outcome: z.string().max(10_000).optional(),
-  allowOverlap: z.boolean().optional(),
+  title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  ownerId: z.optional(id),
+  participantIds: z.optional(participants),
+  startAt: z.optional(instant),
+  endAt: z.optional(instant),
+  dueAt: z.optional(instant),
+  outcome: z.optional(z.string().check(z.maxLength(10_000))),
+  allowOverlap: z.optional(z.boolean()),
 });
-const moment = z.union([instant, z.number().int()]);
+const moment = z.union([instant, z.number().check(z.int())]);
 /** @internal */
 export const freeSlotQuery = z
   .strictObject({
-    userIds: z.array(id).min(1).max(500).optional(),
-    poolId: id.optional(),
-    durationMinutes: z.number().int().min(1).max(1_440),
+    userIds: z.optional(z.array(id).check(z.minLength(1), z.maxLength(500))),
+    poolId: z.optional(id),
+    durationMinutes: z.number().check(z.int(), z.gte(1), z.lte(1_440)),
     from: moment,
     to: moment,
-    bufferMinutes: z.number().int().min(0).max(1_440).optional(),
-    stepMinutes: z.number().int().min(1).max(1_440).optional(),
-    limit: z.number().int().min(1).max(10_000).optional(),
+    bufferMinutes: z.optional(z.number().check(z.int(), z.gte(0), z.lte(1_440))),
+    stepMinutes: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1_440))),
+    limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
   })
-  .superRefine((query, ctx) => {
-    if ((query.userIds === undefined) === (query.poolId === undefined))
-      ctx.addIssue({ code: "custom", path: ["userIds"], message: "give userIds or a poolId" });
-    const span = toEpoch(query.to) - toEpoch(query.from);
-    if (!(span > 0))
-      ctx.addIssue({ code: "custom", path: ["to"], message: "to must be after from" });
-    if (span > 93 * 86_400_000)
-      ctx.addIssue({ code: "custom", path: ["to"], message: "search 93 days at most" });
-  });
+  .check(
+    z.superRefine((query, ctx) => {
+      if ((query.userIds === undefined) === (query.poolId === undefined))
+        ctx.addIssue({ code: "custom", path: ["userIds"], message: "give userIds or a poolId" });
+      const span = toEpoch(query.to) - toEpoch(query.from);
+      if (!(span > 0))
+        ctx.addIssue({ code: "custom", path: ["to"], message: "to must be after from" });
+      if (span > 93 * 86_400_000)
+        ctx.addIssue({ code: "custom", path: ["to"], message: "search 93 days at most" });
+    }),
+  );
 /** @internal */
 export const agendaRange = z.union([
   z.strictObject({ day: z.iso.date() }),
   z.strictObject({ week: z.iso.date() }),
-  z
-    .strictObject({ from: moment, to: moment })
-    .refine((r) => toEpoch(r.to) > toEpoch(r.from), {
+  z.strictObject({ from: moment, to: moment }).check(
+    z.refine((r) => toEpoch(r.to) > toEpoch(r.from), {
       path: ["to"],
       message: "to must be after from",
-    })
-    .refine((r) => toEpoch(r.to) - toEpoch(r.from) <= 93 * 86_400_000, {
+    }),
+    z.refine((r) => toEpoch(r.to) - toEpoch(r.from) <= 93 * 86_400_000, {
       path: ["to"],
       message: "93 days at most",
     }),
+  ),
 ]);
 
 /** An instant given as ISO text or epoch ms, in ms. @internal */

@@ -13,42 +13,46 @@ import type { SegmentEvents, SegmentService } from "../segments/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { addToWallClock, formatWallDate, fromWallClock, toWallClock } from "../time/index.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { ActivityService } from "./service.js";
 import { activityTables } from "./tables.js";
 import type { Activity, ActivityEvents, Recurrence, RecurrenceInput } from "./types.js";
 
-const id = z.string().min(1).max(128);
+const id = z.string().check(z.minLength(1), z.maxLength(128));
 /** @internal */
 export const recurrenceInput = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use lower-case letters, digits and -"),
+    id: z
+      .string()
+      .check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use lower-case letters, digits and -")),
     template: z.strictObject({
       type: id,
-      title: z.string().trim().min(1).max(200),
-      durationMinutes: z.number().int().min(5).max(1_440).optional(),
+      title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+      durationMinutes: z.optional(z.number().check(z.int(), z.gte(5), z.lte(1_440))),
     }),
     every: z.strictObject({
-      amount: z.number().int().min(1).max(365),
+      amount: z.number().check(z.int(), z.gte(1), z.lte(365)),
       unit: z.enum(["days", "weeks", "months"]),
     }),
-    ownerId: id.optional(),
-    contactId: id.optional(),
-    accountId: id.optional(),
-    start: z.iso.datetime({ offset: true }).optional(),
-    until: z.iso.date().optional(),
-    count: z.number().int().min(1).max(1_000).optional(),
-    segmentId: id.optional(),
-    horizonDays: z.number().int().min(1).max(366).optional(),
+    ownerId: z.optional(id),
+    contactId: z.optional(id),
+    accountId: z.optional(id),
+    start: z.optional(z.iso.datetime({ offset: true })),
+    until: z.optional(z.iso.date()),
+    count: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1_000))),
+    segmentId: z.optional(id),
+    horizonDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(366))),
   })
-  .superRefine((input, ctx) => {
-    if ((input.segmentId === undefined) === (input.ownerId === undefined))
-      ctx.addIssue({
-        code: "custom",
-        path: ["ownerId"],
-        message: "give an owner (one record) or a segment (its members)",
-      });
-  });
+  .check(
+    z.superRefine((input, ctx) => {
+      if ((input.segmentId === undefined) === (input.ownerId === undefined))
+        ctx.addIssue({
+          code: "custom",
+          path: ["ownerId"],
+          message: "give an owner (one record) or a segment (its members)",
+        });
+    }),
+  );
 
 /** What recurrences are built on. */
 export interface RecurrenceDeps {

@@ -1,15 +1,18 @@
 import { segmentQuerySchema } from "../query/index.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { PoolCapacity, PoolMembers, PoolStrategy } from "./types.js";
 
-const id = z.string().min(1).max(128);
+const id = z.string().check(z.minLength(1), z.maxLength(128));
 
 /** @internal */
 export const assignmentTargetSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("user"), userId: id }),
   z.strictObject({ kind: z.literal("pool"), poolId: id }),
   z.strictObject({ kind: z.literal("accountOwner") }),
-  z.strictObject({ kind: z.literal("field"), field: z.string().min(1).max(200) }),
+  z.strictObject({
+    kind: z.literal("field"),
+    field: z.string().check(z.minLength(1), z.maxLength(200)),
+  }),
 ]);
 
 /** @internal */
@@ -18,47 +21,49 @@ export const assignmentRulesSchema = z.strictObject({
     .array(
       z.strictObject({
         id,
-        name: z.string().trim().min(1).max(200).optional(),
-        when: segmentQuerySchema.optional(),
+        name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+        when: z.optional(segmentQuerySchema),
         target: assignmentTargetSchema,
       }),
     )
-    .max(1_000)
-    .superRefine((rules, ctx) => {
-      const seen = new Set<string>();
-      for (const [index, rule] of rules.entries()) {
-        if (seen.has(rule.id))
-          ctx.addIssue({
-            code: "custom",
-            message: `duplicate rule id "${rule.id}"`,
-            path: [index, "id"],
-          });
-        seen.add(rule.id);
-      }
-    }),
-  fallbackPoolId: id.optional(),
+    .check(
+      z.maxLength(1_000),
+      z.superRefine((rules, ctx) => {
+        const seen = new Set<string>();
+        for (const [index, rule] of rules.entries()) {
+          if (seen.has(rule.id))
+            ctx.addIssue({
+              code: "custom",
+              message: `duplicate rule id "${rule.id}"`,
+              path: [index, "id"],
+            });
+          seen.add(rule.id);
+        }
+      }),
+    ),
+  fallbackPoolId: z.optional(id),
 });
 
 /** @internal */
 export const poolInputSchema = z.strictObject({
-  id: id.optional(),
-  name: z.string().trim().min(1).max(200),
+  id: z.optional(id),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   members: z.union([
     z.strictObject({ teamId: id }),
-    z.strictObject({ userIds: z.array(id).min(1).max(10_000) }),
+    z.strictObject({ userIds: z.array(id).check(z.minLength(1), z.maxLength(10_000)) }),
     z.strictObject({ query: segmentQuerySchema }),
   ]),
   strategy: z.enum(["roundRobin", "weightedRoundRobin", "leastLoaded"]),
-  weights: z.record(id, z.number().int().min(1).max(1_000)).optional(),
-  load: z.enum(["openDeals", "openTasks"]).optional(),
-  capacity: z
-    .strictObject({
-      perDay: z.number().int().min(1).max(1_000_000).optional(),
-      perWeek: z.number().int().min(1).max(1_000_000).optional(),
-    })
-    .optional(),
-  respectWorkingHours: z.boolean().optional(),
-  fallbackPoolId: id.optional(),
+  weights: z.optional(z.record(id, z.number().check(z.int(), z.gte(1), z.lte(1_000)))),
+  load: z.optional(z.enum(["openDeals", "openTasks"])),
+  capacity: z.optional(
+    z.strictObject({
+      perDay: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1_000_000))),
+      perWeek: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1_000_000))),
+    }),
+  ),
+  respectWorkingHours: z.optional(z.boolean()),
+  fallbackPoolId: z.optional(id),
 });
 
 /** A new pool (or, with `update`, its replacement). */

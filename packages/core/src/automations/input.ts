@@ -4,12 +4,12 @@ import { validationError } from "../errors.js";
 import { segmentQuerySchema } from "../query/index.js";
 import { collections } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { AutomationInput, Step } from "./types.js";
 
-const id = z.string().min(1).max(128);
+const id = z.string().check(z.minLength(1), z.maxLength(128));
 const duration = z.strictObject({
-  amount: z.number().int().min(0).max(100_000),
+  amount: z.number().check(z.int(), z.gte(0), z.lte(100_000)),
   unit: z.enum(["minutes", "hours", "days"]),
 });
 const assignee = z.union([
@@ -24,89 +24,94 @@ const condition = z.union([
   z.strictObject({ qualified: id }),
 ]);
 const template = z.strictObject({
-  subject: z.string().min(1).max(500),
-  text: z.string().min(1).max(50_000),
-  html: z.string().max(200_000).optional(),
+  subject: z.string().check(z.minLength(1), z.maxLength(500)),
+  text: z.string().check(z.minLength(1), z.maxLength(50_000)),
+  html: z.optional(z.string().check(z.maxLength(200_000))),
 });
 const trigger = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.enum(["activity.done", "activity.missed"]),
-    activityTypes: z.array(id).min(1).optional(),
+    activityTypes: z.optional(z.array(id).check(z.minLength(1))),
   }),
-  z.strictObject({ type: z.literal("deal.stageEntered"), stageId: id, pipelineId: id.optional() }),
+  z.strictObject({ type: z.literal("deal.stageEntered"), stageId: id, pipelineId: z.optional(id) }),
   z.strictObject({
     type: z.literal("score.thresholdCrossed"),
-    group: id.optional(),
-    direction: z.enum(["up", "down"]).optional(),
+    group: z.optional(id),
+    direction: z.optional(z.enum(["up", "down"])),
   }),
-  z.strictObject({ type: z.literal("score.nurture"), group: id.optional() }),
+  z.strictObject({ type: z.literal("score.nurture"), group: z.optional(id) }),
   z.strictObject({ type: z.enum(["segment.entered", "segment.left"]), segmentId: id }),
   z.strictObject({ type: z.enum(["tag.added", "tag.removed"]), tagId: id }),
   z.strictObject({
     type: z.literal("date"),
-    field: z.string().min(1).max(200),
-    offsetDays: z.number().int().min(-3_650).max(3_650),
+    field: z.string().check(z.minLength(1), z.maxLength(200)),
+    offsetDays: z.number().check(z.int(), z.gte(-3_650), z.lte(3_650)),
   }),
 ]);
 
 // A recursive schema needs its type spelled out. zod types `.optional()` as `T | undefined` where
 // `Step` says `field?: T`; `parseInput` drops `undefined` fields, so the parsed value is a `Step`
 // (the schema type test proves the shapes match): that is what this assertion states.
-const step: z.ZodType<Step, Step> = z.lazy(() =>
+const step: z.ZodMiniType<Step, Step> = z.lazy(() =>
   z.discriminatedUnion("kind", [
     z.strictObject({
       kind: z.literal("createActivity"),
       type: id,
-      title: z.string().min(1).max(200),
-      assignee: assignee.optional(),
-      dueIn: duration.optional(),
+      title: z.string().check(z.minLength(1), z.maxLength(200)),
+      assignee: z.optional(assignee),
+      dueIn: z.optional(duration),
     }),
-    z.strictObject({ kind: z.literal("sendEmail"), template, strict: z.boolean().optional() }),
+    z.strictObject({ kind: z.literal("sendEmail"), template, strict: z.optional(z.boolean()) }),
     z.strictObject({ kind: z.literal("wait"), duration }),
     z.strictObject({
       kind: z.literal("waitUntil"),
       condition,
       timeout: duration,
-      onTimeout: z.enum(["continue", "stop"]).optional(),
+      onTimeout: z.optional(z.enum(["continue", "stop"])),
     }),
     z.strictObject({
       kind: z.literal("branch"),
       if: condition,
-      steps: z.array(step).max(50),
-      otherwise: z.array(step).max(50).optional(),
+      steps: z.array(step).check(z.maxLength(50)),
+      otherwise: z.optional(z.array(step).check(z.maxLength(50))),
     }),
     z.strictObject({
       kind: z.literal("assign"),
       to: z.union([z.strictObject({ userId: id }), z.strictObject({ poolId: id })]),
     }),
     z.strictObject({ kind: z.literal("setStatus"), status: id }),
-    z.strictObject({ kind: z.enum(["addTags", "removeTags"]), tags: z.array(id).min(1).max(50) }),
+    z.strictObject({
+      kind: z.enum(["addTags", "removeTags"]),
+      tags: z.array(id).check(z.minLength(1), z.maxLength(50)),
+    }),
     z.strictObject({ kind: z.enum(["subscribe", "unsubscribe"]), listId: id }),
     z.strictObject({
       kind: z.literal("notify"),
-      message: z.string().min(1).max(2_000),
-      to: assignee.optional(),
+      message: z.string().check(z.minLength(1), z.maxLength(2_000)),
+      to: z.optional(assignee),
     }),
     z.strictObject({
       kind: z.literal("proposeSlots"),
-      count: z.number().int().min(1).max(10).optional(),
-      durationMinutes: z.number().int().min(5).max(480).optional(),
-      noticeHours: z.number().int().min(0).max(720).optional(),
-      withinDays: z.number().int().min(1).max(60).optional(),
-      onePerDay: z.boolean().optional(),
+      count: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10))),
+      durationMinutes: z.optional(z.number().check(z.int(), z.gte(5), z.lte(480))),
+      noticeHours: z.optional(z.number().check(z.int(), z.gte(0), z.lte(720))),
+      withinDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(60))),
+      onePerDay: z.optional(z.boolean()),
     }),
   ]),
-) as z.ZodType<Step, Step>;
+) as z.ZodMiniType<Step, Step>;
 
 /** An automation as given. @internal */
 export const automationInputSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use lower-case letters, digits and -"),
-  name: z.string().trim().min(1).max(200),
-  enabled: z.boolean().optional(),
+  id: z
+    .string()
+    .check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use lower-case letters, digits and -")),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  enabled: z.optional(z.boolean()),
   trigger,
-  conditions: condition.optional(),
-  steps: z.array(step).min(1).max(100),
-  stopWhen: condition.optional(),
+  conditions: z.optional(condition),
+  steps: z.array(step).check(z.minLength(1), z.maxLength(100)),
+  stopWhen: z.optional(condition),
 });
 
 /** Checks what an automation names (action types, statuses, tags, segments). @internal */

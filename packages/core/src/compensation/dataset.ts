@@ -1,40 +1,41 @@
 import { CrmkitError } from "../errors.js";
 import { type Actuals, parseMetricKey, parsePeriod, type RepActuals } from "../objectives/index.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 const metricKeySchema = z
   .string()
-  .refine(
-    (key) => parseMetricKey(key) !== null,
-    "not a metric key (revenue, meetingsHeld, revenue@segment…)",
+  .check(
+    z.refine(
+      (key) => parseMetricKey(key) !== null,
+      "not a metric key (revenue, meetingsHeld, revenue@segment…)",
+    ),
   );
-const figure = z.number().finite().nonnegative();
+const figure = z.number().check(z.nonnegative());
 const datasetSchema = z.strictObject({
-  period: z.string().refine((key) => {
-    try {
-      parsePeriod(key);
-      return true;
-    } catch {
-      return false;
-    }
-  }, "use YYYY, YYYY-H1, YYYY-Q1 or YYYY-MM"),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .optional(),
+  period: z.string().check(
+    z.refine((key) => {
+      try {
+        parsePeriod(key);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "use YYYY, YYYY-H1, YYYY-Q1 or YYYY-MM"),
+  ),
+  currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/))),
   reps: z
     .array(
       z.strictObject({
-        repId: z.string().min(1),
-        name: z.string().optional(),
-        teamId: z.string().optional(),
-        values: z.record(metricKeySchema, figure.nullable()),
-        targets: z.record(metricKeySchema, figure).optional(),
-        gaps: z.record(metricKeySchema, z.string()).optional(),
+        repId: z.string().check(z.minLength(1)),
+        name: z.optional(z.string()),
+        teamId: z.optional(z.string()),
+        values: z.record(metricKeySchema, z.nullable(figure)),
+        targets: z.optional(z.record(metricKeySchema, figure)),
+        gaps: z.optional(z.record(metricKeySchema, z.string())),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 /** One rep of an {@link ActualsDataset}. */

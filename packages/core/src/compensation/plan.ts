@@ -1,65 +1,66 @@
 import { CrmkitError } from "../errors.js";
 import { metricCatalogue, metricRefSchema } from "../objectives/index.js";
 import { safeParseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import { compileCurve, payoutPercent } from "./curve.js";
 import type { CompensationPlan, PayoutCurve, PlanProblem, PlanValidation } from "./types.js";
 
-const percent = z.number().finite().nonnegative();
+const percent = z.number().check(z.nonnegative());
 const curveSchema = z.strictObject({
-  floor: percent.optional(),
+  floor: z.optional(percent),
   tiers: z
-    .array(z.strictObject({ from: percent, rate: z.number().finite().nonnegative() }))
-    .min(1)
-    .max(20),
-  steps: z
-    .array(z.strictObject({ at: percent, add: z.number().finite().nonnegative() }))
-    .max(20)
-    .optional(),
-  cap: percent.optional(),
+    .array(z.strictObject({ from: percent, rate: z.number().check(z.nonnegative()) }))
+    .check(z.minLength(1), z.maxLength(20)),
+  steps: z.optional(
+    z
+      .array(z.strictObject({ at: percent, add: z.number().check(z.nonnegative()) }))
+      .check(z.maxLength(20)),
+  ),
+  cap: z.optional(percent),
 });
-const money = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const factor = z.number().finite().positive().max(100);
+const money = z.number().check(z.int(), z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER));
+const factor = z.number().check(z.positive(), z.lte(100));
 const termsShape = {
   onTargetPay: money,
-  targetFactor: factor.optional(),
-  payFactor: z.number().finite().nonnegative().max(100).optional(),
-  note: z.string().max(500).optional(),
+  targetFactor: z.optional(factor),
+  payFactor: z.optional(z.number().check(z.nonnegative(), z.lte(100))),
+  note: z.optional(z.string().check(z.maxLength(500))),
 };
 
 /** The zod schema of a {@link CompensationPlan} (structure only; {@link validatePlan} adds meaning). @internal */
 export const compensationPlanSchema = z.strictObject({
-  id: z.string().min(1).max(128),
-  name: z.string().trim().min(1).max(200),
-  version: z.number().int().min(1),
-  currency: z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code"),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  version: z.number().check(z.int(), z.gte(1)),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/, "use an ISO 4217 code")),
   criteria: z
     .array(
       z.strictObject({
-        id: z.string().min(1).max(64),
-        name: z.string().max(200).optional(),
+        id: z.string().check(z.minLength(1), z.maxLength(64)),
+        name: z.optional(z.string().check(z.maxLength(200))),
         metric: metricRefSchema,
-        weight: z.number().finite().positive().max(100),
+        weight: z.number().check(z.positive(), z.lte(100)),
         target: z.discriminatedUnion("source", [
           z.strictObject({ source: z.literal("objective") }),
-          z.strictObject({ source: z.literal("fixed"), value: z.number().finite().nonnegative() }),
+          z.strictObject({ source: z.literal("fixed"), value: z.number().check(z.nonnegative()) }),
         ]),
         curve: curveSchema,
       }),
     )
-    .min(1)
-    .max(12),
-  collective: z
-    .strictObject({
+    .check(z.minLength(1), z.maxLength(12)),
+  collective: z.optional(
+    z.strictObject({
       metric: metricRefSchema,
-      target: z.number().finite().positive().optional(),
-      gate: percent.optional(),
-      scale: curveSchema.optional(),
-    })
-    .optional(),
-  reps: z.array(z.strictObject({ repId: z.string().min(1), ...termsShape })).max(100_000),
-  defaultTerms: z.strictObject(termsShape).optional(),
-  budget: money.optional(),
+      target: z.optional(z.number().check(z.positive())),
+      gate: z.optional(percent),
+      scale: z.optional(curveSchema),
+    }),
+  ),
+  reps: z
+    .array(z.strictObject({ repId: z.string().check(z.minLength(1)), ...termsShape }))
+    .check(z.maxLength(100_000)),
+  defaultTerms: z.optional(z.strictObject(termsShape)),
+  budget: z.optional(money),
 });
 
 function curveProblems(curve: PayoutCurve, path: (string | number)[]): PlanProblem[] {

@@ -4,7 +4,7 @@ import type { Absence, User } from "../records/index.js";
 import { revised, tables } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /** A period a user is away: no new work is assigned to them. */
 export interface AbsenceInput {
@@ -21,12 +21,14 @@ export const absenceInput = z
   .strictObject({
     from: z.iso.date(),
     to: z.iso.date(),
-    reason: z.string().trim().min(1).max(200).optional(),
+    reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
   })
-  .refine((absence) => absence.from <= absence.to, {
-    message: "to must not be before from",
-    path: ["to"],
-  });
+  .check(
+    z.refine((absence) => absence.from <= absence.to, {
+      message: "to must not be before from",
+      path: ["to"],
+    }),
+  );
 
 /** Users' absences: days the assignment engine skips them (`crm.users.absences`). */
 export class AbsenceService {

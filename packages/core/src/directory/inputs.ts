@@ -1,7 +1,7 @@
 import { isPrototypeName, prototypeNameMessage } from "../own.js";
 import type { UserRole, WorkingHours } from "../records/index.js";
 import { isValidTimezone } from "../time/index.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /** Monday to Friday, 09:00 to 18:00: the working hours of a user who declares none. */
 export const defaultWorkingHours: WorkingHours = {
@@ -11,44 +11,50 @@ export const defaultWorkingHours: WorkingHours = {
 };
 
 /** A user or team id chosen by the host: never a name Object.prototype has. */
-const directoryId = z
-  .string()
-  .min(1)
-  .max(128)
-  .refine((id) => !isPrototypeName(id), prototypeNameMessage);
+const directoryId = z.string().check(
+  z.minLength(1),
+  z.maxLength(128),
+  z.refine((id) => !isPrototypeName(id), prototypeNameMessage),
+);
 
-const timezone = z.string().refine(isValidTimezone, "use an IANA timezone such as Europe/Paris");
+const timezone = z
+  .string()
+  .check(z.refine(isValidTimezone, "use an IANA timezone such as Europe/Paris"));
 /** @internal */
 export const userInput = z.strictObject({
-  id: directoryId.optional(),
-  name: z.string().trim().min(1).max(200),
-  email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  id: z.optional(directoryId),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  email: z.optional(z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email())),
   role: z.enum(["inside", "field", "manager", "admin"]),
-  teamId: z.string().min(1).optional(),
-  territory: z.string().trim().min(1).max(100).optional(),
-  timezone: timezone.default("UTC"),
-  active: z.boolean().default(true),
-  workingHours: z
-    .strictObject({
-      days: z
-        .array(z.number().int().min(1).max(7))
-        .max(7)
-        .transform((days) => [...new Set(days)].sort()),
-      start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM"),
-      end: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "use HH:MM"),
-    })
-    .refine((hours) => hours.start < hours.end, {
-      message: "end must be after start",
-      path: ["end"],
-    })
-    .default(() => ({ ...defaultWorkingHours, days: [...defaultWorkingHours.days] })),
+  teamId: z.optional(z.string().check(z.minLength(1))),
+  territory: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+  timezone: z._default(timezone, "UTC"),
+  active: z._default(z.boolean(), true),
+  workingHours: z._default(
+    z
+      .strictObject({
+        days: z.pipe(
+          z.array(z.number().check(z.int(), z.gte(1), z.lte(7))).check(z.maxLength(7)),
+          z.transform((days) => [...new Set(days)].sort()),
+        ),
+        start: z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM")),
+        end: z.string().check(z.regex(/^([01]\d|2[0-4]):[0-5]\d$/, "use HH:MM")),
+      })
+      .check(
+        z.refine((hours) => hours.start < hours.end, {
+          message: "end must be after start",
+          path: ["end"],
+        }),
+      ),
+    () => ({ ...defaultWorkingHours, days: [...defaultWorkingHours.days] }),
+  ),
 });
 /** @internal */
 export const teamInput = z.strictObject({
-  id: directoryId.optional(),
-  name: z.string().trim().min(1).max(200),
-  managerId: z.string().min(1).optional(),
-  territory: z.string().trim().min(1).max(100).optional(),
+  id: z.optional(directoryId),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  managerId: z.optional(z.string().check(z.minLength(1))),
+  territory: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
 });
 
 /** A new user (rep). */

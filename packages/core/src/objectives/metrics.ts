@@ -1,4 +1,4 @@
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /**
  * What an objective or a pay criterion measures.
@@ -84,27 +84,29 @@ const metricKinds = Object.keys(metricCatalogue) as [MetricKind, ...MetricKind[]
 export const metricRefSchema = z
   .strictObject({
     kind: z.enum(metricKinds),
-    segmentId: z.string().min(1).optional(),
+    segmentId: z.optional(z.string().check(z.minLength(1))),
   })
-  .superRefine((metric, context) => {
-    if (metric.kind === "segmentRevenueShare" && metric.segmentId === undefined) {
-      context.addIssue({
-        code: "custom",
-        path: ["segmentId"],
-        message: "segmentRevenueShare needs the segment whose share it measures",
-      });
-    }
-    if (
-      metric.segmentId !== undefined &&
-      !["revenue", "dealsWon", "segmentRevenueShare"].includes(metric.kind)
-    ) {
-      context.addIssue({
-        code: "custom",
-        path: ["segmentId"],
-        message: `${metric.kind} cannot be restricted to a segment`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((metric, context) => {
+      if (metric.kind === "segmentRevenueShare" && metric.segmentId === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["segmentId"],
+          message: "segmentRevenueShare needs the segment whose share it measures",
+        });
+      }
+      if (
+        metric.segmentId !== undefined &&
+        !["revenue", "dealsWon", "segmentRevenueShare"].includes(metric.kind)
+      ) {
+        context.addIssue({
+          code: "custom",
+          path: ["segmentId"],
+          message: `${metric.kind} cannot be restricted to a segment`,
+        });
+      }
+    }),
+  );
 
 /**
  * The key a metric's values are filed under in actuals and datasets: the kind, then `@` and the

@@ -8,7 +8,7 @@ import { collections, revised, table } from "../records/index.js";
 import type { SegmentService } from "../segments/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import { measureIntensity } from "./intensity.js";
 import {
   type Actuals,
@@ -47,49 +47,58 @@ const seasonalityLengths: Record<string, readonly number[]> = {
 /** @internal */
 export const objectiveInputSchema = z
   .strictObject({
-    subject: z.strictObject({ kind: z.enum(["user", "team"]), id: z.string().min(1) }),
+    subject: z.strictObject({
+      kind: z.enum(["user", "team"]),
+      id: z.string().check(z.minLength(1)),
+    }),
     metric: metricRefSchema,
     period: z.string(),
-    target: z.number().finite().nonnegative(),
-    seasonality: z.array(z.number().finite().nonnegative()).optional(),
+    target: z.number().check(z.nonnegative()),
+    seasonality: z.optional(z.array(z.number().check(z.nonnegative()))),
   })
-  .superRefine((input, context) => {
-    let unit: string;
-    try {
-      unit = parsePeriod(input.period).unit;
-    } catch {
-      context.addIssue({
-        code: "custom",
-        path: ["period"],
-        message: "use YYYY, YYYY-H1, YYYY-Q1 or YYYY-MM",
-      });
-      return;
-    }
-    const info = metricInfo(input.metric);
-    if ((info.unit === "money" || info.unit === "count") && !Number.isSafeInteger(input.target)) {
-      context.addIssue({
-        code: "custom",
-        path: ["target"],
-        message: `a ${info.unit} target is an integer${info.unit === "money" ? " (minor units)" : ""}`,
-      });
-    }
-    if (input.seasonality === undefined) return;
-    if (!info.additive) {
-      context.addIssue({
-        code: "custom",
-        path: ["seasonality"],
-        message: `${input.metric.kind} does not add up over months: it takes no seasonality`,
-      });
-    } else if (!seasonalityLengths[unit]!.includes(input.seasonality.length)) {
-      context.addIssue({
-        code: "custom",
-        path: ["seasonality"],
-        message: `a ${unit} takes ${seasonalityLengths[unit]!.join(", ") || "no"} weights`,
-      });
-    } else if (!input.seasonality.some((w) => w > 0)) {
-      context.addIssue({ code: "custom", path: ["seasonality"], message: "a weight must be > 0" });
-    }
-  });
+  .check(
+    z.superRefine((input, context) => {
+      let unit: string;
+      try {
+        unit = parsePeriod(input.period).unit;
+      } catch {
+        context.addIssue({
+          code: "custom",
+          path: ["period"],
+          message: "use YYYY, YYYY-H1, YYYY-Q1 or YYYY-MM",
+        });
+        return;
+      }
+      const info = metricInfo(input.metric);
+      if ((info.unit === "money" || info.unit === "count") && !Number.isSafeInteger(input.target)) {
+        context.addIssue({
+          code: "custom",
+          path: ["target"],
+          message: `a ${info.unit} target is an integer${info.unit === "money" ? " (minor units)" : ""}`,
+        });
+      }
+      if (input.seasonality === undefined) return;
+      if (!info.additive) {
+        context.addIssue({
+          code: "custom",
+          path: ["seasonality"],
+          message: `${input.metric.kind} does not add up over months: it takes no seasonality`,
+        });
+      } else if (!seasonalityLengths[unit]!.includes(input.seasonality.length)) {
+        context.addIssue({
+          code: "custom",
+          path: ["seasonality"],
+          message: `a ${unit} takes ${seasonalityLengths[unit]!.join(", ") || "no"} weights`,
+        });
+      } else if (!input.seasonality.some((w) => w > 0)) {
+        context.addIssue({
+          code: "custom",
+          path: ["seasonality"],
+          message: "a weight must be > 0",
+        });
+      }
+    }),
+  );
 
 /** The alert thresholds, in percent of the target. */
 export const objectiveAlertThresholds: readonly number[] = [50, 90, 100];

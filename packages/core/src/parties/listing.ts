@@ -9,7 +9,7 @@ import {
 import { collections, loadTaxonomy, type PartyKind, tables } from "../records/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /** Options of listing contacts or accounts. */
 export interface ListOptions {
@@ -29,11 +29,11 @@ export interface ListOptions {
 }
 
 const listOptionsSchema = z.strictObject({
-  where: segmentQuerySchema.optional(),
-  sort: z.enum(["createdAt", "updatedAt"]).optional(),
-  order: z.enum(["asc", "desc"]).optional(),
-  limit: z.number().int().min(1).max(1_000).optional(),
-  cursor: z.string().nullable().optional(),
+  where: z.optional(segmentQuerySchema),
+  sort: z.optional(z.enum(["createdAt", "updatedAt"])),
+  order: z.optional(z.enum(["asc", "desc"])),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1_000))),
+  cursor: z.optional(z.nullable(z.string())),
 });
 
 /**

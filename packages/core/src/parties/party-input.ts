@@ -1,55 +1,59 @@
 import type { PathSegment, ValidationIssue } from "../errors.js";
 import type { PartyKind, Taxonomy } from "../records/index.js";
 import type { JsonValue } from "../storage/index.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const id = z.string().min(1).max(128);
-const email = z.string().trim().toLowerCase().pipe(z.email());
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const id = z.string().check(z.minLength(1), z.maxLength(128));
+const email = z.pipe(z.string().check(z.trim(), z.toLowerCase()), z.email());
 const country = z
   .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z]{2}$/, "use an ISO 3166-1 alpha-2 code such as FR");
+  .check(
+    z.trim(),
+    z.toUpperCase(),
+    z.regex(/^[A-Z]{2}$/, "use an ISO 3166-1 alpha-2 code such as FR"),
+  );
 const domain = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, "use a domain such as example.com");
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, "use a domain such as example.com"),
+  );
 const scores = z.record(
-  z.string().regex(/^\w{1,64}$/, "use letters, digits and _"),
-  z.number().refine(Number.isFinite, "use a finite number"),
+  z.string().check(z.regex(/^\w{1,64}$/, "use letters, digits and _")),
+  z.number().check(z.refine(Number.isFinite, "use a finite number")),
 );
 
 const common = {
-  status: id.optional(),
-  tags: z.array(id).max(200).optional(),
-  ownerId: id.optional(),
-  source: text(100).optional(),
-  territory: text(100).optional(),
-  country: country.optional(),
-  externalId: text(200).optional(),
-  custom: z.record(z.string(), z.unknown()).optional(),
-  scores: scores.optional(),
+  status: z.optional(id),
+  tags: z.optional(z.array(id).check(z.maxLength(200))),
+  ownerId: z.optional(id),
+  source: z.optional(text(100)),
+  territory: z.optional(text(100)),
+  country: z.optional(country),
+  externalId: z.optional(text(200)),
+  custom: z.optional(z.record(z.string(), z.unknown())),
+  scores: z.optional(scores),
 };
 
 /** The zod schema of a new contact.  @internal */
 export const contactInputSchema = z.strictObject({
-  id: id.optional(),
-  firstName: text(200).optional(),
-  lastName: text(200).optional(),
-  email: email.optional(),
-  phone: text(50).optional(),
-  accountId: id.optional(),
-  role: text(64).optional(),
+  id: z.optional(id),
+  firstName: z.optional(text(200)),
+  lastName: z.optional(text(200)),
+  email: z.optional(email),
+  phone: z.optional(text(50)),
+  accountId: z.optional(id),
+  role: z.optional(text(64)),
   ...common,
 });
 
 /** The zod schema of a new account.  @internal */
 export const accountInputSchema = z.strictObject({
-  id: id.optional(),
+  id: z.optional(id),
   name: text(300),
-  domain: domain.optional(),
+  domain: z.optional(domain),
   ...common,
 });
 
@@ -125,7 +129,7 @@ export interface AccountInput extends PartyInputFields {
   readonly domain?: string;
 }
 
-const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+const nullable = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 
 const commonPatch = {
   status: common.status,
@@ -152,7 +156,7 @@ export const contactPatchSchema = z.strictObject({
 
 /** The zod schema of an account update: `null` clears an optional field.  @internal */
 export const accountPatchSchema = z.strictObject({
-  name: text(300).optional(),
+  name: z.optional(text(300)),
   domain: nullable(domain),
   ...commonPatch,
 });

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import type { Environment } from "../environment.js";
 import type { CrmkitErrorCode, PathSegment, ValidationIssue } from "../errors.js";
 import type { ChangeHook, PartyKind } from "../records/index.js";
@@ -33,9 +33,9 @@ export interface PartySpec {
   /** The storage collection. */
   readonly collection: string;
   /** The zod schema of a new record. */
-  readonly createSchema: z.ZodType<Record<string, unknown>>;
+  readonly createSchema: z.ZodMiniType<Record<string, unknown>>;
   /** The zod schema of an update. */
-  readonly patchSchema: z.ZodType<Record<string, unknown>>;
+  readonly patchSchema: z.ZodMiniType<Record<string, unknown>>;
   /** The fields an import can upsert by, each backed by a unique index of the same name. */
   readonly upsertKeys: readonly string[];
 }

@@ -1,53 +1,57 @@
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { DealDraft } from "./transition.js";
 
-const id = z.string().min(1).max(128);
-const optionalText = z.string().trim().min(1).max(200);
-const money = z.number().int("use integer minor units (cents)").min(0).max(Number.MAX_SAFE_INTEGER);
-const currency = z.string().regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as EUR");
-const products = z.array(z.string().trim().min(1).max(200)).max(1_000);
+const id = z.string().check(z.minLength(1), z.maxLength(128));
+const optionalText = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const money = z
+  .number()
+  .check(z.int("use integer minor units (cents)"), z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
+const currency = z.string().check(z.regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as EUR"));
+const products = z
+  .array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))
+  .check(z.maxLength(1_000));
 
 /** @internal */
 export const dealInputSchema = z.strictObject({
-  id: id.optional(),
-  title: z.string().trim().min(1).max(500),
-  pipelineId: id.optional(),
-  stageId: id.optional(),
-  contactId: id.optional(),
-  accountId: id.optional(),
-  ownerId: id.optional(),
-  value: money.optional(),
-  currency: currency.optional(),
-  products: products.optional(),
-  source: optionalText.optional(),
-  territory: optionalText.optional(),
-  expectedCloseDate: z.iso.date().optional(),
+  id: z.optional(id),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+  pipelineId: z.optional(id),
+  stageId: z.optional(id),
+  contactId: z.optional(id),
+  accountId: z.optional(id),
+  ownerId: z.optional(id),
+  value: z.optional(money),
+  currency: z.optional(currency),
+  products: z.optional(products),
+  source: z.optional(optionalText),
+  territory: z.optional(optionalText),
+  expectedCloseDate: z.optional(z.iso.date()),
 });
 
 /** @internal */
 export const dealPatchSchema = z.strictObject({
-  title: z.string().trim().min(1).max(500).optional(),
-  contactId: id.nullable().optional(),
-  accountId: id.nullable().optional(),
-  value: money.nullable().optional(),
-  currency: currency.optional(),
-  products: products.optional(),
-  source: optionalText.nullable().optional(),
-  territory: optionalText.nullable().optional(),
-  expectedCloseDate: z.iso.date().nullable().optional(),
+  title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
+  contactId: z.optional(z.nullable(id)),
+  accountId: z.optional(z.nullable(id)),
+  value: z.optional(z.nullable(money)),
+  currency: z.optional(currency),
+  products: z.optional(products),
+  source: z.optional(z.nullable(optionalText)),
+  territory: z.optional(z.nullable(optionalText)),
+  expectedCloseDate: z.optional(z.nullable(z.iso.date())),
 });
 
 /** @internal */
 export const dealFilterSchema = z.strictObject({
-  pipelineId: z.string().min(1).optional(),
-  stageId: z.string().min(1).optional(),
-  ownerId: z.string().min(1).optional(),
-  state: z.enum(["open", "won", "lost"]).optional(),
-  unassigned: z.boolean().optional(),
-  order: z.enum(["asc", "desc"]).optional(),
-  limit: z.number().int().min(1).max(1_000).optional(),
-  cursor: z.string().nullable().optional(),
+  pipelineId: z.optional(z.string().check(z.minLength(1))),
+  stageId: z.optional(z.string().check(z.minLength(1))),
+  ownerId: z.optional(z.string().check(z.minLength(1))),
+  state: z.optional(z.enum(["open", "won", "lost"])),
+  unassigned: z.optional(z.boolean()),
+  order: z.optional(z.enum(["asc", "desc"])),
+  limit: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1_000))),
+  cursor: z.optional(z.nullable(z.string())),
 });
 
 /** A new deal. */

@@ -1,68 +1,69 @@
 import type { AssignmentTarget } from "../assignment/index.js";
 import { assignmentTargetSchema } from "../assignment/index.js";
 import { type SegmentQuery, segmentQuerySchema } from "../query/index.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { ListHook, StageKind, TaskTemplate } from "./types.js";
 
 const id = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, _ . : and -");
-const text = (max: number) => z.string().trim().min(1).max(max);
+  .check(
+    z.minLength(1),
+    z.maxLength(128),
+    z.regex(/^[A-Za-z0-9_.:-]+$/, "use letters, digits, _ . : and -"),
+  );
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const fieldName = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/, "use a dotted path of field names");
+  .check(
+    z.minLength(1),
+    z.maxLength(200),
+    z.regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/, "use a dotted path of field names"),
+  );
 
 const taskTemplate = z.strictObject({
   id,
   title: text(200),
   actionType: id,
   due: z.strictObject({
-    amount: z.number().int().min(0).max(3650),
+    amount: z.number().check(z.int(), z.gte(0), z.lte(3650)),
     unit: z.enum(["days", "hours"]),
-    skipWeekends: z.boolean().optional(),
+    skipWeekends: z.optional(z.boolean()),
   }),
-  assignee: z
-    .discriminatedUnion("kind", [
+  assignee: z.optional(
+    z.discriminatedUnion("kind", [
       z.strictObject({ kind: z.literal("owner") }),
       z.strictObject({ kind: z.literal("user"), userId: id }),
       z.strictObject({ kind: z.literal("team"), teamId: id }),
-    ])
-    .optional(),
+    ]),
+  ),
 });
 
 const listHook = z.strictObject({
   listId: text(200),
-  unsubscribe: z.union([z.enum(["onExit", "never"]), z.strictObject({ atStage: id })]).optional(),
+  unsubscribe: z.optional(z.union([z.enum(["onExit", "never"]), z.strictObject({ atStage: id })])),
 });
 
 const stage = z.strictObject({
   id,
   name: text(200),
-  kind: z.enum(["open", "won", "lost"]).default("open"),
-  guidance: z.string().trim().max(10_000).optional(),
-  probability: z.number().min(0).max(100).optional(),
-  rottingDays: z.number().int().min(1).max(3650).optional(),
-  goal: segmentQuerySchema.optional(),
-  entryRequirements: z.array(fieldName).max(100).optional(),
-  tasks: z.array(taskTemplate).max(100).optional(),
-  lists: z.array(listHook).max(20).optional(),
-  assignOnEntry: assignmentTargetSchema.optional(),
+  kind: z._default(z.enum(["open", "won", "lost"]), "open"),
+  guidance: z.optional(z.string().check(z.trim(), z.maxLength(10_000))),
+  probability: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  rottingDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3650))),
+  goal: z.optional(segmentQuerySchema),
+  entryRequirements: z.optional(z.array(fieldName).check(z.maxLength(100))),
+  tasks: z.optional(z.array(taskTemplate).check(z.maxLength(100))),
+  lists: z.optional(z.array(listHook).check(z.maxLength(20))),
+  assignOnEntry: z.optional(assignmentTargetSchema),
 });
 
 /** @internal */
 export const pipelineInputSchema = z.strictObject({
-  id: id.optional(),
+  id: z.optional(id),
   name: text(200),
-  position: z.number().int().min(0).optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as EUR")
-    .optional(),
-  stages: z.array(stage).min(2).max(100),
+  position: z.optional(z.number().check(z.int(), z.gte(0))),
+  currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, "use an ISO 4217 code such as EUR"))),
+  stages: z.array(stage).check(z.minLength(2), z.maxLength(100)),
 });
 
 /** A stage as given to {@link PipelineInput}. */
@@ -122,9 +123,9 @@ export const routingRulesSchema = z
   .array(
     z.strictObject({
       id,
-      name: text(200).optional(),
+      name: z.optional(text(200)),
       when: segmentQuerySchema,
       pipelineId: id,
     }),
   )
-  .max(1_000);
+  .check(z.maxLength(1_000));

@@ -1,7 +1,7 @@
 // Length: the query language's declarations and their zod schema side by side, one operator per
 // block, so they cannot drift.
 import type { CalendarUnit } from "../time/index.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /** A value a field can be compared with. */
 export type Scalar = string | number | boolean;
@@ -250,33 +250,41 @@ export const maxPatternLength = 200;
 
 const fieldName = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/, "use a dotted path of field names");
-const id = z.string().min(1).max(512);
+  .check(
+    z.minLength(1),
+    z.maxLength(200),
+    z.regex(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/, "use a dotted path of field names"),
+  );
+const id = z.string().check(z.minLength(1), z.maxLength(512));
 const scalar = z.union([
-  z.string().max(10_000),
-  z.number().refine(Number.isFinite, "use a finite number"),
+  z.string().check(z.maxLength(10_000)),
+  z.number().check(z.refine(Number.isFinite, "use a finite number")),
   z.boolean(),
 ]);
 const orderValue = z.union([
-  z.string().max(100),
-  z.number().refine(Number.isFinite, "use a finite number"),
+  z.string().check(z.maxLength(100)),
+  z.number().check(z.refine(Number.isFinite, "use a finite number")),
 ]);
 const unit = z.enum(["day", "week", "month", "quarter", "year"]);
-const tagOwner = z.enum(["self", "account", "contact"]).optional();
-const timezone = z.string().min(1).max(100).optional();
+const tagOwner = z.optional(z.enum(["self", "account", "contact"]));
+const timezone = z.optional(z.string().check(z.minLength(1), z.maxLength(100)));
 
-const querySchema: z.ZodType<SegmentQuery, SegmentQuery> = z.lazy(() =>
+const querySchema: z.ZodMiniType<SegmentQuery, SegmentQuery> = z.lazy(() =>
   z.discriminatedUnion("op", [
-    z.strictObject({ op: z.literal("and"), of: z.array(querySchema).min(1).max(200) }),
-    z.strictObject({ op: z.literal("or"), of: z.array(querySchema).min(1).max(200) }),
+    z.strictObject({
+      op: z.literal("and"),
+      of: z.array(querySchema).check(z.minLength(1), z.maxLength(200)),
+    }),
+    z.strictObject({
+      op: z.literal("or"),
+      of: z.array(querySchema).check(z.minLength(1), z.maxLength(200)),
+    }),
     z.strictObject({ op: z.literal("not"), of: querySchema }),
     z.strictObject({ op: z.enum(["eq", "ne"]), field: fieldName, value: scalar }),
     z.strictObject({
       op: z.enum(["in", "notIn"]),
       field: fieldName,
-      values: z.array(scalar).min(1).max(10_000),
+      values: z.array(scalar).check(z.minLength(1), z.maxLength(10_000)),
     }),
     z.strictObject({ op: z.enum(["lt", "lte", "gt", "gte"]), field: fieldName, value: orderValue }),
     z.strictObject({
@@ -289,19 +297,19 @@ const querySchema: z.ZodType<SegmentQuery, SegmentQuery> = z.lazy(() =>
     z.strictObject({
       op: z.enum(["contains", "startsWith", "endsWith"]),
       field: fieldName,
-      value: z.string().min(1).max(1_000),
-      ignoreCase: z.boolean().optional(),
+      value: z.string().check(z.minLength(1), z.maxLength(1_000)),
+      ignoreCase: z.optional(z.boolean()),
     }),
     z.strictObject({
       op: z.literal("matches"),
       field: fieldName,
-      pattern: z.string().min(1).max(maxPatternLength),
-      ignoreCase: z.boolean().optional(),
+      pattern: z.string().check(z.minLength(1), z.maxLength(maxPatternLength)),
+      ignoreCase: z.optional(z.boolean()),
     }),
     z.strictObject({ op: z.literal("hasTag"), tag: id, of: tagOwner }),
     z.strictObject({
       op: z.enum(["hasAnyTag", "hasAllTags"]),
-      tags: z.array(id).min(1).max(1_000),
+      tags: z.array(id).check(z.minLength(1), z.maxLength(1_000)),
       of: tagOwner,
     }),
     z.strictObject({ op: z.literal("hasTagInCategory"), category: id, of: tagOwner }),
@@ -309,7 +317,7 @@ const querySchema: z.ZodType<SegmentQuery, SegmentQuery> = z.lazy(() =>
     z.strictObject({
       op: z.enum(["withinLast", "olderThan", "withinNext"]),
       field: fieldName,
-      amount: z.number().int().min(0).max(100_000),
+      amount: z.number().check(z.int(), z.gte(0), z.lte(100_000)),
       unit,
       timezone,
     }),
@@ -317,21 +325,21 @@ const querySchema: z.ZodType<SegmentQuery, SegmentQuery> = z.lazy(() =>
       op: z.literal("inPeriod"),
       field: fieldName,
       unit,
-      offset: z.number().int().min(-10_000).max(10_000).optional(),
+      offset: z.optional(z.number().check(z.int(), z.gte(-10_000), z.lte(10_000))),
       timezone,
     }),
     z.strictObject({ op: z.literal("inSegment"), segment: id }),
     z.strictObject({
       op: z.literal("activities"),
-      types: z.array(id).min(1).max(100).optional(),
-      since: z.enum(["stageEntry", "dealCreation"]).optional(),
-      atLeast: z.number().int().min(1).max(10_000).optional(),
+      types: z.optional(z.array(id).check(z.minLength(1), z.maxLength(100))),
+      since: z.optional(z.enum(["stageEntry", "dealCreation"])),
+      atLeast: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
     }),
   ]),
 );
 
 /** The zod schema of {@link SegmentQuery}: the shape only (fields and ids are checked on compile). */
-export const segmentQuerySchema: z.ZodType<SegmentQuery, SegmentQuery> = querySchema;
+export const segmentQuerySchema: z.ZodMiniType<SegmentQuery, SegmentQuery> = querySchema;
 
 /** Calls `visit` on every node of a query, with the node's path from the root. */
 export function walkQuery(

@@ -5,7 +5,7 @@ import {
   fromWallClock,
   startOfPeriod,
 } from "../time/index.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { RelativeOperator } from "./query.js";
 
 const isoInstant = z.iso.datetime({ offset: true, local: false });

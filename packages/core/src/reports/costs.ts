@@ -1,5 +1,5 @@
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import { compareText, noValue, type ReportData, type ReportRange, rangeMs } from "./data.js";
 
 /** What a lead source cost over a range (marketing spend, events, agency fees). */
@@ -11,7 +11,10 @@ export interface SourceCost {
 }
 
 const costsSchema = z.array(
-  z.strictObject({ source: z.string().min(1), amount: z.number().int().nonnegative() }),
+  z.strictObject({
+    source: z.string().check(z.minLength(1)),
+    amount: z.number().check(z.int(), z.nonnegative()),
+  }),
 );
 
 /** Acquisition cost of one lead source. */

@@ -1,5 +1,5 @@
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /** A recurring revenue line: what a customer pays each month between two dates. */
 export interface SubscriptionLine {
@@ -22,18 +22,20 @@ export interface SubscriptionLine {
 const linesSchema = z.array(
   z
     .strictObject({
-      id: z.string().min(1),
-      customerId: z.string().min(1),
-      mrr: z.number().int().nonnegative(),
+      id: z.string().check(z.minLength(1)),
+      customerId: z.string().check(z.minLength(1)),
+      mrr: z.number().check(z.int(), z.nonnegative()),
       start: z.iso.date(),
-      end: z.iso.date().optional(),
-      type: z.enum(["subscription", "licence", "maintenance"]).optional(),
-      country: z.string().min(1).optional(),
+      end: z.optional(z.iso.date()),
+      type: z.optional(z.enum(["subscription", "licence", "maintenance"])),
+      country: z.optional(z.string().check(z.minLength(1))),
     })
-    .refine((line) => line.end === undefined || line.end > line.start, {
-      message: "end must be after start",
-      path: ["end"],
-    }),
+    .check(
+      z.refine((line) => line.end === undefined || line.end > line.start, {
+        message: "end must be after start",
+        path: ["end"],
+      }),
+    ),
 );
 
 /** MRR and its movements over one month. */

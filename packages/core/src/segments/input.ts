@@ -1,11 +1,11 @@
 import { segmentQuerySchema } from "../query/index.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /** The input of a saved segment. @internal */
 export const savedInputSchema = z.strictObject({
-  id: z.string().min(1).max(128).optional(),
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2_000).optional(),
-  target: z.enum(["contact", "account"]).default("contact"),
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  description: z.optional(z.string().check(z.maxLength(2_000))),
+  target: z._default(z.enum(["contact", "account"]), "contact"),
   query: segmentQuerySchema,
 });

@@ -1,4 +1,5 @@
 // Length: the segment verbs with their TSDoc; preparing, membership and input parsing are apart.
+
 import type { Environment } from "../environment.js";
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
@@ -20,6 +21,7 @@ import type { PartyKind, RecordChange, Taxonomy } from "../records/index.js";
 import { collectionOf, revisionAfter } from "../records/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
+import * as z from "../zod.js";
 import { savedInputSchema } from "./input.js";
 import { SegmentMembership } from "./membership.js";
 import { type Prepared, SegmentPreparer } from "./prepare.js";
@@ -277,7 +279,7 @@ export class SegmentService {
     if (current === null)
       throw new CrmkitError("NOT_FOUND", `There is no saved segment "${id}".`, { details: { id } });
     const parsed = parseInput(
-      savedInputSchema.omit({ id: true, target: true }).partial(),
+      z.partial(z.omit(savedInputSchema, { id: true, target: true })),
       patch,
       "segment",
     );

@@ -4,14 +4,14 @@
 import { validationError } from "../errors.js";
 import { textProblem } from "../text.js";
 import { toValidationIssues } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
-const recordId = z
-  .string()
-  .min(1)
-  .max(512)
-  .refine((id) => textProblem(id) === undefined, "use well-formed text without U+0000");
-const revision = z.number().int().min(0);
+const recordId = z.string().check(
+  z.minLength(1),
+  z.maxLength(512),
+  z.refine((id) => textProblem(id) === undefined, "use well-formed text without U+0000"),
+);
+const revision = z.number().check(z.int(), z.gte(0));
 
 /** The shape of a write batch. @internal */
 export const operationsSchema = z.array(
@@ -20,13 +20,13 @@ export const operationsSchema = z.array(
       type: z.literal("put"),
       collection: z.string(),
       record: z.looseObject({ id: recordId }),
-      expectedRevision: revision.optional(),
+      expectedRevision: z.optional(revision),
     }),
     z.strictObject({
       type: z.literal("delete"),
       collection: z.string(),
       id: recordId,
-      expectedRevision: revision.optional(),
+      expectedRevision: z.optional(revision),
     }),
   ]),
 );

@@ -2,26 +2,26 @@
 // exactly what the schema accepts (a property test holds them together), and the schema itself
 // only for options the quick check doubts, for its issues and their paths.
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /** A key in an index or a cursor. @internal */
 export const keySchema = z.union([z.string(), z.number()]);
 const rangeSchema = z.strictObject({
-  eq: keySchema.optional(),
-  gt: keySchema.optional(),
-  gte: keySchema.optional(),
-  lt: keySchema.optional(),
-  lte: keySchema.optional(),
+  eq: z.optional(keySchema),
+  gt: z.optional(keySchema),
+  gte: z.optional(keySchema),
+  lt: z.optional(keySchema),
+  lte: z.optional(keySchema),
 });
 
 /** The shape of query options. @internal */
 export const queryOptionsSchema = z.strictObject({
   collection: z.string(),
-  index: z.string().optional(),
-  where: rangeSchema.optional(),
-  order: z.enum(["asc", "desc"]).optional(),
-  limit: z.number().int().min(1).optional(),
-  cursor: z.string().nullable().optional(),
+  index: z.optional(z.string()),
+  where: z.optional(rangeSchema),
+  order: z.optional(z.enum(["asc", "desc"])),
+  limit: z.optional(z.number().check(z.int(), z.gte(1))),
+  cursor: z.optional(z.nullable(z.string())),
 });
 
 /** Query options of the right shape. */

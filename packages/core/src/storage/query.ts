@@ -1,5 +1,5 @@
 import { CrmkitError } from "../errors.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import { isIndexKey, type NormalizedRange, normalizeRange } from "./keys.js";
 import { checkQueryShape, keySchema } from "./query-shape.js";
 import type { ResolvedCollection, ResolvedIndex, SchemaCatalog } from "./schema.js";
@@ -78,7 +78,7 @@ export function prepareQuery(
 const cursorSchema = z.tuple([
   z.literal(1),
   z.string(),
-  z.string().nullable(),
+  z.nullable(z.string()),
   z.enum(["asc", "desc"]),
   keySchema,
   z.string(),

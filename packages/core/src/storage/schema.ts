@@ -1,27 +1,27 @@
 import { CrmkitError } from "../errors.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { CollectionDefinition, IndexDefinition, StorageSchema } from "./types.js";
 
 const name = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "use letters, digits and _, starting with a letter");
+  .check(
+    z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "use letters, digits and _, starting with a letter"),
+  );
 
 const indexDefinitionSchema = z.strictObject({
   name,
   path: z
     .string()
-    .regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, "use a dotted path of field names"),
-  unique: z.boolean().optional(),
-  multiEntry: z.boolean().optional(),
+    .check(z.regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, "use a dotted path of field names")),
+  unique: z.optional(z.boolean()),
+  multiEntry: z.optional(z.boolean()),
 });
 
 const collectionDefinitionSchema = z.strictObject({
   name,
-  indexes: z
-    .array(indexDefinitionSchema)
-    .optional()
-    .superRefine((indexes, ctx) => {
+  indexes: z.optional(z.array(indexDefinitionSchema)).check(
+    z.superRefine((indexes, ctx) => {
       const seen = new Set<string>();
       for (const [position, index] of (indexes ?? []).entries()) {
         if (seen.has(index.name)) {
@@ -34,23 +34,26 @@ const collectionDefinitionSchema = z.strictObject({
         seen.add(index.name);
       }
     }),
+  ),
 });
 
 const storageSchemaSchema = z.strictObject({
-  version: z.number().int().min(1),
-  collections: z.array(collectionDefinitionSchema).superRefine((collections, ctx) => {
-    const seen = new Set<string>();
-    for (const [position, collection] of collections.entries()) {
-      if (seen.has(collection.name)) {
-        ctx.addIssue({
-          code: "custom",
-          message: `duplicate collection name "${collection.name}"`,
-          path: [position, "name"],
-        });
+  version: z.number().check(z.int(), z.gte(1)),
+  collections: z.array(collectionDefinitionSchema).check(
+    z.superRefine((collections, ctx) => {
+      const seen = new Set<string>();
+      for (const [position, collection] of collections.entries()) {
+        if (seen.has(collection.name)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `duplicate collection name "${collection.name}"`,
+            path: [position, "name"],
+          });
+        }
+        seen.add(collection.name);
       }
-      seen.add(collection.name);
-    }
-  }),
+    }),
+  ),
 });
 
 /** An index definition with its defaults applied. */

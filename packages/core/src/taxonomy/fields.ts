@@ -3,7 +3,7 @@ import type { CustomFieldDefinition, PartyKind } from "../records/index.js";
 import { collectionOf, tables } from "../records/index.js";
 import type { StoredRecord } from "../storage/index.js";
 import { parseInput } from "../validation.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import { DefinitionService } from "./definitions.js";
 import { type CustomFieldInput, fieldInput } from "./inputs.js";
 
@@ -41,13 +41,15 @@ export class CustomFieldService extends DefinitionService {
     options: { readonly expectedRevision?: number } = {},
   ): Promise<CustomFieldDefinition> {
     const parsed = parseInput(
-      z
-        .strictObject({
-          label: z.string().trim().min(1).max(100),
+      z.partial(
+        z.strictObject({
+          label: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
           required: z.boolean(),
-          options: z.array(z.string().min(1).max(100)).min(1).max(500),
-        })
-        .partial(),
+          options: z
+            .array(z.string().check(z.minLength(1), z.maxLength(100)))
+            .check(z.minLength(1), z.maxLength(500)),
+        }),
+      ),
       patch,
       "custom field",
     );

@@ -1,6 +1,6 @@
 import { isPrototypeName, prototypeNameMessage } from "../own.js";
 import type { CustomFieldDefinition, PartyKind, StatusDefinition } from "../records/index.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 /** The statuses every new workspace starts with. */
 export const defaultStatuses: readonly Pick<StatusDefinition, "id" | "name">[] = [
@@ -10,45 +10,55 @@ export const defaultStatuses: readonly Pick<StatusDefinition, "id" | "name">[] =
   { id: "supplier", name: "Supplier" },
 ];
 
-export const definitionId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "use lower-case letters, digits, - and _")
-  .refine((id) => !isPrototypeName(id), prototypeNameMessage);
-export const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, "use #rrggbb");
+export const definitionId = z.string().check(
+  z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "use lower-case letters, digits, - and _"),
+  z.refine((id) => !isPrototypeName(id), prototypeNameMessage),
+);
+export const color = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, "use #rrggbb"));
 export const statusInput = z.strictObject({
-  id: definitionId.optional(),
-  name: z.string().trim().min(1).max(100),
-  color: color.optional(),
+  id: z.optional(definitionId),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  color: z.optional(color),
 });
 export const categoryInput = z.strictObject({
-  id: definitionId.optional(),
-  name: z.string().trim().min(1).max(100),
+  id: z.optional(definitionId),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   cardinality: z.enum(["single", "multi"]),
 });
 export const tagInput = z.strictObject({
-  id: definitionId.optional(),
-  categoryId: z.string().min(1),
-  name: z.string().trim().min(1).max(100),
-  color: color.optional(),
+  id: z.optional(definitionId),
+  categoryId: z.string().check(z.minLength(1)),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  color: z.optional(color),
 });
 export const fieldInput = z
   .strictObject({
-    id: z
-      .string()
-      .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "use letters, digits and _")
-      .refine((id) => !isPrototypeName(id), prototypeNameMessage),
+    id: z.string().check(
+      z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "use letters, digits and _"),
+      z.refine((id) => !isPrototypeName(id), prototypeNameMessage),
+    ),
     target: z.enum(["contact", "account"]),
-    label: z.string().trim().min(1).max(100),
+    label: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
     type: z.enum(["string", "number", "boolean", "date", "enum"]),
-    required: z.boolean().default(false),
-    options: z.array(z.string().min(1).max(100)).min(1).max(500).optional(),
+    required: z._default(z.boolean(), false),
+    options: z.optional(
+      z
+        .array(z.string().check(z.minLength(1), z.maxLength(100)))
+        .check(z.minLength(1), z.maxLength(500)),
+    ),
   })
-  .superRefine((field, ctx) => {
-    if (field.type === "enum" && field.options === undefined)
-      ctx.addIssue({ code: "custom", path: ["options"], message: "an enum field needs options" });
-    if (field.type !== "enum" && field.options !== undefined)
-      ctx.addIssue({ code: "custom", path: ["options"], message: "only enum fields have options" });
-  });
+  .check(
+    z.superRefine((field, ctx) => {
+      if (field.type === "enum" && field.options === undefined)
+        ctx.addIssue({ code: "custom", path: ["options"], message: "an enum field needs options" });
+      if (field.type !== "enum" && field.options !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["options"],
+          message: "only enum fields have options",
+        });
+    }),
+  );
 
 /** A new status. */
 export interface StatusInput {

@@ -3,6 +3,7 @@ import { queryReferences, replaceQueryIds } from "../query/index.js";
 import type { StatusDefinition } from "../records/index.js";
 import { tables } from "../records/index.js";
 import { parseInput } from "../validation.js";
+import * as z from "../zod.js";
 import { DefinitionService } from "./definitions.js";
 import { type RemoveOptions, type StatusInput, statusInput } from "./inputs.js";
 
@@ -35,7 +36,7 @@ export class StatusService extends DefinitionService {
     patch: { readonly name?: string; readonly color?: string },
     options: { readonly expectedRevision?: number } = {},
   ): Promise<StatusDefinition> {
-    const parsed = parseInput(statusInput.omit({ id: true }).partial(), patch, "status");
+    const parsed = parseInput(z.partial(z.omit(statusInput, { id: true })), patch, "status");
     return this.rename(tables.statuses, "status", id, parsed, options.expectedRevision);
   }
 

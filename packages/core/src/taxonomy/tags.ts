@@ -2,6 +2,7 @@ import { CrmkitError } from "../errors.js";
 import type { Tag, TagCategory } from "../records/index.js";
 import { tables } from "../records/index.js";
 import { parseInput } from "../validation.js";
+import * as z from "../zod.js";
 import { type DefinitionDeps, DefinitionService } from "./definitions.js";
 import {
   categoryInput,
@@ -56,7 +57,11 @@ export class TagService extends DefinitionService {
     patch: { readonly name?: string; readonly color?: string },
     options: { readonly expectedRevision?: number } = {},
   ): Promise<Tag> {
-    const parsed = parseInput(tagInput.pick({ name: true, color: true }).partial(), patch, "tag");
+    const parsed = parseInput(
+      z.partial(z.pick(tagInput, { name: true, color: true })),
+      patch,
+      "tag",
+    );
     return this.rename(tables.tags, "tag", id, parsed, options.expectedRevision);
   }
 
@@ -101,7 +106,7 @@ export class TagCategoryService extends DefinitionService {
     patch: { readonly name: string },
     options: { readonly expectedRevision?: number } = {},
   ): Promise<TagCategory> {
-    const parsed = parseInput(categoryInput.pick({ name: true }), patch, "tag category");
+    const parsed = parseInput(z.pick(categoryInput, { name: true }), patch, "tag category");
     return this.rename(tables.tagCategories, "tag category", id, parsed, options.expectedRevision);
   }
 
