@@ -33,6 +33,7 @@ export default defineConfig({
             "bench/src/**/*.test.ts",
             "docs/examples/**/*.test.ts",
             "examples/*/src/**/*.test.ts",
+            "packaging/src/**/*.test.ts",
           ],
           exclude: ["**/*.browser.test.ts", "**/node_modules/**"],
         },
