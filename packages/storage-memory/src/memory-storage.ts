@@ -50,6 +50,12 @@ interface StoredEntry {
   keys: Readonly<Record<string, IndexKey[]>>;
 }
 
+/** A record in a batch plan: as stored when the batch began, and as the batch leaves it. */
+interface Planned {
+  readonly stored: StoredEntry | null;
+  next: StoredEntry | null;
+}
+
 interface CollectionState {
   readonly definition: ResolvedCollection;
   readonly records: Map<string, StoredEntry>;
@@ -302,8 +308,11 @@ function pastEnd(key: IndexKey, { range, order }: PreparedQuery): boolean {
  */
 class BatchPlan {
   readonly #collections: Map<string, CollectionState>;
-  /** collection → id → the record's state after the operations planned so far (null: deleted). */
-  readonly #overlay = new Map<string, Map<string, StoredEntry | null>>();
+  /**
+   * collection → id → the record as stored when the batch began, and its state after the
+   * operations planned so far (null: absent, or deleted).
+   */
+  readonly #overlay = new Map<string, Map<string, Planned>>();
   /** collection → index → key → the id holding it after the operations so far (null: freed). */
   readonly #uniqueHolders = new Map<string, Map<string, Map<IndexKey, string | null>>>();
 
@@ -314,23 +323,27 @@ class BatchPlan {
   apply(operation: PreparedOperation): WriteOutcome {
     const name = operation.collection.name;
     const state = this.#collections.get(name)!;
-    const overlay = getOrCreate(this.#overlay, name, () => new Map());
-    const current = overlay.has(operation.id)
-      ? overlay.get(operation.id)!
-      : (state.records.get(operation.id) ?? null);
+    const overlay = getOrCreate(this.#overlay, name, () => new Map<string, Planned>());
+    let planned = overlay.get(operation.id);
+    if (planned === undefined) {
+      const stored = state.records.get(operation.id) ?? null;
+      planned = { stored, next: stored };
+      overlay.set(operation.id, planned);
+    }
+    const current = planned.next;
     const actualRevision = current?.record.revision ?? 0;
     if (!revisionMatches(operation, actualRevision))
       throw revisionConflict(operation, actualRevision, adapterName);
 
     if (operation.type === "delete") {
       if (current) this.#moveUniqueKeys(state, operation, current, null);
-      overlay.set(operation.id, null);
+      planned.next = null;
       return { collection: name, id: operation.id, revision: null };
     }
     operation.record.revision = actualRevision + 1;
     const next: StoredEntry = { record: operation.record, keys: operation.keys };
     this.#moveUniqueKeys(state, operation, current, next);
-    overlay.set(operation.id, next);
+    planned.next = next;
     return { collection: name, id: operation.id, revision: actualRevision + 1 };
   }
 
@@ -362,8 +375,7 @@ class BatchPlan {
   commit(): void {
     for (const [name, overlay] of this.#overlay) {
       const state = this.#collections.get(name)!;
-      for (const [id, next] of overlay) {
-        const previous = state.records.get(id);
+      for (const [id, { stored: previous, next }] of overlay) {
         // The record keeps its slot for life: index entries point at it.
         const slot = previous ?? next;
         for (const index of state.definition.indexes) {
@@ -375,8 +387,9 @@ class BatchPlan {
           for (const key of after) entries.insert(key, id, slot!);
         }
         if (next) {
-          // Frozen once here, so that every read can hand the record out without a copy.
-          deepFreeze(next.record);
+          // Frozen here, so that every read can hand the record out without a copy; everything in
+          // it was frozen as prepareWrite copied it in.
+          Object.freeze(next.record);
           if (previous) {
             previous.record = next.record;
             previous.keys = next.keys;
@@ -391,13 +404,6 @@ class BatchPlan {
       }
     }
   }
-}
-
-/** Freezes a JSON value and everything in it. */
-function deepFreeze(value: unknown): void {
-  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const child of Array.isArray(value) ? value : Object.values(value)) deepFreeze(child);
 }
 
 function sameKeys(a: readonly IndexKey[], b: readonly IndexKey[]): boolean {
