@@ -118,17 +118,25 @@ export async function loadReportData(
   }
   const wanted = options.pipelineId === undefined ? null : new Set(deals.map((d) => d.id));
   const stays = new Map<string, ReportStay[]>();
+  // The stays come grouped by deal (the dealId index), so the list in hand is looked up only
+  // when the deal changes.
+  let list: ReportStay[] | undefined;
+  let listOf = "";
   for await (const batch of storage.scan({
     collection: collections.dealStages,
+    index: "dealId",
     batchSize: 5_000,
   })) {
     for (const s of batch) {
       const dealId = s.dealId as string;
       if (wanted !== null && !wanted.has(dealId)) continue;
-      let list = stays.get(dealId);
-      if (list === undefined) {
-        list = [];
-        stays.set(dealId, list);
+      if (list === undefined || dealId !== listOf) {
+        listOf = dealId;
+        list = stays.get(dealId);
+        if (list === undefined) {
+          list = [];
+          stays.set(dealId, list);
+        }
       }
       list.push({
         dealId,
@@ -140,7 +148,8 @@ export async function loadReportData(
       });
     }
   }
-  for (const list of stays.values()) list.sort((a, b) => a.sequence - b.sequence);
+  for (const list of stays.values())
+    if (!inSequence(list)) list.sort((a, b) => a.sequence - b.sequence);
   const tasks = new Map<string, ReportTask[]>();
   for await (const batch of storage.scan({ collection: collections.tasks, batchSize: 5_000 })) {
     for (const t of batch) {
@@ -172,9 +181,21 @@ export async function loadReportData(
       if (known === undefined || at < known) firstMeetings.set(dealId, at);
     }
   }
-  // Deals in id order: a report never depends on the order records were inserted in.
-  deals.sort((a, b) => compareText(a.id, b.id));
+  // Deals in id order: a report never depends on the order records were inserted in. Adapters
+  // that scan in id order already give it; sorting is then skipped.
+  if (!inIdOrder(deals)) deals.sort((a, b) => compareText(a.id, b.id));
   return { deals, stays, pipelines, teams, tasks, firstMeetings };
+}
+
+function inIdOrder(deals: readonly ReportDeal[]): boolean {
+  for (let i = 1; i < deals.length; i++) if (deals[i - 1]!.id > deals[i]!.id) return false;
+  return true;
+}
+
+function inSequence(stays: readonly ReportStay[]): boolean {
+  for (let i = 1; i < stays.length; i++)
+    if (stays[i - 1]!.sequence > stays[i]!.sequence) return false;
+  return true;
 }
 
 /** What a report can be split by. */
