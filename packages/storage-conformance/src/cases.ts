@@ -165,6 +165,13 @@ export const conformanceCases: readonly ConformanceCase[] = [
       });
       expect((await store.write([put({ id: "a", v: 2 }, 1)]))[0]!.revision).toBe(2);
       expect((await store.write([put({ id: "a", v: 3 })]))[0]!.revision).toBe(3);
+      // A run of creations with an existing record in the middle fails at that operation, whole.
+      const inRun = await rejectsWith(
+        store.write([put({ id: "b" }, 0), put({ id: "a" }, 0), put({ id: "c" }, 0)]),
+        "REVISION_CONFLICT",
+      );
+      expect(inRun.details).toMatchObject({ id: "a", actualRevision: 3, opIndex: 1 });
+      expect(await store.getMany("contacts", ["b", "c"])).toEqual([null, null]);
       await rejectsWith(
         store.write([{ type: "delete", collection: "contacts", id: "a", expectedRevision: 2 }]),
         "REVISION_CONFLICT",

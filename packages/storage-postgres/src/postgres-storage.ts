@@ -459,15 +459,10 @@ async function putMany(
     if (rows.length > 0) return null;
   }
   const create = run[0]!.expectedRevision === 0;
-  if (create) {
-    // A creation of a record that exists fails: leave it to the one-by-one path to say which.
-    const existing = await tx.query(`SELECT 1 FROM ${records} WHERE id = ANY($1::text[]) LIMIT 1`, [
-      run.map((op) => op.id),
-    ]);
-    if (existing.rows.length > 0) return null;
-  }
-  // A creation skips a row another transaction inserted meanwhile, whichever unique index (id or
-  // ik) notices first; an upsert racing such an insert is refused as a revision conflict.
+  // A creation skips a row that exists (stored before, or inserted meanwhile by another
+  // transaction, whichever unique index — id or ik — notices first): the first skipped one is the
+  // operation that fails, as one by one it would; the batch's transaction then writes nothing. An
+  // upsert racing such an insert is refused as a revision conflict.
   const { rows } = await raceAsConflict(run[0]!, () =>
     tx.query<{ id: string; revision: string | number }>(
       `INSERT INTO ${records} AS r (id, ik, revision, data)
@@ -478,18 +473,21 @@ async function putMany(
     ),
   );
   if (rows.length < run.length) {
-    // Another transaction created one of them since the check.
     const created = new Set(rows.map((row) => row.id));
     const op = run.find((candidate) => !created.has(candidate.id))!;
     throw revisionConflict(op, await currentRevision(tx, layout, op), adapterName);
   }
   const revisions = new Map(rows.map((row) => [row.id, Number(row.revision)]));
+  // Only records that existed before (revision above 1) can have index entries to replace: a
+  // creation deletes nothing.
+  const replaced = iks.filter((_, k) => revisions.get(run[k]!.id)! > 1);
   for (const index of collection.indexes) {
     const table = layout.entries(collection, index);
-    await tx.query(
-      `DELETE FROM ${table} WHERE ik IN (SELECT decode(x, 'hex') FROM unnest($1::text[]) AS x)`,
-      [iks],
-    );
+    if (replaced.length > 0)
+      await tx.query(
+        `DELETE FROM ${table} WHERE ik IN (SELECT decode(x, 'hex') FROM unnest($1::text[]) AS x)`,
+        [replaced],
+      );
     const columns: EntryColumns = [[], [], [], []];
     for (const [k, op] of run.entries()) addEntries(columns, op.keys[index.name] ?? [], iks[k]!);
     await insertEntries(tx, table, columns);
@@ -553,9 +551,11 @@ async function putOne(tx: SqlExecutor, layout: Layout, op: PreparedPut): Promise
   }
   if (rows[0] === undefined)
     throw revisionConflict(op, await currentRevision(tx, layout, op), adapterName);
+  const revision = Number(rows[0].revision);
   for (const index of op.collection.indexes) {
     const table = layout.entries(op.collection, index);
-    await tx.query(`DELETE FROM ${table} WHERE ik = decode($1, 'hex')`, [ik]);
+    // A record at revision 1 was just created: it has no entries to replace.
+    if (revision > 1) await tx.query(`DELETE FROM ${table} WHERE ik = decode($1, 'hex')`, [ik]);
     const keys = op.keys[index.name] ?? [];
     if (keys.length === 0) continue;
     if (index.unique) {
@@ -579,7 +579,7 @@ async function putOne(tx: SqlExecutor, layout: Layout, op: PreparedPut): Promise
       throw error;
     }
   }
-  return Number(rows[0].revision);
+  return revision;
 }
 
 async function deleteOne(tx: SqlExecutor, layout: Layout, op: PreparedOperation): Promise<null> {
