@@ -223,3 +223,29 @@ describe("IndexedDbStorage", () => {
     expect(tabB.capabilities.crossInstanceNotifications).toBe(true);
   });
 });
+
+describe("bulk upserts", () => {
+  const put = (id: string) => ({ type: "put" as const, collection: "contacts", record: { id } });
+  const ids = (prefix: string, count: number, step = 1) =>
+    Array.from({ length: count }, (_, i) => `${prefix}${String(i * step).padStart(5, "0")}`);
+
+  it("give each record its next revision, whether it exists, is new, or sits among many others", async () => {
+    const store = await open(newName(), v1);
+    // 2,000 stored records; then upserts of every 50th of them mixed with new ids in the same
+    // range (more than four others per upsert: each record is read), and of a dense run (the
+    // key-only read tells which exist).
+    const writes = new Map<string, number>();
+    const upsert = async (batch: string[]) => {
+      const outcomes = await store.write(batch.map(put));
+      for (const id of batch) writes.set(id, (writes.get(id) ?? 0) + 1);
+      expect(outcomes.map((o) => o.revision)).toEqual(batch.map((id) => writes.get(id)));
+    };
+    await upsert(ids("c", 2_000));
+    await upsert([...ids("c", 40, 50), ...ids("c", 40, 50).map((id) => `${id}x`)]);
+    await upsert([...ids("c", 60).slice(20), ...ids("d", 40)]);
+    // A dense range: stored records are read, new ones are known absent from the key-only read.
+    await upsert(ids("e", 100));
+    await upsert([...ids("e", 100), ...ids("e", 50, 2).map((id) => `${id}x`)]);
+    expect(await store.count({ collection: "contacts" })).toBe(writes.size);
+  });
+});

@@ -96,6 +96,10 @@ function slotOf(operation: PreparedOperation): string {
  * Reads the stored revision of every record whose revision the batch needs: all but creates
  * (puts expecting revision 0) and records an earlier operation of the batch already wrote.
  * Returns slot → revision (0 when absent).
+ *
+ * Many records of one collection (a bulk upsert) first get one key-only read over their id range:
+ * the records it does not list are absent (revision 0) and are not read at all, so upserting new
+ * records costs what creating them does. When the range holds many other records, each is read.
  */
 function readRevisions(
   stores: Map<string, IDBObjectStore>,
@@ -103,28 +107,71 @@ function readRevisions(
 ): Promise<Map<string, number>> {
   const revisions = new Map<string, number>();
   const seen = new Set<string>();
-  const toRead: PreparedOperation[] = [];
+  const toRead = new Map<string, PreparedOperation[]>();
   for (const operation of operations) {
     const slot = slotOf(operation);
     if (seen.has(slot)) continue;
     seen.add(slot);
-    if (!(operation.type === "put" && operation.expectedRevision === 0)) toRead.push(operation);
+    if (operation.type === "put" && operation.expectedRevision === 0) continue;
+    const name = operation.collection.name;
+    let list = toRead.get(name);
+    if (list === undefined) {
+      list = [];
+      toRead.set(name, list);
+    }
+    list.push(operation);
   }
-  if (toRead.length === 0) return Promise.resolve(revisions);
+  if (toRead.size === 0) return Promise.resolve(revisions);
   return new Promise((resolve, reject) => {
-    let pending = toRead.length;
-    for (const operation of toRead) {
-      const request = stores.get(operation.collection.name)!.get(operation.id);
+    let pending = 0;
+    // Resolving inside the last success event keeps the transaction active for the writes.
+    const finish = () => {
+      if (--pending === 0) resolve(revisions);
+    };
+    const read = (store: IDBObjectStore, operation: PreparedOperation) => {
+      pending++;
+      const request = store.get(operation.id);
       request.onsuccess = () => {
         const value = request.result as { r: { revision: number } } | undefined;
         revisions.set(slotOf(operation), value?.r.revision ?? 0);
-        // Resolving inside the last success event keeps the transaction active for the writes.
-        if (--pending === 0) resolve(revisions);
+        finish();
       };
       request.onerror = () => reject(request.error);
+    };
+    for (const [name, list] of toRead) {
+      const store = stores.get(name)!;
+      if (list.length < keyScanFrom) {
+        for (const operation of list) read(store, operation);
+        continue;
+      }
+      let low = list[0]!.id;
+      let high = low;
+      for (const { id } of list) {
+        if (id < low) low = id;
+        if (id > high) high = id;
+      }
+      const limit = list.length * 4;
+      pending++;
+      const keys = store.getAllKeys(IDBKeyRange.bound(low, high), limit);
+      keys.onsuccess = () => {
+        if (keys.result.length >= limit) {
+          for (const operation of list) read(store, operation);
+        } else {
+          const present = new Set(keys.result as string[]);
+          for (const operation of list) {
+            if (present.has(operation.id)) read(store, operation);
+            else revisions.set(slotOf(operation), 0);
+          }
+        }
+        finish();
+      };
+      keys.onerror = () => reject(keys.error);
     }
   });
 }
+
+/** From this many records of one collection, revisions are read after one key-only range read. */
+const keyScanFrom = 32;
 
 /** Resolves when the transaction ends: `undefined` when committed, the error when aborted. */
 function settled(transaction: IDBTransaction): Promise<DOMException | Error | undefined> {
