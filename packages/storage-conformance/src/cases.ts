@@ -9,6 +9,7 @@ import type {
 } from "@crmkit/core/storage";
 import { expect } from "vitest";
 import type { ConformanceCase } from "./case.js";
+import { conditionsCase } from "./conditions.js";
 import { makeContacts, sampleRanges } from "./fixtures.js";
 import { modelBasedCase } from "./model-based.js";
 import { createReferenceStorage } from "./reference-storage.js";
@@ -699,4 +700,5 @@ export const conformanceCases: readonly ConformanceCase[] = [
     },
   },
   modelBasedCase,
+  conditionsCase,
 ];

@@ -19,6 +19,8 @@ export {
   ChangeHub,
   CloseSignal,
 } from "./changes.js";
+export { checkCondition, matchesCondition } from "./condition.js";
+export type { ConditionValue, FieldCondition, RecordCondition } from "./condition-types.js";
 export {
   compareEntries,
   compareKeys,

@@ -1,3 +1,5 @@
+import type { RecordCondition } from "./condition-types.js";
+
 /** A JSON primitive value. */
 export type JsonPrimitive = string | number | boolean | null;
 
@@ -272,4 +274,17 @@ export interface StorageAdapter {
    * @returns a function that unsubscribes
    */
   watch?(listener: ChangeListener): () => void;
+  /**
+   * Optional: counts the records of a selection that match a condition, evaluated by the storage
+   * itself (PostgreSQL compiles it to SQL), so that nothing but the count leaves the store. An
+   * adapter that has it has {@link StorageAdapter.queryMatching} too, and both agree with
+   * {@link matchesCondition} on every record.
+   */
+  countMatching?(selection: Selection, condition: RecordCondition): Promise<number>;
+  /**
+   * Optional: one page of the records of a query that match a condition, in the query's order,
+   * with a cursor as {@link StorageAdapter.query} gives (a page may hold fewer than `limit`
+   * records only when it is the last).
+   */
+  queryMatching?(options: QueryOptions, condition: RecordCondition): Promise<Page>;
 }
