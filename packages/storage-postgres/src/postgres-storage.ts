@@ -7,13 +7,16 @@ import {
   type ChangeListener,
   CloseSignal,
   CrmkitError,
+  checkCondition,
   createSchemaCatalog,
+  matchesCondition,
   type Page,
   type PreparedOperation,
   type PreparedPut,
   prepareQuery,
   prepareWrite,
   type QueryOptions,
+  type RecordCondition,
   revisionConflict,
   type ScanOptions,
   type SchemaCatalog,
@@ -29,6 +32,7 @@ import {
   type WriteOperation,
   type WriteOutcome,
 } from "@crmkit/core/storage";
+import { conditionSql } from "./conditions.js";
 import {
   type PgliteDatabase,
   type PgPool,
@@ -40,7 +44,7 @@ import {
 import { adapterName, toCrmkitError } from "./errors.js";
 import { addEntries, type EntryColumns, keyColumns, Layout, utf16Hex } from "./layout.js";
 import { insertEntries, migrate } from "./migrate.js";
-import { countSelection, readMany, readPage } from "./read.js";
+import { countSelection, type Listed, readMany, readPage } from "./read.js";
 
 /** Where the store's data lives: a PostgreSQL server or an embedded PGlite. */
 export type PostgresConnection =
@@ -233,7 +237,69 @@ class PostgresStorage implements StorageAdapter {
   async count(selection: Selection): Promise<number> {
     assertOpen(this.#closed, adapterName);
     const query = prepareQuery(this.#catalog, selection);
-    return this.#read(() => countSelection(this.#driver, this.#layout, query), "counting");
+    const count = await this.#read(
+      () => countSelection(this.#driver, this.#layout, query),
+      "counting",
+    );
+    return count!;
+  }
+
+  /**
+   * Counts in SQL: the condition is compiled to a WHERE clause over the records' jsonb (parameters
+   * only), so only the number leaves the server. A condition SQL cannot decide exactly (see
+   * `conditions.ts`) is counted by reading its candidates and checking each.
+   */
+  async countMatching(selection: Selection, condition: RecordCondition): Promise<number> {
+    assertOpen(this.#closed, adapterName);
+    const checked = checkCondition(condition);
+    const query = prepareQuery(this.#catalog, selection);
+    const count = await this.#read(
+      () => countSelection(this.#driver, this.#layout, query, checked),
+      "counting",
+    );
+    if (count !== null) return count;
+    let counted = 0;
+    let cursor: string | null = null;
+    do {
+      const page: Page = await this.queryMatching({ ...selection, limit: 1_000, cursor }, checked);
+      counted += page.records.length;
+      cursor = page.cursor;
+    } while (cursor !== null);
+    return counted;
+  }
+
+  /**
+   * One page of the records matching a condition: SQL selects them (or a superset, checked here
+   * with `matchesCondition` when SQL cannot decide exactly), in the query's order.
+   */
+  async queryMatching(options: QueryOptions, condition: RecordCondition): Promise<Page> {
+    assertOpen(this.#closed, adapterName);
+    const checked = checkCondition(condition);
+    const query = prepareQuery(this.#catalog, options);
+    if (conditionSql(checked, "r", () => "$0").exact) {
+      const listed = await this.#read(
+        () => readPage(this.#driver, this.#layout, query, checked),
+        "querying",
+      );
+      return toPage(query, listed);
+    }
+    // A superset: read it page by page until limit + 1 matches (or the end) are known.
+    const matched: Listed[] = [];
+    let after = query.after;
+    for (;;) {
+      const batch = { ...query, after, limit: 1_000 };
+      const listed = await this.#read(
+        () => readPage(this.#driver, this.#layout, batch, checked),
+        "querying",
+      );
+      for (const entry of listed.slice(0, 1_000)) {
+        if (matchesCondition(entry.record, checked)) matched.push(entry);
+        if (matched.length > query.limit) return toPage(query, matched);
+      }
+      if (listed.length <= 1_000) return toPage(query, matched);
+      const last = listed[999]!;
+      after = { key: last.key, id: last.record.id };
+    }
   }
 
   scan(options: ScanOptions): AsyncIterable<StoredRecord[]> {

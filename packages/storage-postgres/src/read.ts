@@ -1,6 +1,19 @@
-import type { IndexKey, NormalizedRange, PreparedQuery, StoredRecord } from "@crmkit/core/storage";
+import type {
+  IndexKey,
+  NormalizedRange,
+  PreparedQuery,
+  RecordCondition,
+  StoredRecord,
+} from "@crmkit/core/storage";
+import { conditionSql } from "./conditions.js";
 import type { SqlExecutor } from "./driver.js";
 import { keyColumns, keyFromColumns, type Layout, utf16Hex } from "./layout.js";
+
+/** A record read by a query, with the key it is listed at. */
+export interface Listed {
+  readonly key: IndexKey;
+  readonly record: StoredRecord;
+}
 
 interface Row {
   id: string;
@@ -64,12 +77,15 @@ export async function readPage(
   db: SqlExecutor,
   layout: Layout,
   query: PreparedQuery,
-): Promise<{ key: IndexKey; record: StoredRecord }[]> {
+  condition?: RecordCondition,
+): Promise<Listed[]> {
   if (query.range.empty) return [];
   const limit = Number.isFinite(query.limit) ? query.limit + 1 : null;
   const asc = query.order === "asc";
   const direction = asc ? "ASC" : "DESC";
   const c = new Conditions();
+  // Only a condition SQL decides exactly narrows the read here; the adapter filters the others.
+  if (condition !== undefined) c.parts.push(conditionSql(condition, "r", (v) => c.param(v)).sql);
   if (query.index === undefined) {
     c.idRange("r", query.range);
     if (query.after)
@@ -109,22 +125,36 @@ export async function readPage(
   }));
 }
 
-/** Counts the records a selection matches (each record once). */
+/**
+ * Counts the records a selection matches (each record once), and that match `condition` when one
+ * is given; `null` when SQL cannot decide the condition exactly (the adapter then counts by reading).
+ */
 export async function countSelection(
   db: SqlExecutor,
   layout: Layout,
   query: PreparedQuery,
-): Promise<number> {
+  condition?: RecordCondition,
+): Promise<number | null> {
   if (query.range.empty) return 0;
   const c = new Conditions();
+  const records = layout.records(query.collection);
+  if (condition !== undefined) {
+    const compiled = conditionSql(condition, "r", (v) => c.param(v));
+    if (!compiled.exact) return null;
+    c.parts.push(compiled.sql);
+  }
   let sql: string;
   if (query.index === undefined) {
     c.idRange("r", query.range);
-    sql = `SELECT count(*) AS count FROM ${layout.records(query.collection)} r ${c.where}`;
+    sql = `SELECT count(*) AS count FROM ${records} r ${c.where}`;
   } else {
     c.parts.push(...c.rangeParts("e", query.range));
     const counted = query.index.multiEntry ? "count(DISTINCT e.ik)" : "count(*)";
-    sql = `SELECT ${counted} AS count FROM ${layout.entries(query.collection, query.index)} e ${c.where}`;
+    const entries = layout.entries(query.collection, query.index);
+    // Without a condition an index answers alone: the records are not read.
+    const from =
+      condition === undefined ? `${entries} e` : `${entries} e JOIN ${records} r ON r.ik = e.ik`;
+    sql = `SELECT ${counted} AS count FROM ${from} ${c.where}`;
   }
   const { rows } = await db.query<{ count: string | number }>(sql, c.params);
   return Number(rows[0]?.count ?? 0);
