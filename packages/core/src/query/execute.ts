@@ -10,21 +10,12 @@ import {
   type ResolvedIndex,
 } from "../storage/index.js";
 import type { EvaluationContext, Predicate } from "./compile.js";
-import type { ResolvedQuery } from "./resolved.js";
+import { type QueryPlan, readSource, sourcesOf } from "./plan-reads.js";
 
-/** How a segment is evaluated: through an index (pushdown) or by scanning every record. */
-export interface QueryPlan {
-  /** `index`: candidates come from index ranges; `scan`: every record is examined; `empty`: none. */
-  readonly strategy: "index" | "scan" | "empty";
-  /** The index read, for `index` plans. */
-  readonly index?: string;
-  /** The key ranges read in that index (their union holds every member). */
-  readonly ranges: readonly KeyRange[];
-  /** How many candidates the plan expected to examine (from the adapter's counts). */
-  readonly estimated: number;
-  /** How many records the collection holds. */
-  readonly total: number;
-}
+export type { QueryPlan } from "./plan-reads.js";
+
+import type { ResolvedQuery } from "./resolved.js";
+import { toStorageCondition } from "./storage-condition.js";
 
 /** One way to narrow the candidates: the union of some ranges of one index. */
 interface Candidate {
@@ -121,7 +112,24 @@ export async function planQuery(
     }
   }
   if (best.strategy === "index" && best.estimated > total * scanThreshold) {
-    return { strategy: "scan", ranges: [], estimated: total, total };
+    best = { strategy: "scan", ranges: [], estimated: total, total };
+  }
+  // An adapter that evaluates conditions itself gets the query (or the part of it it can decide),
+  // narrowed by the chosen index range when there is exactly one.
+  const handed =
+    options.pushdown && storage.countMatching !== undefined && storage.queryMatching !== undefined
+      ? toStorageCondition(query)
+      : null;
+  if (handed !== null) {
+    const narrowed = best.strategy === "index" && best.ranges.length === 1;
+    return {
+      strategy: "storage",
+      ...(narrowed ? { index: best.index!, ranges: best.ranges } : { ranges: [] }),
+      estimated: best.estimated,
+      total,
+      condition: handed.condition,
+      exact: handed.exact,
+    };
   }
   return best;
 }
@@ -204,10 +212,9 @@ export async function* streamMembers(
   if (plan.strategy === "empty") return;
   const collection = collectionOf(target);
   const duplicate = duplicateFilter(storage, collection, plan);
-  const sources: { index?: string; where?: KeyRange }[] =
-    plan.strategy === "scan" ? [{}] : plan.ranges.map((where) => ({ index: plan.index!, where }));
+  const sources = sourcesOf(plan);
   for (const [rangeIndex, source] of sources.entries()) {
-    for await (const batch of storage.scan({ collection, ...source, batchSize })) {
+    for await (const batch of readSource(storage, plan, { collection, ...source }, batchSize)) {
       stats.examined += batch.length;
       const context = await loadContext(batch);
       const members: StoredRecord[] = [];
@@ -266,8 +273,7 @@ export async function pageMembers(
   }
   if (plan.strategy === "empty") return { records: [], cursor: null, examined: 0 };
   const duplicate = duplicateFilter(storage, collection, plan);
-  const sources: { index?: string; where?: KeyRange }[] =
-    plan.strategy === "scan" ? [{}] : plan.ranges.map((where) => ({ index: plan.index!, where }));
+  const sources = sourcesOf(plan);
   const records: StoredRecord[] = [];
   let examined = 0;
   let source = position.s;
@@ -275,7 +281,10 @@ export async function pageMembers(
   const fetchSize = Math.max(50, Math.min(limit * 2, 1_000));
   while (source < sources.length) {
     const options = { collection, ...sources[source], limit: fetchSize, cursor: storageCursor };
-    const page = await storage.query(options);
+    const page =
+      plan.strategy === "storage"
+        ? await storage.queryMatching!(options, plan.condition!)
+        : await storage.query(options);
     const context = await loadContext(page.records);
     for (const [i, record] of page.records.entries()) {
       examined++;
@@ -285,7 +294,12 @@ export async function pageMembers(
         let next = page.cursor;
         if (i < page.records.length - 1) {
           // Stop right after this record: re-read up to it to get the adapter's cursor there.
-          next = (await storage.query({ ...options, limit: i + 1 })).cursor;
+          const upTo = { ...options, limit: i + 1 };
+          next = (
+            plan.strategy === "storage"
+              ? await storage.queryMatching!(upTo, plan.condition!)
+              : await storage.query(upTo)
+          ).cursor;
         }
         const done = next === null && source === sources.length - 1;
         const resume: MembersCursor =

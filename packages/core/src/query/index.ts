@@ -42,6 +42,7 @@ export type {
 /** @internal */
 export * from "./internal.js";
 export { type ListingSource, pageInOrder, type RecordPage } from "./pages.js";
+export { indexAnswersAlone } from "./plan-reads.js";
 export {
   type ActivityFactQuery,
   type AndQuery,
@@ -85,6 +86,7 @@ export type {
   SegmentDefinitionLike,
 } from "./resolved.js";
 export { fieldsRead } from "./resolved.js";
+export { type StorageCondition, toStorageCondition } from "./storage-condition.js";
 export {
   isCalendarDate,
   parseQueryInstant,

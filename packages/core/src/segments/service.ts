@@ -8,6 +8,7 @@ import {
   contextLoader,
   type ExplainNode,
   explainQuery,
+  indexAnswersAlone,
   type MembersPage,
   pageMembers,
   planQuery,
@@ -124,6 +125,22 @@ export class SegmentService {
       clock: true,
       pushdown: options.pushdown ?? true,
     });
+    const storage = this.#deps.storage;
+    const collection = collectionOf(prepared.target);
+    // Counts nothing has to read: the storage evaluates the whole query, or the index entries
+    // are the members.
+    if (plan.strategy === "storage" && plan.exact) {
+      const narrowed =
+        plan.index === undefined ? {} : { index: plan.index, where: plan.ranges[0]! };
+      const count = await storage.countMatching!({ collection, ...narrowed }, plan.condition!);
+      return { count, examined: 0, plan };
+    }
+    if (indexAnswersAlone(storage, collection, prepared.resolved, plan)) {
+      let count = 0;
+      for (const where of plan.ranges)
+        count += await storage.count({ collection, index: plan.index!, where });
+      return { count, examined: 0, plan };
+    }
     const stats = { examined: 0 };
     let count = 0;
     const load = await contextLoader(this.#deps.storage, prepared);
