@@ -40,6 +40,8 @@ const path = fc.constantFrom(
   ["scores", "x"],
   ["missing"],
   ["status", "deeper"],
+  ["tags", "0"],
+  ["scores", "1"],
 );
 const field: fc.Arbitrary<RecordCondition> = fc
   .tuple(

@@ -66,7 +66,11 @@ function fieldSql(condition: FieldCondition, alias: string, param: Param): Condi
   const at = (): string => {
     if (built !== undefined) return built;
     let value = `${alias}.data`;
-    for (const step of condition.path) value = `(${value} -> ${param(step)}::text)`;
+    // One `#>` for the whole path when no step could be read as an array position; else `->`
+    // step by step (with a text key it never indexes an array).
+    if (condition.path.every((step) => /[^0-9+\-\s]/.test(step)))
+      value = `(${value} #> ${param(condition.path)}::text[])`;
+    else for (const step of condition.path) value = `(${value} -> ${param(step)}::text)`;
     if (condition.fallback !== undefined)
       value = `COALESCE(NULLIF(${value}, 'null'::jsonb), to_jsonb(${param(condition.fallback)}::float8))`;
     built = value;
@@ -89,6 +93,24 @@ function fieldSql(condition: FieldCondition, alias: string, param: Param): Condi
     const { type, gt, gte, lt, lte } = condition.range;
     const bounds = [gt, gte, lt, lte].filter((b) => b !== undefined);
     if (bounds.some((b) => typeof b !== type)) return { sql: "FALSE", exact: true };
+    if (type === "number" && condition.fallback === undefined) {
+      // A strict SQL/JSON path: a step into an array or a scalar, a missing field, a value of
+      // another type are all errors, which @? turns into "no match" — JavaScript's absent or
+      // mistyped value. About half the cost of the same test through casts in a CASE.
+      const steps = condition.path.map((step) => `.${JSON.stringify(step)}`).join("");
+      const tests = (
+        [
+          ["gt", ">"],
+          ["gte", ">="],
+          ["lt", "<"],
+          ["lte", "<="],
+        ] as const
+      )
+        .filter(([name]) => condition.range![name] !== undefined)
+        .map(([name, op]) => `@ ${op} ${JSON.stringify(condition.range![name])}`);
+      const filter = tests.length === 0 ? '@.type() == "number"' : tests.join(" && ");
+      return yes(`${alias}.data @? ${param(`strict $${steps} ? (${filter})`)}::jsonpath`);
+    }
     if (type === "string" && bounds.some((b) => !plainForOrder.test(b as string))) {
       return { sql: `COALESCE(jsonb_typeof(${at()}) = 'string', FALSE)`, exact: false };
     }
