@@ -9,6 +9,7 @@ import {
   type ExplainNode,
   explainQuery,
   indexAnswersAlone,
+  indexCandidates,
   type MembersPage,
   pageMembers,
   planQuery,
@@ -17,6 +18,7 @@ import {
   type SegmentQuery,
   segmentQuerySchema,
   streamMembers,
+  toStorageCondition,
 } from "../query/index.js";
 import type { PartyKind, RecordChange, Taxonomy } from "../records/index.js";
 import { collectionOf, revisionAfter } from "../records/index.js";
@@ -121,12 +123,27 @@ export class SegmentService {
    */
   async count(source: SegmentSource, options: EvaluateOptions = {}): Promise<SegmentCount> {
     const prepared = await this.#prepare(source, options.at);
-    const plan = await planQuery(this.#deps.storage, prepared.target, prepared.resolved, {
-      clock: true,
-      pushdown: options.pushdown ?? true,
-    });
     const storage = this.#deps.storage;
     const collection = collectionOf(prepared.target);
+    const pushdown = options.pushdown ?? true;
+    // A query the storage decides alone with no index to choose: the plan's own counts and the
+    // answer run side by side (a server runs both scans at once).
+    const whole =
+      pushdown && storage.countMatching !== undefined
+        ? toStorageCondition(prepared.resolved)
+        : null;
+    const noIndex = indexCandidates(prepared.resolved, true);
+    if (whole?.exact && Array.isArray(noIndex) && noIndex.length === 0) {
+      const [plan, count] = await Promise.all([
+        planQuery(storage, prepared.target, prepared.resolved, { clock: true, pushdown }),
+        storage.countMatching!({ collection }, whole.condition),
+      ]);
+      return { count, examined: 0, plan };
+    }
+    const plan = await planQuery(storage, prepared.target, prepared.resolved, {
+      clock: true,
+      pushdown,
+    });
     // Counts nothing has to read: the storage evaluates the whole query, or the index entries
     // are the members.
     if (plan.strategy === "storage" && plan.exact) {
