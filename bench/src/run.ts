@@ -13,6 +13,7 @@ import { postgresBenchmarks } from "./postgres.bench.js";
 import { reportBenchmarks } from "./reports.bench.js";
 import { scoringBenchmarks } from "./scoring.bench.js";
 import { segmentBenchmarks } from "./segments.bench.js";
+import { segmentPostgresBenchmarks } from "./segments-postgres.bench.js";
 
 const only = process.argv[2];
 const file = fileURLToPath(new URL("../results.json", import.meta.url));
@@ -43,6 +44,7 @@ if (!only || only === "activities") results.push(...(await activityBenchmarks())
 if (!only || only === "automations") results.push(...(await automationBenchmarks()));
 if (!only || only === "compensation") results.push(...(await compensationBenchmarks()));
 if (!only || only === "storage-postgres") results.push(...(await postgresBenchmarks()));
+if (!only || only === "segments-postgres") results.push(...(await segmentPostgresBenchmarks()));
 if (!only || only === "reports") results.push(...(await reportBenchmarks()));
 if (!only || only === "reports-indexeddb") {
   results.push(

@@ -54,6 +54,7 @@ export async function seedSegmentWorkspace(
   crm: Crm,
   storage: StorageAdapter,
   count: number,
+  extra: (index: number) => Record<string, unknown> = () => ({}),
 ): Promise<void> {
   for (const id of ["hot-prospect", "cold-prospect"]) await crm.statuses.create({ id, name: id });
   await crm.tags.categories.create({ id: "labels", name: "Labels", cardinality: "multi" });
@@ -61,7 +62,7 @@ export async function seedSegmentWorkspace(
     await crm.tags.create({ id, categoryId: "labels", name: id });
   // Straight to storage: the figures are about evaluating segments, not about importing.
   const contacts = makeSegmentContacts(count).map(
-    ({ revision: _revision, ownerId: _ownerId, ...record }) => record,
+    ({ revision: _revision, ownerId: _ownerId, ...record }, i) => ({ ...record, ...extra(i) }),
   );
   for (let start = 0; start < contacts.length; start += 10_000) {
     await storage.write(
