@@ -125,7 +125,8 @@ export const conformanceCases: readonly ConformanceCase[] = [
         (first.profile as { city: string }).city = "mutated";
       });
       attempt(() => {
-        first.status = "mutated";
+        // Typed read-only; a caller who casts that away still cannot change the stored record.
+        (first as unknown as { status: string }).status = "mutated";
       });
       const [fromMany] = await store.getMany("contacts", ["a"]);
       attempt(() => (fromMany!.tags as string[]).push("mutated"));

@@ -3,7 +3,7 @@ import { reservedKeyMessage, textProblem } from "../text.js";
 import { parseShape, type Shaped, wellFormed } from "./batch-shape.js";
 import { extractIndexKeys } from "./keys.js";
 import type { ResolvedCollection, SchemaCatalog } from "./schema.js";
-import type { IndexKey, JsonValue, StoredRecord, WriteOperation } from "./types.js";
+import type { IndexKey, JsonValue, RecordDraft, WriteOperation } from "./types.js";
 
 /**
  * The longest string an index holds, in UTF-16 code units: every adapter can key it (a PostgreSQL
@@ -22,7 +22,7 @@ export interface PreparedPut {
   /** The record id. */
   readonly id: string;
   /** A private deep copy of the record (its objects and arrays frozen); the adapter sets `revision` before storing it. */
-  readonly record: StoredRecord;
+  readonly record: RecordDraft;
   /** The record's keys in each index of the collection, sorted, by index name. */
   readonly keys: Readonly<Record<string, IndexKey[]>>;
   /** The revision the stored record must have, if stated. */
@@ -106,7 +106,7 @@ export function prepareWrite(
   });
 }
 
-function copyRecord(input: object, path: PathSegment[]): StoredRecord {
+function copyRecord(input: object, path: PathSegment[]): RecordDraft {
   const source = input as Record<string, unknown>;
   // id and revision come first so stored records read well; revision is assigned by the adapter.
   const record: Record<string, JsonValue> = { id: source.id as string, revision: 0 };
@@ -124,7 +124,7 @@ function copyRecord(input: object, path: PathSegment[]): StoredRecord {
   } catch (error) {
     throw error instanceof NotJson ? error.toCrmkitError(path) : error;
   }
-  return record as StoredRecord;
+  return record as RecordDraft;
 }
 
 const maxDepth = 64;

@@ -16,15 +16,38 @@ export type JsonObject = { [key: string]: JsonValue };
  */
 export type IndexKey = string | number;
 
-/** A record as the storage contract sees it: plain JSON with an `id` and a `revision`. */
+/**
+ * A record as the storage contract sees it: plain JSON with an `id` and a `revision` — read-only,
+ * deeply: the memory adapter hands out its stored (frozen) records themselves, other adapters
+ * fresh copies, and a caller may rely on neither changing.
+ */
 export interface StoredRecord {
   /** The record's id, unique in its collection. */
-  id: string;
+  readonly id: string;
   /** How many times the record has been written: 1 after creation, +1 on each put. */
+  readonly revision: number;
+  /** The record's other fields. */
+  readonly [field: string]: ReadonlyJsonValue;
+}
+
+/**
+ * A record as an adapter prepares it for storing: its `revision` is the adapter's to set, the rest
+ * may not change (its objects and arrays are already frozen).
+ */
+export interface RecordDraft {
+  /** The record's id. */
+  readonly id: string;
+  /** Set by the adapter before the record is stored. */
   revision: number;
   /** The record's other fields. */
-  [field: string]: JsonValue;
+  readonly [field: string]: ReadonlyJsonValue;
 }
+
+/** A JSON value that may not be changed: what reads hand out (see {@link StoredRecord}). */
+export type ReadonlyJsonValue =
+  | JsonPrimitive
+  | readonly ReadonlyJsonValue[]
+  | { readonly [key: string]: ReadonlyJsonValue };
 
 /**
  * A record to write. Its `revision`, if present, is ignored: the adapter assigns the next one.
