@@ -2,10 +2,16 @@
 // with one of them type-checks without the other. These are the parts of each the adapter uses;
 // a `pg.Pool` and a `PGlite` satisfy them.
 
+/** The rows a query returns. */
+export interface QueryRows<Row = unknown> {
+  /** The rows, in the order the query gives. */
+  readonly rows: Row[];
+}
+
 /** What the adapter uses of a `pg` client (a pool's connection). */
 export interface PgClient {
   /** Runs a query. */
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(text: string, values?: unknown[]): Promise<QueryRows>;
   /** Gives the connection back to the pool (`true`: it is broken, destroy it). */
   release(destroy?: boolean): void;
   /** Listens to `NOTIFY` messages. */
@@ -25,7 +31,7 @@ export interface PgNotification {
 /** What the adapter uses of a `pg.Pool`. */
 export interface PgPool {
   /** Runs a query on any connection. */
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(text: string, values?: unknown[]): Promise<QueryRows>;
   /** Takes a connection. */
   connect(): Promise<PgClient>;
   /** Closes every connection. */
@@ -35,7 +41,7 @@ export interface PgPool {
 /** What the adapter uses of a PGlite instance (or one of its transactions). */
 export interface PgliteQueryable {
   /** Runs a query. */
-  query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  query<Row>(text: string, params?: unknown[]): Promise<QueryRows<Row>>;
 }
 
 /** What the adapter uses of a `PGlite` database. */

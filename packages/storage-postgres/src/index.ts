@@ -9,6 +9,7 @@ export type {
   PgliteQueryable,
   PgNotification,
   PgPool,
+  QueryRows,
 } from "./driver.js";
 export {
   openPostgresStorage,

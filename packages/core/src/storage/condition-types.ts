@@ -10,11 +10,39 @@ export type ConditionValue = string | number | boolean | null;
  * {@link matchesCondition} does. Combinators take any number of conditions (`and` of none holds,
  * `or` of none does not).
  */
-export type RecordCondition =
-  | { readonly and: readonly RecordCondition[] }
-  | { readonly or: readonly RecordCondition[] }
-  | { readonly not: RecordCondition }
-  | FieldCondition;
+export type RecordCondition = AllConditions | AnyCondition | NotCondition | FieldCondition;
+
+/** Holds when every condition does (an empty list holds). */
+export interface AllConditions {
+  /** The conditions. */
+  readonly and: readonly RecordCondition[];
+}
+
+/** Holds when at least one condition does (an empty list does not). */
+export interface AnyCondition {
+  /** The conditions. */
+  readonly or: readonly RecordCondition[];
+}
+
+/** Holds when the condition does not. */
+export interface NotCondition {
+  /** The condition negated. */
+  readonly not: RecordCondition;
+}
+
+/** A typed range of a {@link FieldCondition}: the value's type, and bounds of that type. */
+export interface FieldRange {
+  /** The type the value must have. */
+  readonly type: "number" | "string";
+  /** Exclusive lower bound. */
+  readonly gt?: number | string;
+  /** Inclusive lower bound. */
+  readonly gte?: number | string;
+  /** Exclusive upper bound. */
+  readonly lt?: number | string;
+  /** Inclusive upper bound. */
+  readonly lte?: number | string;
+}
 
 /**
  * A test of the value at a path of the record (absent when a step is missing or not an object).
@@ -33,13 +61,7 @@ export interface FieldCondition {
    * The value is of this type (`number` or `string`) and within the bounds given (of that type
    * too); strings compare by UTF-16 code unit, as ids and keys do everywhere in crmkit.
    */
-  readonly range?: {
-    readonly type: "number" | "string";
-    readonly gt?: number | string;
-    readonly gte?: number | string;
-    readonly lt?: number | string;
-    readonly lte?: number | string;
-  };
+  readonly range?: FieldRange;
   /** The value is absent, `null`, `""` or an empty array. */
   readonly empty?: true;
   /** The value is an array holding at least one of these strings. */

@@ -20,7 +20,15 @@ export {
   CloseSignal,
 } from "./changes.js";
 export { checkCondition, matchesCondition } from "./condition.js";
-export type { ConditionValue, FieldCondition, RecordCondition } from "./condition-types.js";
+export type {
+  AllConditions,
+  AnyCondition,
+  ConditionValue,
+  FieldCondition,
+  FieldRange,
+  NotCondition,
+  RecordCondition,
+} from "./condition-types.js";
 export {
   compareEntries,
   compareKeys,
