@@ -37,7 +37,13 @@ class Conditions {
   /** The range as conditions on an index table's (t, n, s) columns, aliased `alias`. */
   rangeParts(alias: string, range: NormalizedRange): string[] {
     if (range.type === undefined) return [];
-    const parts = [`${alias}.t = ${range.type === "number" ? 0 : 1}`];
+    // Keys of one type hold a constant in the other column (strings n = 0, numbers s = ''):
+    // saying so lets the (t, n, s, ik) key serve the range and its order directly.
+    const parts = [
+      range.type === "number"
+        ? `${alias}.t = 0 AND ${alias}.s = ''::bytea`
+        : `${alias}.t = 1 AND ${alias}.n = 0`,
+    ];
     const column = range.type === "number" ? `${alias}.n` : `${alias}.s`;
     const value = (key: IndexKey) =>
       typeof key === "number"
@@ -65,7 +71,11 @@ class Conditions {
 }
 
 function toRecord(row: Row): StoredRecord {
-  return { ...row.data, id: row.id, revision: Number(row.revision) } as StoredRecord;
+  // The driver parsed `data` into a fresh object for this row alone: completed in place, not copied.
+  const record = row.data;
+  record.id = row.id;
+  record.revision = Number(row.revision);
+  return record as StoredRecord;
 }
 
 /**
@@ -119,10 +129,22 @@ export async function readPage(
      ORDER BY e.t ${direction}, e.n ${direction}, e.s ${direction}, e.ik ${direction}${limit === null ? "" : ` LIMIT ${c.param(limit)}`}`,
     c.params,
   );
-  return rows.map((row) => ({
-    key: keyFromColumns(row.t!, row.n!, row.s!),
-    record: toRecord(row),
-  }));
+  return rows.map((row) => new IndexRow(row));
+}
+
+/** A record read through an index; its key is decoded only if asked (a page's cursor needs one). */
+class IndexRow implements Listed {
+  readonly record: StoredRecord;
+  readonly #row: Row;
+
+  constructor(row: Row) {
+    this.#row = row;
+    this.record = toRecord(row);
+  }
+
+  get key(): IndexKey {
+    return keyFromColumns(this.#row.t!, this.#row.n!, this.#row.s!);
+  }
 }
 
 /**
