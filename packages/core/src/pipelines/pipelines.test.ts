@@ -164,6 +164,11 @@ describe("manual moves", () => {
       "open",
       undefined,
     ]);
+    // Lost, then won straight from the lost stage: the deal no longer carries the old reason.
+    await crm.deals.lose(deal.id, "No budget");
+    const won = await crm.deals.win(deal.id);
+    expect(won.ok && [won.deal.state, won.deal.lostReason]).toEqual(["won", undefined]);
+    expect((await crm.deals.get(deal.id))?.lostReason).toBeUndefined();
   });
 
   it("refuses a stage of another pipeline and a foreign currency, writing nothing", async () => {

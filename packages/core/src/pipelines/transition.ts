@@ -218,6 +218,8 @@ export class Transition {
     } else {
       deal.state = stage.kind;
       deal.closedAt = this.#at;
+      // A deal won after being lost is won: the old reason stays in its history, not on it.
+      if (stage.kind === "won") delete deal.lostReason;
       // A closed deal's remaining tasks no longer need doing.
       for (const task of [...this.#openTasks]) this.#closeTask(task, "cancelled");
     }
