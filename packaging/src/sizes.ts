@@ -115,10 +115,13 @@ function measured(code: string): BundleSize {
   return { minified: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length, code };
 }
 
-/** Bundles a page with esbuild, for the browser, minified. */
-export async function esbuildSize(source: string): Promise<BundleSize> {
+/**
+ * Bundles a page with esbuild, for the browser, minified, resolving its imports from `directory`
+ * (this package's, whose dependencies are the workspace's packages, unless given).
+ */
+export async function esbuildSize(source: string, directory = pageDirectory): Promise<BundleSize> {
   const result = await build({
-    stdin: { contents: source, resolveDir: pageDirectory, loader: "js" },
+    stdin: { contents: source, resolveDir: directory, loader: "js" },
     bundle: true,
     minify: true,
     format: "esm",
