@@ -211,6 +211,39 @@ describe("simulate", () => {
     expect(result.team.collective?.attainment).toBeCloseTo((204_000_000 / 200_000_000) * 100, 9);
   });
 
+  it("gives the share at target over complete reps and its bounds over all, and checks the band on the bounds", () => {
+    const actuals = parseActualsDataset(csv, { period: "2025", currency: "EUR" });
+    const plan = proposedPlan(["anna", "marc", "sam", "lea"]);
+    const result = simulate(plan, actuals, "2025");
+    const reached = result.reps.filter((rep) => rep.atTarget === true).length;
+    expect(reached).toBeGreaterThan(0);
+    expect(result.team.atTargetShare).toBe((reached * 100) / 3);
+    expect(result.team.atTargetBounds).toEqual({
+      low: (reached * 100) / 4,
+      high: ((reached + 1) * 100) / 4,
+    });
+    expect(result.team.bandCheckedOn).toBe("bounds");
+    // A band the three complete reps alone are above, but that Marc's missing figure could put
+    // the team inside: not flagged.
+    const low = result.team.atTargetBounds!.low;
+    const open = simulate(plan, actuals, "2025", { band: [low - 10, low] });
+    expect(result.team.atTargetShare!).toBeGreaterThan(low);
+    expect(open.team.bandFlag).toBeNull();
+    // Above it whatever Marc's figure: flagged.
+    expect(simulate(plan, actuals, "2025", { band: [0, low - 1] }).team.bandFlag).toBe("above");
+    // Every rep complete: the bounds are the share, and the band check says so.
+    const full = parseActualsDataset(csv.replace("marc,Marc,47000000,", "marc,Marc,47000000,6"), {
+      period: "2025",
+      currency: "EUR",
+    });
+    const complete = simulate(plan, full, "2025").team;
+    expect(complete.bandCheckedOn).toBe("complete");
+    expect(complete.atTargetBounds).toEqual({
+      low: complete.atTargetShare,
+      high: complete.atTargetShare,
+    });
+  });
+
   it("explains every payout line by line, with amounts that sum exactly", () => {
     const actuals = parseActualsDataset(csv, { period: "2025", currency: "EUR" });
     const anna = simulate(proposedPlan(["anna"]), actuals, "2025", {}).reps[0]!;

@@ -44,6 +44,7 @@ export {
   simulate,
 } from "./simulate.js";
 export type {
+  AtTargetBounds,
   AtTeamTarget,
   CollectiveComponent,
   CompensationPlan,

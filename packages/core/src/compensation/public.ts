@@ -49,6 +49,7 @@ export {
   simulate,
 } from "./simulate.js";
 export type {
+  AtTargetBounds,
   AtTeamTarget,
   CollectiveComponent,
   CompensationPlan,

@@ -124,6 +124,15 @@ export function simulate(
     complete.length === 0
       ? null
       : (complete.filter((rep) => rep.atTarget).length * 100) / complete.length;
+  const reached = complete.filter((rep) => rep.atTarget).length;
+  const missing = result.reps.length - complete.length;
+  const atTargetBounds =
+    result.reps.length === 0
+      ? null
+      : {
+          low: (reached * 100) / result.reps.length,
+          high: ((reached + missing) * 100) / result.reps.length,
+        };
   const payouts = complete.map((rep) => rep.payout!);
   return {
     plan: { id: plan.id, version: plan.version },
@@ -134,15 +143,18 @@ export function simulate(
       reps: result.reps.length,
       complete: complete.length,
       atTargetShare,
+      atTargetBounds,
       band,
+      // Outside the band only if it is outside whatever the missing figures are.
       bandFlag:
-        atTargetShare === null
+        atTargetBounds === null
           ? null
-          : atTargetShare < band[0]
+          : atTargetBounds.high < band[0]
             ? "below"
-            : atTargetShare > band[1]
+            : atTargetBounds.low > band[1]
               ? "above"
               : null,
+      bandCheckedOn: missing === 0 ? "complete" : "bounds",
       cost: result.cost,
       budget: prepared.budget,
       costRatio: prepared.budget === 0 ? null : (result.cost * 100) / prepared.budget,

@@ -246,6 +246,14 @@ export interface AtTeamTarget {
   readonly losersFlagged?: boolean;
 }
 
+/** The share of reps at target over all reps, missing figures counted both ways, in %. */
+export interface AtTargetBounds {
+  /** Reps with missing data counted as not at target. */
+  readonly low: number;
+  /** Reps with missing data counted as at target. */
+  readonly high: number;
+}
+
 /** The team view of a simulation. */
 export interface TeamResult {
   /** Reps simulated. */
@@ -254,10 +262,25 @@ export interface TeamResult {
   readonly complete: number;
   /** Share of the complete reps at or above target, in %. */
   readonly atTargetShare: number | null;
+  /**
+   * The share over all reps when some figures are missing: `low` counts the reps with missing data
+   * as not at target, `high` as at target (both equal {@link TeamResult.atTargetShare} when every
+   * rep is complete); `null` for a team without reps.
+   */
+  readonly atTargetBounds: AtTargetBounds | null;
   /** The healthy band of that share, in %. */
   readonly band: readonly [number, number];
-  /** `below` or `above` the band, or `null` inside it. */
+  /**
+   * `below` or `above` the band, or `null` inside it — or when a data gap leaves it open: the check
+   * is made on {@link TeamResult.atTargetBounds}, so a team is flagged only when it is outside the
+   * band whatever the missing figures turn out to be.
+   */
   readonly bandFlag: "below" | "above" | null;
+  /**
+   * What the band check used: `complete` when every rep's data is complete (the bounds are the
+   * share), `bounds` when some figures are missing.
+   */
+  readonly bandCheckedOn: "complete" | "bounds";
   /** The cost of the complete reps, minor units. */
   readonly cost: number;
   /** The budget envelope for the period. */
