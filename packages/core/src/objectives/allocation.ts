@@ -32,6 +32,23 @@ export interface SegmentAllocationInput {
    * generalists share what remains (`other` and segments nobody specialises in).
    */
   readonly mode: "proportional" | "specialised";
+  /**
+   * `specialised` mode, for an amount nobody can carry (no specialist in the segment, no
+   * generalist): `refuse` it, or leave it `unallocated` — to inbound, to a later hire — and report
+   * it in {@link SegmentAllocation.unallocated}. Refusing is the default because leaving part of
+   * the company target on nobody's plan is a decision a manager should take knowingly: the reps'
+   * targets then add up to less than the company's.
+   * @defaultValue "refuse"
+   */
+  readonly uncovered?: "refuse" | "unallocated";
+}
+
+/** What a {@link SegmentAllocation} leaves to nobody. */
+export interface UnallocatedAmount {
+  /** The sum left unallocated. */
+  readonly total: number;
+  /** The amount left per segment (only segments with some). */
+  readonly bySegment: Readonly<Record<string, number>>;
 }
 
 /** One rep's allocated targets. */
@@ -44,12 +61,17 @@ export interface AllocatedRep {
   readonly bySegment: Readonly<Record<string, number>>;
 }
 
-/** The outcome of {@link allocateBySegment}: rows and columns sum exactly. */
+/**
+ * The outcome of {@link allocateBySegment}: rows and columns sum exactly — each segment's amount
+ * is what its reps carry plus what is left unallocated.
+ */
 export interface SegmentAllocation {
   /** The company amount per segment (and `other`). */
   readonly segments: Readonly<Record<string, number>>;
   /** Per rep. */
   readonly reps: readonly AllocatedRep[];
+  /** What nobody carries (`uncovered: "unallocated"`); a zero total otherwise. */
+  readonly unallocated: UnallocatedAmount;
 }
 
 /**
@@ -59,6 +81,7 @@ export interface SegmentAllocation {
  *
  * @throws CrmkitError `VALIDATION_FAILED` when shares are negative or exceed 100 % together, the
  * total is not an integer, no rep is given, or in `specialised` mode nobody can carry an amount
+ * (unless `uncovered: "unallocated"`)
  * @example
  * ```ts
  * allocateBySegment({
@@ -115,19 +138,27 @@ export function allocateBySegment(input: SegmentAllocationInput): SegmentAllocat
         bySegment: Object.fromEntries(columns.map((c, j) => [c, parts[j] ?? 0])),
       };
     });
-    return { segments, reps };
+    return { segments, reps, unallocated: { total: 0, bySegment: {} } };
   }
 
   const bySegment = input.reps.map(() => Object.fromEntries(columns.map((c) => [c, 0])));
   const generalists = input.reps.flatMap((rep, i) =>
     rep.specialisation === undefined || !names.includes(rep.specialisation) ? [i] : [],
   );
+  const left: Record<string, number> = {};
   for (const [j, column] of columns.entries()) {
     let carriers = input.reps.flatMap((rep, i) => (rep.specialisation === column ? [i] : []));
     if (carriers.length === 0) carriers = generalists;
     if (carriers.length === 0) {
       if (columnTotals[j] === 0) continue;
-      throw invalid(`Nobody carries ${column}: add a generalist or a specialist.`, ["reps"]);
+      if (input.uncovered === "unallocated") {
+        left[column] = columnTotals[j]!;
+        continue;
+      }
+      throw invalid(
+        `Nobody carries ${column}: add a generalist or a specialist, or leave it unallocated (uncovered: "unallocated").`,
+        ["reps"],
+      );
     }
     const carrierWeights = carriers.map((i) => weights[i]!);
     const parts = splitExactly(
@@ -145,5 +176,6 @@ export function allocateBySegment(input: SegmentAllocationInput): SegmentAllocat
       total: Object.values(bySegment[i]!).reduce((a, b) => a + b, 0),
       bySegment: bySegment[i]!,
     })),
+    unallocated: { total: Object.values(left).reduce((a, b) => a + b, 0), bySegment: left },
   };
 }

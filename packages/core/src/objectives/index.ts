@@ -5,6 +5,7 @@ export {
   otherSegment,
   type SegmentAllocation,
   type SegmentAllocationInput,
+  type UnallocatedAmount,
 } from "./allocation.js";
 export type {
   Actuals,

@@ -359,6 +359,24 @@ describe("allocateBySegment", () => {
     });
     expect(specialised.reps.map((r) => r.total)).toEqual([35_000_000, 25_000_000, 40_000_000]);
     expect(specialised.reps[0]!.bySegment).toEqual({ a: 35_000_000, b: 0, other: 0 });
+    expect(specialised.unallocated).toEqual({ total: 0, bySegment: {} });
+  });
+
+  it("refuses a share nobody carries, or leaves it unallocated and says how much, when asked", () => {
+    const specialists = {
+      total: 100_000_000,
+      shares: { a: 35, b: 25 },
+      mode: "specialised" as const,
+      reps: [
+        { repId: "anna", specialisation: "a" },
+        { repId: "marc", specialisation: "b" },
+      ],
+    };
+    expect(() => allocateBySegment(specialists)).toThrow(/Nobody carries other/);
+    const left = allocateBySegment({ ...specialists, uncovered: "unallocated" });
+    expect(left.unallocated).toEqual({ total: 40_000_000, bySegment: { other: 40_000_000 } });
+    expect(left.reps.map((r) => r.total)).toEqual([35_000_000, 25_000_000]);
+    expect(left.segments.other).toBe(40_000_000);
   });
 
   it("keeps every row and column summing exactly", () => {
@@ -377,7 +395,8 @@ describe("allocateBySegment", () => {
           },
         ),
         fc.boolean(),
-        (total, shares, reps, proportional) => {
+        fc.boolean(),
+        (total, shares, reps, proportional, withGeneralist) => {
           const names = shares.map((_, i) => `s${i}`);
           const input = {
             total,
@@ -389,15 +408,21 @@ describe("allocateBySegment", () => {
                 weight: r.weight,
                 ...(r.spec >= 0 && r.spec < names.length ? { specialisation: names[r.spec]! } : {}),
               })),
-              { repId: "generalist" },
+              ...(withGeneralist ? [{ repId: "generalist" }] : []),
             ],
+            uncovered: "unallocated" as const,
           };
           const result = allocateBySegment(input);
           const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+          const left = result.unallocated.bySegment;
           expect(sum(Object.values(result.segments))).toBe(total);
+          expect(sum(result.reps.map((r) => r.total)) + result.unallocated.total).toBe(total);
+          if (withGeneralist) expect(result.unallocated.total).toBe(0);
           for (const rep of result.reps) expect(sum(Object.values(rep.bySegment))).toBe(rep.total);
           for (const [segment, amount] of Object.entries(result.segments))
-            expect(sum(result.reps.map((r) => r.bySegment[segment]!))).toBe(amount);
+            expect(sum(result.reps.map((r) => r.bySegment[segment]!)) + (left[segment] ?? 0)).toBe(
+              amount,
+            );
           for (const rep of result.reps)
             for (const part of Object.values(rep.bySegment)) expect(part).toBeGreaterThanOrEqual(0);
         },
