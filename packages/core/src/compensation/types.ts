@@ -1,3 +1,5 @@
+// Length: the public types of the plan language and of a simulation's results, each field with
+// its TSDoc; no logic.
 import type { MetricRef } from "../objectives/index.js";
 
 /**

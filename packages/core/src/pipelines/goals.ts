@@ -7,6 +7,14 @@ import type { Taxonomy } from "../records/index.js";
 export interface MissingPart {
   /** The part's path in the goal query. */
   readonly path: readonly PathSegment[];
+  /** The part's operator (`eq`, `isEmpty`, `activities`…), for a UI to choose how to ask for it. */
+  readonly op: string;
+  /**
+   * The field it tests, as the query language names it (`value`, `contact.phone`,
+   * `custom.budget`), for a UI to match the part to its input; absent for activity facts and
+   * combinators.
+   */
+  readonly field?: string;
   /** What is needed: "Contact's phone is filled", "At least 1 done meeting since entering the stage". */
   readonly text: string;
   /** What the deal has now: "missing", "0 so far", `"FR"`. */
@@ -171,5 +179,15 @@ export function unmetParts(
       : explanation.field === undefined
         ? "not met"
         : actualText(explanation.actual);
-  return [{ path: explanation.path, text: describe(goal, taxonomy), actual }];
+  return [
+    {
+      path: explanation.path,
+      op: explanation.op,
+      ...(explanation.field === undefined || goal.op === "activities"
+        ? {}
+        : { field: explanation.field }),
+      text: describe(goal, taxonomy),
+      actual,
+    },
+  ];
 }

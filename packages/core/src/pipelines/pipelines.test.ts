@@ -62,6 +62,10 @@ describe("stage goals", () => {
     expect((await crm.deals.whatIsMissing(deal.id)).missing.map((p) => p.text)).toEqual([
       "Contact's phone is filled",
     ]);
+    // Each part names its field and operator, for a UI to match it to the input that fills it.
+    const [phone] = (await crm.deals.whatIsMissing(deal.id)).missing;
+    expect(phone).toMatchObject({ field: "contact.phone" });
+    expect(typeof phone!.op).toBe("string");
   });
 
   it("repeats while the next goal already holds, and counts activities since stage entry", async () => {
@@ -78,6 +82,7 @@ describe("stage goals", () => {
     expect(missing.missing).toEqual([
       {
         path: [],
+        op: "activities",
         text: "At least 1 done meeting since entering the stage",
         actual: "0 so far",
       },
