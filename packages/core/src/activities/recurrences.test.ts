@@ -185,14 +185,26 @@ describe("segment-driven recurrences", () => {
       ownerId: "lea",
     });
     expect(await plannedFor(umbrella.id)).toEqual([]);
+    // The booking follows the write that made Umbrella a member: announced by activity.created,
+    // awaited with settle().
+    const booked: string[] = [];
+    crm.events.on("activity.created", ({ activity }) => {
+      if (activity.recurrenceId === "gold-visits") booked.push(activity.accountId ?? "");
+    });
     await crm.accounts.update(umbrella.id, { tags: ["gold"] });
     await crm.recurrences.settle();
     expect(await plannedFor(umbrella.id)).toHaveLength(1);
+    expect(booked).toEqual([umbrella.id]);
 
     // A member leaving the segment has its future visits cancelled, and gets no new one.
+    const cancelled: string[] = [];
+    crm.events.on("activity.cancelled", ({ activity }) => {
+      if (activity.recurrenceId === "gold-visits") cancelled.push(activity.accountId ?? "");
+    });
     await crm.accounts.update(globex.id, { tags: ["silver"] });
     await crm.recurrences.settle();
     expect(await plannedFor(globex.id)).toEqual([]);
+    expect(cancelled).toEqual([globex.id]);
     expect(
       (await crm.recurrences.occurrences("gold-visits", globex.id)).map((a) => [
         a.status,
