@@ -101,6 +101,8 @@ export {
   type NurtureEmail,
   type NurtureOptions,
   nurtureSequence,
+  type ProposedSlot,
+  proposedSlots,
   type RecoveryOptions,
   type RecoveryReport,
   recoveryReport,

@@ -38,6 +38,7 @@ describe("the public surface", () => {
         "formatMoney",
         "missedAppointmentRecovery",
         "nurtureSequence",
+        "proposedSlots",
         "q",
         "recoveryReport",
         "seededRandom",

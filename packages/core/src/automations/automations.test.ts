@@ -7,7 +7,12 @@ import type { StorageAdapter, WriteOperation } from "../storage/types.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import { addNewBusinessPipeline } from "../testing/pipeline-fixture.js";
 import { rejection } from "../testing/rejection.js";
-import { missedAppointmentRecovery, nurtureSequence, recoveryReport } from "./recovery.js";
+import {
+  missedAppointmentRecovery,
+  nurtureSequence,
+  proposedSlots,
+  recoveryReport,
+} from "./recovery.js";
 
 const hour = 3_600_000;
 
@@ -498,8 +503,11 @@ describe("missed-appointment recovery", () => {
     expect(first[0]!.subject).toBe("Shall we find another time, Ada?");
     expect(first[0]!.replyTo).toBe("anna@crmkit.dev");
     const [adaRun] = await crm.automations.runs({ contactId: ada.id });
-    const slots = adaRun!.vars.slots as { start: string; end: string; label: string }[];
+    const slots = proposedSlots(adaRun!);
     expect(slots).toHaveLength(3);
+    // Labels carry the year: an e-mail read in late December may offer January.
+    for (const slot of slots) expect(slot.label).toMatch(/ 2026 at \d{2}:\d{2} /);
+    expect(first[0]!.text).toContain(slots[0]!.label);
     const agenda = await crm.activities.agenda("anna", {
       from: "2026-05-18T00:00:00Z",
       to: "2026-06-01T00:00:00Z",

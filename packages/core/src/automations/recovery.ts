@@ -2,7 +2,7 @@
 // fresh ones, then hand it to a person; rebooking at any point stops it.
 import type { EmailTemplate } from "../email/index.js";
 import type { AutomationService } from "./service.js";
-import type { Assignee, AutomationDuration, AutomationInput } from "./types.js";
+import type { Assignee, AutomationDuration, AutomationInput, AutomationRun } from "./types.js";
 
 /** Options of {@link missedAppointmentRecovery}. */
 export interface RecoveryOptions {
@@ -175,4 +175,37 @@ export function nurtureSequence(options: NurtureOptions): AutomationInput {
       { kind: "sendEmail" as const, template: email.template },
     ]),
   };
+}
+
+/** A slot a run's `proposeSlots` step offered. */
+export interface ProposedSlot {
+  /** Its start, an ISO instant. */
+  readonly start: string;
+  /** Its end, an ISO instant. */
+  readonly end: string;
+  /** As the e-mail showed it, in the owner's timezone ("Wednesday 2 December 2026 at 11:30 CET"). */
+  readonly label: string;
+}
+
+/**
+ * The slots a run's last `proposeSlots` step offered (the recovery's first e-mail, or its
+ * reminder's fresh ones), typed; none when it offered none.
+ *
+ * @example
+ * ```ts
+ * const [run] = await crm.automations.runs({ contactId: ada.id });
+ * for (const slot of proposedSlots(run)) console.log(slot.label);
+ * ```
+ */
+export function proposedSlots(run: AutomationRun): ProposedSlot[] {
+  const slots = Object.hasOwn(run.vars, "slots") ? run.vars.slots : undefined;
+  if (!Array.isArray(slots)) return [];
+  return slots.filter(
+    (slot): slot is ProposedSlot =>
+      typeof slot === "object" &&
+      slot !== null &&
+      typeof slot.start === "string" &&
+      typeof slot.end === "string" &&
+      typeof slot.label === "string",
+  );
 }

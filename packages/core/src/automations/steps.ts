@@ -292,6 +292,7 @@ async function proposeSlots(
     weekday: "long",
     day: "numeric",
     month: "long",
+    year: "numeric",
     hour: "2-digit",
     minute: "2-digit",
     timeZoneName: "short",
