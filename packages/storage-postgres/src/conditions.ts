@@ -39,11 +39,11 @@ export function conditionSql(
     );
     const and = "and" in condition;
     if (parts.length === 0) return { sql: and ? "TRUE" : "FALSE", exact: true };
-    if (!parts.every((p) => p.exact)) {
-      // A superset of an and is the and of supersets; of an or, the or of supersets.
-      return { sql: `(${parts.map((p) => p.sql).join(and ? " AND " : " OR ")})`, exact: false };
-    }
-    return { sql: `(${parts.map((p) => p.sql).join(and ? " AND " : " OR ")})`, exact: true };
+    // A superset of an and is the and of supersets; of an or, the or of supersets.
+    return {
+      sql: `(${parts.map((p) => p.sql).join(and ? " AND " : " OR ")})`,
+      exact: parts.every((p) => p.exact),
+    };
   }
   if ("not" in condition) {
     // The negation of a superset is no superset: without an exact inner test, read everything
@@ -56,8 +56,6 @@ export function conditionSql(
 }
 
 function fieldSql(condition: FieldCondition, alias: string, param: Param): ConditionSql {
-  // `->` with a text key reads an object's own member; on an array or a scalar it gives NULL, as
-  // an absent step does.
   // The revision lives in its own column, not in `data`: such a test is left to the filter.
   if (condition.path.length === 0 || condition.path[0] === "revision")
     return { sql: "TRUE", exact: false };
@@ -67,7 +65,8 @@ function fieldSql(condition: FieldCondition, alias: string, param: Param): Condi
     if (built !== undefined) return built;
     let value = `${alias}.data`;
     // One `#>` for the whole path when no step could be read as an array position; else `->`
-    // step by step (with a text key it never indexes an array).
+    // step by step: with a text key it reads an object's own member, and on an array or a
+    // scalar it gives NULL, as an absent step does.
     if (condition.path.every((step) => /[^0-9+\-\s]/.test(step)))
       value = `(${value} #> ${param(condition.path)}::text[])`;
     else for (const step of condition.path) value = `(${value} -> ${param(step)}::text)`;

@@ -32,7 +32,6 @@ import {
   type WriteOperation,
   type WriteOutcome,
 } from "@crmkit/core/storage";
-import { conditionSql } from "./conditions.js";
 import {
   type PgliteDatabase,
   type PgPool,
@@ -44,7 +43,14 @@ import {
 import { adapterName, toCrmkitError } from "./errors.js";
 import { addEntries, type EntryColumns, keyColumns, Layout, utf16Hex } from "./layout.js";
 import { insertEntries, migrate } from "./migrate.js";
-import { countSelection, type Listed, readMany, readPage } from "./read.js";
+import {
+  countMatching,
+  countSelection,
+  type Listed,
+  readMany,
+  readMatching,
+  readPage,
+} from "./read.js";
 
 /** Where the store's data lives: a PostgreSQL server or an embedded PGlite. */
 export type PostgresConnection =
@@ -237,11 +243,7 @@ class PostgresStorage implements StorageAdapter {
   async count(selection: Selection): Promise<number> {
     assertOpen(this.#closed, adapterName);
     const query = prepareQuery(this.#catalog, selection);
-    const count = await this.#read(
-      () => countSelection(this.#driver, this.#layout, query),
-      "counting",
-    );
-    return count!;
+    return this.#read(() => countSelection(this.#driver, this.#layout, query), "counting");
   }
 
   /**
@@ -254,7 +256,7 @@ class PostgresStorage implements StorageAdapter {
     const checked = checkCondition(condition);
     const query = prepareQuery(this.#catalog, selection);
     const count = await this.#read(
-      () => countSelection(this.#driver, this.#layout, query, checked),
+      () => countMatching(this.#driver, this.#layout, query, checked),
       "counting",
     );
     if (count !== null) return count;
@@ -276,28 +278,23 @@ class PostgresStorage implements StorageAdapter {
     assertOpen(this.#closed, adapterName);
     const checked = checkCondition(condition);
     const query = prepareQuery(this.#catalog, options);
-    if (conditionSql(checked, "r", () => "$0").exact) {
-      const listed = await this.#read(
-        () => readPage(this.#driver, this.#layout, query, checked),
-        "querying",
-      );
-      return toPage(query, listed);
-    }
-    // A superset: read it page by page until limit + 1 matches (or the end) are known.
+    // SQL selects the matches, or a superset read page by page (pages of the query's own size)
+    // until limit + 1 matches, or the end, are known.
     const matched: Listed[] = [];
     let after = query.after;
     for (;;) {
-      const batch = { ...query, after, limit: 1_000 };
-      const listed = await this.#read(
-        () => readPage(this.#driver, this.#layout, batch, checked),
+      const batch = { ...query, after };
+      const { listed, exact } = await this.#read(
+        () => readMatching(this.#driver, this.#layout, batch, checked),
         "querying",
       );
-      for (const entry of listed.slice(0, 1_000)) {
+      if (exact) return toPage(query, listed);
+      for (const entry of listed.slice(0, query.limit)) {
         if (matchesCondition(entry.record, checked)) matched.push(entry);
         if (matched.length > query.limit) return toPage(query, matched);
       }
-      if (listed.length <= 1_000) return toPage(query, matched);
-      const last = listed[999]!;
+      if (listed.length <= query.limit) return toPage(query, matched);
+      const last = listed[query.limit - 1]!;
       after = { key: last.key, id: last.record.id };
     }
   }

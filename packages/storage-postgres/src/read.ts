@@ -87,15 +87,31 @@ export async function readPage(
   db: SqlExecutor,
   layout: Layout,
   query: PreparedQuery,
-  condition?: RecordCondition,
 ): Promise<Listed[]> {
-  if (query.range.empty) return [];
+  return (await readMatching(db, layout, query)).listed;
+}
+
+/**
+ * {@link readPage} narrowed by a condition: `exact` says whether SQL decided it, or read a
+ * superset the caller must still check with `matchesCondition`.
+ */
+export async function readMatching(
+  db: SqlExecutor,
+  layout: Layout,
+  query: PreparedQuery,
+  condition?: RecordCondition,
+): Promise<{ listed: Listed[]; exact: boolean }> {
+  if (query.range.empty) return { listed: [], exact: true };
   const limit = Number.isFinite(query.limit) ? query.limit + 1 : null;
   const asc = query.order === "asc";
   const direction = asc ? "ASC" : "DESC";
   const c = new Conditions();
-  // Only a condition SQL decides exactly narrows the read here; the adapter filters the others.
-  if (condition !== undefined) c.parts.push(conditionSql(condition, "r", (v) => c.param(v)).sql);
+  let exact = true;
+  if (condition !== undefined) {
+    const compiled = conditionSql(condition, "r", (v) => c.param(v));
+    c.parts.push(compiled.sql);
+    exact = compiled.exact;
+  }
   if (query.index === undefined) {
     c.idRange("r", query.range);
     if (query.after)
@@ -105,7 +121,7 @@ export async function readPage(
        ORDER BY r.ik ${direction}${limit === null ? "" : ` LIMIT ${c.param(limit)}`}`,
       c.params,
     );
-    return rows.map((row) => ({ key: row.id, record: toRecord(row) }));
+    return { listed: rows.map((row) => ({ key: row.id, record: toRecord(row) })), exact };
   }
   const entries = layout.entries(query.collection, query.index);
   c.parts.push(...c.rangeParts("e", query.range));
@@ -129,7 +145,7 @@ export async function readPage(
      ORDER BY e.t ${direction}, e.n ${direction}, e.s ${direction}, e.ik ${direction}${limit === null ? "" : ` LIMIT ${c.param(limit)}`}`,
     c.params,
   );
-  return rows.map((row) => new IndexRow(row));
+  return { listed: rows.map((row) => new IndexRow(row)), exact };
 }
 
 /** A record read through an index; its key is decoded only if asked (a page's cursor needs one). */
@@ -147,11 +163,20 @@ class IndexRow implements Listed {
   }
 }
 
-/**
- * Counts the records a selection matches (each record once), and that match `condition` when one
- * is given; `null` when SQL cannot decide the condition exactly (the adapter then counts by reading).
- */
+/** Counts the records a selection matches (each record once). */
 export async function countSelection(
+  db: SqlExecutor,
+  layout: Layout,
+  query: PreparedQuery,
+): Promise<number> {
+  return (await countMatching(db, layout, query))!;
+}
+
+/**
+ * {@link countSelection} of the records that also match `condition`; `null` when SQL cannot decide
+ * the condition exactly (the adapter then counts by reading).
+ */
+export async function countMatching(
   db: SqlExecutor,
   layout: Layout,
   query: PreparedQuery,
