@@ -400,10 +400,10 @@ export class AutomationService {
    * then writes nothing), claims them one by one so that the others are still taken.
    */
   async #claimAll(runs: readonly StoredRun[], now: number): Promise<StoredRun[]> {
-    const due = toIsoInstant(now + leaseMs);
+    const dueAt = toIsoInstant(now + leaseMs);
     const records = runs
       .filter((run) => run.status === "active" || run.status === "waiting")
-      .map(({ revision, ...rest }) => ({ record: { ...rest, dueAt: due, due }, revision }));
+      .map(({ revision, ...rest }) => ({ record: storedRun({ ...rest, dueAt }), revision }));
     if (records.length === 0) return [];
     try {
       const outcomes = await this.#deps.storage.write(
@@ -433,13 +433,17 @@ export class AutomationService {
   }
 
   async #save(run: Omit<StoredRun, "revision">, expectedRevision: number): Promise<StoredRun> {
-    // `due` (the index key) exists only while the run is pending; a stored run may bring an old one.
-    const { due: _stale, ...rest } = run;
-    const pending = run.status === "active" || run.status === "waiting";
-    const record = { ...rest, ...(pending && run.dueAt !== undefined ? { due: run.dueAt } : {}) };
+    const record = storedRun(run);
     const [outcome] = await this.#deps.storage.write([
       automationTables.runs.put(record, expectedRevision),
     ]);
     return revised<StoredRun>(record, outcome);
   }
+}
+
+/** A run as written: `due` (the index key) only while it is pending; a read run may bring an old one. */
+function storedRun(run: Omit<StoredRun, "revision">): Omit<StoredRun, "revision"> {
+  const { due: _stale, ...rest } = run;
+  const pending = run.status === "active" || run.status === "waiting";
+  return { ...rest, ...(pending && run.dueAt !== undefined ? { due: run.dueAt } : {}) };
 }
