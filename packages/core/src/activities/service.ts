@@ -121,7 +121,7 @@ export class ActivityService {
         this.#deps.storage.write([
           activityTables.activities.put(record, 0),
           ...claims,
-          ...(status === "done" ? this.#journal("activity.done", record, now) : []),
+          ...this.#journal(status === "done" ? "activity.done" : "activity.created", record, now),
         ]),
     );
     const activity: Activity = { ...record, revision: revisionAfter(outcome) };
@@ -330,15 +330,18 @@ export class ActivityService {
     const [outcome] = await this.#deps.storage.write([
       activityTables.activities.put(record, revision),
       ...claims,
-      ...(event === "activity.missed" ? this.#journal(event, record, at) : []),
+      ...(event === "activity.updated" ? [] : this.#journal(event, record, at)),
     ]);
     const activity = { ...record, revision: outcome!.revision } as Activity;
     this.#deps.events.emit(event, { activity, at });
     return activity;
   }
 
-  /** The journal record of an event about `record`, for the batch that writes it. */
-  #journal(type: "activity.done" | "activity.missed", record: object, at: string) {
+  /**
+   * The journal record of an event about `record`, for the batch that writes it (automations
+   * start runs on some, and a recovery ends or resumes on a booking or its cancellation).
+   */
+  #journal(type: Exclude<keyof ActivityEvents, "activity.updated">, record: object, at: string) {
     return (this.#deps.journal ?? noJournal)(type, { activity: record, at });
   }
 

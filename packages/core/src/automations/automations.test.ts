@@ -561,8 +561,10 @@ describe("missed-appointment recovery", () => {
       rebooked: 1,
       handedOver: 1,
       running: 0,
+      stopped: 0,
       failed: 0,
       rebookedShare: 0.5,
+      handedOverShare: 0.5,
     });
   });
 });
@@ -704,6 +706,49 @@ describe("durable starts", () => {
     await crm.automations.runDue();
     const runs = await crm.automations.runs({ automationId: "after-miss" });
     expect(runs.map((run) => [run.activityId, run.status])).toEqual([[booked.id, "done"]]);
+    expect(await storage.count({ collection: collections.eventJournal })).toBe(0);
+  });
+
+  it("resumes a recovery whose rebooking was cancelled by a process that stopped right after", async () => {
+    const { crm, storage, env, ada, email } = await workspace();
+    await crm.automations.create(missedAppointmentRecovery());
+    env.set("2026-05-18T07:00:00Z");
+    const demo = await crm.activities.create({
+      type: "demo",
+      ownerId: "anna",
+      contactId: ada.id,
+      startAt: "2026-05-18T08:00:00Z",
+    });
+    env.set("2026-05-18T09:00:00Z");
+    await crm.activities.markMissed(demo.id);
+    await crm.automations.runDue({ email });
+    const rebooking = await crm.activities.create({
+      type: "demo",
+      ownerId: "anna",
+      contactId: ada.id,
+      startAt: "2026-05-20T08:00:00Z",
+    });
+    await crm.automations.settle();
+    const [run] = await crm.automations.runs({ contactId: ada.id });
+    expect(run).toMatchObject({ status: "stopped", reason: "stopWhen" });
+    expect(run!.history.at(-1)!.detail).toBe("rebooked: demo on 2026-05-20T08:00:00.000Z");
+    const { createCrm } = await import("../crm.js");
+    const { createEventBus } = await import("../events/event-bus.js");
+    const dying = await createCrm({
+      storage,
+      environment: env,
+      timezone: "Europe/Paris",
+      events: { ...createEventBus(), emit: () => {} } as never,
+    });
+    env.advance(hour);
+    await dying.activities.cancel(rebooking.id);
+    expect(await crm.automations.run(run!.id)).toMatchObject({ status: "stopped" });
+    await crm.automations.runDue({ email });
+    const resumed = await crm.automations.run(run!.id);
+    // Back to its wait: the reminder still goes three days after the first e-mail.
+    expect(resumed).toMatchObject({ status: "waiting", dueAt: "2026-05-21T09:00:00.000Z" });
+    expect(resumed!.history.map((e) => e.outcome)).toContain("resumed");
+    expect(resumed!.vars).not.toHaveProperty("rebookedBy");
     expect(await storage.count({ collection: collections.eventJournal })).toBe(0);
   });
 

@@ -20,7 +20,10 @@ const assignee = z.union([
 const condition = z.union([
   z.strictObject({ contact: segmentQuerySchema }),
   z.strictObject({ deal: segmentQuerySchema }),
-  z.strictObject({ rebooked: z.literal(true) }),
+  z.strictObject({
+    rebooked: z.literal(true),
+    activityTypes: z.optional(z.array(id).check(z.minLength(1), z.maxLength(100))),
+  }),
   z.strictObject({ qualified: id }),
 ]);
 const template = z.strictObject({

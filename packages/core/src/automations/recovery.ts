@@ -54,7 +54,12 @@ In case the earlier times did not suit you, here are new ones:
  * from the owner's free time (next working days, inside working hours, one a day, none overlapping
  * the agenda, at least `noticeHours` ahead); after `reminderAfterDays` without a rebooking, a
  * reminder with fresh slots; after `callAfterDays` more, a phone-call task for the owner (or the
- * given assignee). A new appointment booked for the contact at any point stops it.
+ * given assignee).
+ *
+ * A new appointment booked with the contact after the miss stops it at once — on the booking, not
+ * at the run's next wake-up (`crm.automations.settle()` waits for it) — whatever becomes of that
+ * appointment later (held, moved), unless it is itself cancelled: then the recovery resumes where
+ * it stopped. One missed again starts a recovery of its own.
  *
  * @example
  * ```ts
@@ -63,20 +68,18 @@ In case the earlier times did not suit you, here are new ones:
  */
 export function missedAppointmentRecovery(options: RecoveryOptions = {}): AutomationInput {
   const notice = options.noticeHours ?? 24;
+  const activityTypes = options.activityTypes ?? [
+    "meeting",
+    "phone-meeting",
+    "video",
+    "demo",
+    "visit",
+  ];
   return {
     id: options.id ?? "missed-appointment-recovery",
     name: "Missed-appointment recovery",
-    trigger: {
-      type: "activity.missed",
-      activityTypes: options.activityTypes ?? [
-        "meeting",
-        "phone-meeting",
-        "video",
-        "demo",
-        "visit",
-      ],
-    },
-    stopWhen: { rebooked: true },
+    trigger: { type: "activity.missed", activityTypes },
+    stopWhen: { rebooked: true, activityTypes },
     steps: [
       { kind: "proposeSlots", count: 3, noticeHours: notice },
       { kind: "sendEmail", template: options.proposal ?? defaultProposal },
@@ -96,20 +99,30 @@ export function missedAppointmentRecovery(options: RecoveryOptions = {}): Automa
   };
 }
 
-/** How the recovery did. */
+/**
+ * How the recovery did. Every missed appointment it took up is in exactly one of `rebooked`,
+ * `handedOver`, `running`, `stopped` and `failed`.
+ */
 export interface RecoveryReport {
   /** Missed appointments it took up. */
   readonly missed: number;
-  /** Rebooked while it ran (stopped by the rebooking). */
+  /**
+   * Rebooked: a new appointment booked after the miss and not cancelled or missed since (held or
+   * still to come).
+   */
   readonly rebooked: number;
   /** Handed to a person (the call task created) without a rebooking. */
   readonly handedOver: number;
-  /** Still under way. */
+  /** Still under way (waiting for its next step). */
   readonly running: number;
+  /** Stopped for another reason: `stopFor` on an unsubscribe, a rep taking over by hand. */
+  readonly stopped: number;
   /** Failed (see the runs' reasons). */
   readonly failed: number;
-  /** `rebooked / missed`, 0 when none. */
-  readonly rebookedShare: number;
+  /** `rebooked / missed`; `null` when nothing was missed. */
+  readonly rebookedShare: number | null;
+  /** `handedOver / missed`; `null` when nothing was missed. */
+  readonly handedOverShare: number | null;
 }
 
 /** Reports the recovery's runs: the share of missed appointments rebooked automatically. */
@@ -120,13 +133,17 @@ export async function recoveryReport(
   const runs = await automations.runs({ automationId });
   const count = (test: (run: (typeof runs)[number]) => boolean) => runs.filter(test).length;
   const rebooked = count((run) => run.status === "stopped" && run.reason === "stopWhen");
+  const handedOver = count((run) => run.status === "done");
+  const share = (part: number) => (runs.length === 0 ? null : part / runs.length);
   return {
     missed: runs.length,
     rebooked,
-    handedOver: count((run) => run.status === "done"),
+    handedOver,
     running: count((run) => run.status === "active" || run.status === "waiting"),
+    stopped: count((run) => run.status === "stopped") - rebooked,
     failed: count((run) => run.status === "failed"),
-    rebookedShare: runs.length === 0 ? 0 : rebooked / runs.length,
+    rebookedShare: share(rebooked),
+    handedOverShare: share(handedOver),
   };
 }
 

@@ -1,7 +1,7 @@
 // Running a run: its steps one after the other until it waits, ends or fails a step, and the
 // conditions branches, waits and stop conditions read.
 
-import { activityTables } from "../activities/index.js";
+import { type Activity, activityTables } from "../activities/index.js";
 import type { EmailSender } from "../email/index.js";
 import { toIsoInstant } from "../environment.js";
 import { scoringTables } from "../scoring/index.js";
@@ -9,11 +9,12 @@ import type { Instruction } from "./program.js";
 import type { AutomationDeps } from "./runs.js";
 import { durationMs, loadSubject, runStep, type StepOutcome, type Subject } from "./steps.js";
 import type { StoredRun } from "./stored.js";
-import type { AutomationCondition, AutomationRun, RunEntry } from "./types.js";
+import type { AutomationCondition, AutomationRun, RebookedCondition, RunEntry } from "./types.js";
 
 const recheckMs = 60 * 60_000;
 const maxAttempts = 6;
-const historyLength = 100;
+/** How many entries a run's history keeps. @internal */
+export const historyLength = 100;
 const backoff = (attempts: number) => Math.min(12 * 3_600_000, 60_000 * 5 ** (attempts - 1));
 
 /** Whether a condition holds for a run's subject now. @internal */
@@ -23,20 +24,7 @@ export async function conditionHolds(
   run: AutomationRun,
   subject: Subject,
 ): Promise<boolean> {
-  if ("rebooked" in condition) {
-    if (run.contactId === undefined) return false;
-    const activities = await activityTables.activities.all(deps.storage, {
-      index: "contactId",
-      where: { eq: run.contactId },
-    });
-    return activities.some(
-      (a) =>
-        a.status === "planned" &&
-        a.startAt !== undefined &&
-        a.createdAt > run.startedAt &&
-        a.id !== run.activityId,
-    );
-  }
+  if ("rebooked" in condition) return (await rebookingOf(deps, condition, run, subject)) !== null;
   if ("qualified" in condition) {
     if (run.contactId === undefined) return false;
     const card = await scoringTables.cards.get(deps.storage, run.contactId);
@@ -47,6 +35,63 @@ export async function conditionHolds(
       ? false
       : deps.segments.isMember({ target: "contact", query: condition.contact }, subject.contact.id);
   return subject.deal === null ? false : deps.deals.matches(subject.deal.id, condition.deal);
+}
+
+/** Why a run's stop condition holds now (a rebooking names its appointment), or `null`. @internal */
+export async function stopping(
+  deps: Pick<AutomationDeps, "storage" | "segments" | "deals">,
+  condition: AutomationCondition,
+  run: AutomationRun,
+  subject: Subject,
+): Promise<{ readonly detail: string; readonly vars?: Record<string, unknown> } | null> {
+  if ("rebooked" in condition) {
+    const rebooking = await rebookingOf(deps, condition, run, subject);
+    return rebooking === null
+      ? null
+      : { detail: rebookingDetail(rebooking), vars: { rebookedBy: rebooking.id } };
+  }
+  return (await conditionHolds(deps, condition, run, subject))
+    ? { detail: "the stop condition holds" }
+    : null;
+}
+
+/** "rebooked: demo on 2026-05-22T08:00:00.000Z (Demo with Ada)". @internal */
+export function rebookingDetail(rebooking: Activity): string {
+  return `rebooked: ${rebooking.type} on ${rebooking.startAt}${rebooking.title === undefined ? "" : ` (${rebooking.title})`}`;
+}
+
+/**
+ * The appointment that rebooks a run's missed one, or `null`: the contact's earliest timed activity
+ * created since the miss (or since the run started), planned or done, of the condition's types.
+ * @internal
+ */
+export async function rebookingOf(
+  deps: Pick<AutomationDeps, "storage">,
+  condition: RebookedCondition,
+  run: AutomationRun,
+  subject: Pick<Subject, "activity">,
+): Promise<Activity | null> {
+  if (run.contactId === undefined) return null;
+  const since =
+    subject.activity?.id === run.activityId && subject.activity?.missedAt !== undefined
+      ? subject.activity.missedAt
+      : run.startedAt;
+  const activities = await activityTables.activities.all(deps.storage, {
+    index: "contactId",
+    where: { eq: run.contactId },
+  });
+  let found: Activity | null = null;
+  for (const a of activities)
+    if (
+      (a.status === "planned" || a.status === "done") &&
+      a.startAt !== undefined &&
+      a.id !== run.activityId &&
+      a.createdAt >= since &&
+      (condition.activityTypes === undefined || condition.activityTypes.includes(a.type)) &&
+      (found === null || a.createdAt < found.createdAt)
+    )
+      found = a;
+  return found;
 }
 
 /** Runs steps until the run waits, ends, or fails a step. */
@@ -67,12 +112,18 @@ export async function advanceRun(
     outcome,
     ...(detail === undefined || detail === "" ? {} : { detail }),
   });
-  const finish = (status: "done" | "stopped" | "failed", entries: RunEntry[], reason?: string) => {
+  const finish = (
+    status: "done" | "stopped" | "failed",
+    entries: RunEntry[],
+    reason?: string,
+    vars?: Record<string, unknown>,
+  ) => {
     const { dueAt: _due, revision, ...rest } = run;
     return save(
       {
         ...rest,
         status,
+        ...(vars === undefined ? {} : { vars: { ...run.vars, ...vars } }),
         history: [...run.history, ...entries].slice(-historyLength),
         ...(reason === undefined ? {} : { reason }),
         endedAt: at,
@@ -85,12 +136,15 @@ export async function advanceRun(
     const instruction = run.program[run.pc];
     if (instruction === undefined) return { run: await finish("done", []), steps, retried: false };
     const subject = await loadSubject(deps, run);
-    if (run.stopWhen !== undefined && (await conditionHolds(deps, run.stopWhen, run, subject)))
+    const stop =
+      run.stopWhen === undefined ? null : await stopping(deps, run.stopWhen, run, subject);
+    if (stop !== null)
       return {
         run: await finish(
           "stopped",
-          [entry("stopWhen", "stopped", "the stop condition holds")],
+          [entry("stopWhen", "stopped", stop.detail)],
           "stopWhen",
+          stop.vars,
         ),
         steps,
         retried: false,

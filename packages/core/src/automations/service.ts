@@ -9,7 +9,7 @@ import { sweepDateTriggers } from "./dates.js";
 import { automationInputSchema, checkReferences } from "./input.js";
 import { journalId } from "./journal.js";
 import { compileProgram } from "./program.js";
-import { advanceRun, conditionHolds } from "./runner.js";
+import { advanceRun, conditionHolds, historyLength, rebookingOf, stopping } from "./runner.js";
 import { type AutomationDeps, publicRun } from "./runs.js";
 import { loadSubject } from "./steps.js";
 import type { StoredRun } from "./stored.js";
@@ -24,7 +24,9 @@ import type {
   Automation,
   AutomationInput,
   AutomationRun,
+  RebookedCondition,
   RunDueReport,
+  RunEntry,
   RunStatus,
 } from "./types.js";
 
@@ -335,7 +337,120 @@ export class AutomationService {
     for (const automation of await this.list())
       if (automation.enabled && triggerMatches(automation.trigger, occurrence))
         await this.#startRun(automation, occurrence.key, occurrence.subject);
+    await this.#followRebooking(occurrence);
     await this.#deps.storage.write([automationTables.journal.remove(journalId(occurrence))]);
+  }
+
+  /**
+   * Bookings end the contact's recoveries at once, not at their next wake-up: a run whose stop
+   * condition is `rebooked` stops on the booking (or the logging of a held meeting). When the
+   * appointment that stopped one is cancelled, or missed without a new recovery taking the miss
+   * up, the run resumes where it stopped — unless another rebooking still holds. Idempotent: the
+   * journal may hand the same occurrence over twice.
+   */
+  async #followRebooking(occurrence: TriggerOccurrence): Promise<void> {
+    const { contactId, activityId } = occurrence.subject;
+    if (contactId === undefined || activityId === undefined) return;
+    if (!occurrence.type.startsWith("activity.")) return;
+    const runs = await automationTables.runs.all(this.#deps.storage, {
+      index: "contactId",
+      where: { eq: contactId },
+    });
+    for (const run of runs) {
+      if (run.stopWhen === undefined || !("rebooked" in run.stopWhen)) continue;
+      if (run.activityId === activityId) continue;
+      const pending = run.status === "active" || run.status === "waiting";
+      const stoppedBy =
+        run.status === "stopped" &&
+        run.reason === "stopWhen" &&
+        Object.hasOwn(run.vars, "rebookedBy")
+          ? run.vars.rebookedBy
+          : undefined;
+      if (!pending && stoppedBy !== activityId) continue;
+      try {
+        if (pending) await this.#stopIfRebooked(run);
+        else await this.#resumeUnlessRebooked(run, run.stopWhen, occurrence);
+      } catch (error) {
+        // A worker advanced the run meanwhile: it checks the stop condition before its next step.
+        if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
+      }
+    }
+  }
+
+  async #stopIfRebooked(run: StoredRun): Promise<void> {
+    const stop = await stopping(this.#deps, run.stopWhen!, run, await loadSubject(this.#deps, run));
+    if (stop === null) return;
+    const at = toIsoInstant(this.#deps.environment.now());
+    const { revision, dueAt: _due, ...rest } = run;
+    const entry: RunEntry = {
+      pc: run.pc,
+      kind: "stopWhen",
+      at,
+      outcome: "stopped",
+      detail: stop.detail,
+    };
+    await this.#save(
+      {
+        ...rest,
+        status: "stopped",
+        reason: "stopWhen",
+        vars: { ...run.vars, ...stop.vars },
+        history: [...run.history, entry].slice(-historyLength),
+        endedAt: at,
+        updatedAt: at,
+      },
+      revision,
+    );
+  }
+
+  async #resumeUnlessRebooked(
+    run: StoredRun,
+    condition: RebookedCondition,
+    occurrence: TriggerOccurrence,
+  ): Promise<void> {
+    const { revision, reason: _reason, endedAt: _ended, ...rest } = run;
+    const at = toIsoInstant(this.#deps.environment.now());
+    const rebooking = await rebookingOf(
+      this.#deps,
+      condition,
+      run,
+      await loadSubject(this.#deps, run),
+    );
+    if (rebooking !== null) {
+      // Another appointment still rebooks it: it stays stopped, by that one now.
+      if (rebooking.id !== run.vars.rebookedBy)
+        await this.#save(
+          { ...run, vars: { ...run.vars, rebookedBy: rebooking.id }, updatedAt: at },
+          revision,
+        );
+      return;
+    }
+    if (occurrence.type !== "activity.cancelled" && occurrence.type !== "activity.missed") return;
+    if (occurrence.type === "activity.missed") {
+      // The new miss starts its own recovery when the automation covers it; the old run stays.
+      const automation = await this.get(run.automationId);
+      if (automation?.enabled === true && triggerMatches(automation.trigger, occurrence)) return;
+    }
+    const { rebookedBy: _by, ...vars } = run.vars;
+    const what = occurrence.type === "activity.cancelled" ? "cancelled" : "missed";
+    const entry: RunEntry = {
+      pc: run.pc,
+      kind: "stopWhen",
+      at,
+      outcome: "resumed",
+      detail: `the new appointment was ${what}`,
+    };
+    await this.#save(
+      {
+        ...rest,
+        status: "waiting",
+        vars,
+        history: [...run.history, entry].slice(-historyLength),
+        dueAt: at,
+        updatedAt: at,
+      },
+      revision,
+    );
   }
 
   /** Consumes journal records left by a process that stopped before their runs started. */

@@ -40,8 +40,13 @@ export interface RunSubject {
   readonly activityId?: string;
 }
 
-/** The events that start runs, by name. */
+/**
+ * The events that start runs, by name — and the bookings and cancellations that end and resume a
+ * missed-appointment recovery (they start no run).
+ */
 export const triggerEventTypes = [
+  "activity.created",
+  "activity.cancelled",
   "activity.done",
   "activity.missed",
   "deal.stageChanged",
@@ -75,6 +80,18 @@ export function occurrenceOf<T extends TriggerEventType>(
 ): TriggerOccurrence | null {
   const e = event as TriggerEvents[TriggerEventType];
   switch (type) {
+    case "activity.created":
+    case "activity.cancelled": {
+      // Only what can rebook (or un-rebook) a contact's missed appointment: timed, with a contact.
+      const { activity } = e as TriggerEvents["activity.created"];
+      if (activity.contactId === undefined || activity.startAt === undefined) return null;
+      return {
+        type,
+        key: activity.id,
+        subject: { contactId: activity.contactId, activityId: activity.id },
+        facts: { activityType: activity.type },
+      };
+    }
     case "activity.done":
     case "activity.missed": {
       const { activity } = e as TriggerEvents["activity.done"];
@@ -148,6 +165,9 @@ export function triggerMatches(trigger: Trigger, occurrence: TriggerOccurrence):
   const text = (name: string) => facts[name] as string;
   const list = (name: string) => (facts[name] ?? []) as readonly string[];
   switch (occurrence.type) {
+    case "activity.created":
+    case "activity.cancelled":
+      return false;
     case "activity.done":
     case "activity.missed":
       return (

@@ -111,10 +111,16 @@ export interface DealCondition {
   readonly deal: SegmentQuery;
 }
 
-/** True once the contact has a planned timed activity created after the run started. */
+/**
+ * True once the contact has a new appointment booked after the run's missed one (or after the run
+ * started, for a run not started by a miss): a timed activity created since, planned or held
+ * (done) — moved or not — but not one itself cancelled or missed.
+ */
 export interface RebookedCondition {
   /** `true`. */
   readonly rebooked: true;
+  /** The activity types that count as a new appointment. @defaultValue every timed activity */
+  readonly activityTypes?: readonly string[];
 }
 
 /** Who a created activity is for. */
@@ -317,7 +323,7 @@ export interface RunEntry {
   /** When. */
   readonly at: string;
   /** What came of it. */
-  readonly outcome: "done" | "waiting" | "retry" | "failed" | "stopped" | "skipped";
+  readonly outcome: "done" | "waiting" | "retry" | "failed" | "stopped" | "resumed" | "skipped";
   /** Details: the e-mail's id, the activity created, the error. */
   readonly detail?: string;
 }
