@@ -362,15 +362,12 @@ describe("validatePlan", () => {
     expect(shape.ok ? [] : shape.problems.map((p) => p.path)).toEqual([["currency"]]);
   });
 
-  it("flags step thresholds, a lone criterion and one-family plans", () => {
+  it("warns of step thresholds, and only remarks on a lone criterion", () => {
     const result = validatePlan(currentPlan(["anna"]));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.warnings.map((w) => w.code)).toEqual([
-      "STEP_THRESHOLD",
-      "TARGET_NOT_100",
-      "CRITERIA_COUNT",
-    ]);
+    expect(result.warnings.map((w) => w.code)).toEqual(["STEP_THRESHOLD", "TARGET_NOT_100"]);
+    expect(result.remarks.map((w) => w.code)).toEqual(["CRITERIA_COUNT"]);
     expect(result.warnings[0]!.message).toContain("stop");
   });
 });

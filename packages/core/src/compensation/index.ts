@@ -47,6 +47,9 @@ export type {
   AtTargetBounds,
   AtTeamTarget,
   CollectiveComponent,
+  CommissionCriterion,
+  CommissionResult,
+  CommissionTier,
   CompensationPlan,
   CriterionResult,
   CriterionTarget,
@@ -61,6 +64,7 @@ export type {
   PlanValidation,
   RepResult,
   RepTerms,
+  SegmentRate,
   SimulationResult,
   TeamResult,
 } from "./types.js";

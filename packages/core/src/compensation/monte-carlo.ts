@@ -3,10 +3,17 @@ import { CrmkitError } from "../errors.js";
 import { roundHalfAway } from "../money.js";
 import type { Actuals } from "../objectives/index.js";
 import { quantile } from "../stats.js";
+import { type CommissionInputs, commissionOf } from "./commission.js";
 import { payoutPercent } from "./curve.js";
 import { parsePlan } from "./plan.js";
-import { collectiveMultiplier, preparePlan, teamAttainment } from "./prepare.js";
+import {
+  collectiveMultiplier,
+  type PreparedCommission,
+  preparePlan,
+  teamAttainment,
+} from "./prepare.js";
 import { scaleActuals } from "./scale.js";
+import { attainmentOf } from "./simulate.js";
 import type { CompensationPlan } from "./types.js";
 
 /** Options of {@link whatIf}. */
@@ -113,12 +120,17 @@ export function whatIf(
   const reps = prepared.reps.filter(
     (rep) =>
       rep.values.every((v, i) => v !== null && rep.targets[i] !== null && rep.targets[i] !== 0) &&
+      rep.commissions.every(
+        (figures, c) =>
+          figures.gap === null &&
+          // Segments adding up to more than the total do so in every scenario (all scale alike).
+          commissionOf(prepared.commissions[c]!, inputsOf(figures, 1), null).earned !== null,
+      ) &&
       (prepared.collective === null || rep.collectiveValue !== null),
   );
   const excluded = prepared.reps.filter((rep) => !reps.includes(rep)).map((rep) => rep.repId);
   const n = reps.length;
   const k = prepared.keys.length;
-  const weightSum = prepared.weights.reduce((a, b) => a + b, 0);
   const random = seededRandom(seed);
   let spare: number | null = null;
   const normal = (): number => {
@@ -141,6 +153,7 @@ export function whatIf(
   const indexInPrepared = reps.map((rep) => prepared.reps.indexOf(rep));
   const excludedIndices = prepared.reps.flatMap((rep, i) => (reps.includes(rep) ? [] : [i]));
   const factors = new Float64Array(n);
+  const commissionAttainments: number[] = [];
   const gross = new Float64Array(n);
   let shareSum = 0;
   let inBand = 0;
@@ -163,8 +176,16 @@ export function whatIf(
         weighted += attained * prepared.weights[c]!;
         sum += roundHalfAway((rep.shares[c]! * payoutPercent(prepared.curves[c]!, attained)) / 100);
       }
+      commissionAttainments.length = 0;
+      for (let c = 0; c < prepared.commissions.length; c++) {
+        const figures = rep.commissions[c]!;
+        sum += commissionOf(prepared.commissions[c]!, inputsOf(figures, factor), null).earned ?? 0;
+        if (figures.target !== null && figures.target !== 0)
+          commissionAttainments.push(((figures.value! * factor) / figures.target) * 100);
+      }
       gross[r] = sum;
-      if (weighted / weightSum >= 100) {
+      const attainment = attainmentOf(prepared, weighted, commissionAttainments);
+      if (attainment !== null && attainment >= 100) {
         atTarget++;
         atTargetCount[r]!++;
       }
@@ -214,5 +235,14 @@ export function whatIf(
       };
     }),
     excluded,
+  };
+}
+
+/** A commission's figures scaled by a scenario's factor (the target stays). */
+function inputsOf(figures: PreparedCommission, factor: number): CommissionInputs {
+  return {
+    amount: figures.value! * factor,
+    segmentAmounts: figures.segmentValues.map((value) => value! * factor),
+    target: figures.target,
   };
 }

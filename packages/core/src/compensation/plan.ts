@@ -1,7 +1,10 @@
+// Length: the plan's schema and its review in words (errors, warnings, remarks), one list read top
+// to bottom, curves included; a commission's own checks are in commission.ts.
 import { CrmkitError } from "../errors.js";
-import { metricCatalogue, metricRefSchema } from "../objectives/index.js";
+import { metricInfo, metricRefSchema } from "../objectives/index.js";
 import { safeParseInput } from "../validation.js";
 import * as z from "../zod.js";
+import { commissionProblems } from "./commission.js";
 import { compileCurve, payoutPercent } from "./curve.js";
 import type { CompensationPlan, PayoutCurve, PlanProblem, PlanValidation } from "./types.js";
 
@@ -19,6 +22,37 @@ const curveSchema = z.strictObject({
   cap: z.optional(percent),
 });
 const money = z.number().check(z.int(), z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER));
+const rate = z.number().check(z.nonnegative(), z.lte(100));
+const target = z.discriminatedUnion("source", [
+  z.strictObject({ source: z.literal("objective") }),
+  z.strictObject({ source: z.literal("fixed"), value: z.number().check(z.nonnegative()) }),
+]);
+const commissionSchema = z.strictObject({
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  name: z.optional(z.string().check(z.maxLength(200))),
+  metric: metricRefSchema,
+  rate: z.optional(rate),
+  tiers: z.optional(
+    z
+      .array(z.strictObject({ from: z.number().check(z.nonnegative()), rate }))
+      .check(z.minLength(1), z.maxLength(20)),
+  ),
+  tierBasis: z.optional(z.enum(["attainment", "amount"])),
+  tierMode: z.optional(z.enum(["marginal", "retroactive"])),
+  target: z.optional(target),
+  segmentRates: z.optional(
+    z
+      .array(
+        z.strictObject({
+          segmentId: z.string().check(z.minLength(1), z.maxLength(128)),
+          rate,
+          name: z.optional(z.string().check(z.maxLength(200))),
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(50)),
+  ),
+  cap: z.optional(money),
+});
 const factor = z.number().check(z.positive(), z.lte(100));
 const termsShape = {
   onTargetPay: money,
@@ -40,14 +74,12 @@ export const compensationPlanSchema = z.strictObject({
         name: z.optional(z.string().check(z.maxLength(200))),
         metric: metricRefSchema,
         weight: z.number().check(z.positive(), z.lte(100)),
-        target: z.discriminatedUnion("source", [
-          z.strictObject({ source: z.literal("objective") }),
-          z.strictObject({ source: z.literal("fixed"), value: z.number().check(z.nonnegative()) }),
-        ]),
+        target,
         curve: curveSchema,
       }),
     )
-    .check(z.minLength(1), z.maxLength(12)),
+    .check(z.maxLength(12)),
+  commissions: z.optional(z.array(commissionSchema).check(z.maxLength(12))),
   collective: z.optional(
     z.strictObject({
       metric: metricRefSchema,
@@ -134,9 +166,11 @@ function curveProblems(curve: PayoutCurve, path: (string | number)[]): PlanProbl
 
 /**
  * Checks a plan and says what is wrong in words: structure (with zod's paths), then meaning —
- * weights that do not sum to 100 %, tiers out of order, duplicate ids; and design risks as warnings —
- * fewer than 2 or more than 4 criteria, step thresholds and floor cliffs, decelerators, curves that
- * do not pay 100 % at target, no cap, a gate above 100 %, criteria that are all outputs or all inputs.
+ * weights that do not sum to 100 %, tiers out of order, duplicate ids, a commission on something
+ * that is not an amount; design risks as **warnings** — step thresholds, floor cliffs and
+ * retroactive tiers, decelerators, curves that do not pay 100 % at target, uncapped curves, a gate
+ * above 100 %; and advice a sound plan may ignore as **remarks** — fewer than 2 or more than 4
+ * criteria, criteria that are all outputs or all inputs, a commission without a cap.
  *
  * @example
  * ```ts
@@ -159,8 +193,16 @@ export function validatePlan(input: unknown): PlanValidation {
   }
   const plan = parsed.data;
   const problems: PlanProblem[] = [];
+  const commissions = plan.commissions ?? [];
+  if (plan.criteria.length === 0 && commissions.length === 0)
+    problems.push({
+      severity: "error",
+      code: "NO_CRITERIA",
+      path: ["criteria"],
+      message: "The plan pays for nothing: give weighted criteria, commissions, or both.",
+    });
   const weightSum = plan.criteria.reduce((sum, c) => sum + c.weight, 0);
-  if (Math.abs(weightSum - 100) > 1e-6) {
+  if (plan.criteria.length > 0 && Math.abs(weightSum - 100) > 1e-6) {
     problems.push({
       severity: "error",
       code: "WEIGHTS_NOT_100",
@@ -169,18 +211,25 @@ export function validatePlan(input: unknown): PlanValidation {
     });
   }
   const ids = new Set<string>();
-  for (const [i, criterion] of plan.criteria.entries()) {
-    if (ids.has(criterion.id)) {
+  const named = [
+    ...plan.criteria.map((c, i) => [c.id, ["criteria", i, "id"]] as const),
+    ...commissions.map((c, i) => [c.id, ["commissions", i, "id"]] as const),
+  ];
+  for (const [id, path] of named) {
+    if (ids.has(id)) {
       problems.push({
         severity: "error",
         code: "DUPLICATE_CRITERION",
-        path: ["criteria", i, "id"],
-        message: `Two criteria are called "${criterion.id}".`,
+        path: [...path],
+        message: `Two criteria or commissions are called "${id}".`,
       });
     }
-    ids.add(criterion.id);
-    problems.push(...curveProblems(criterion.curve, ["criteria", i, "curve"]));
+    ids.add(id);
   }
+  for (const [i, criterion] of plan.criteria.entries())
+    problems.push(...curveProblems(criterion.curve, ["criteria", i, "curve"]));
+  for (const [i, commission] of commissions.entries())
+    problems.push(...commissionProblems(commission, ["commissions", i]));
   const reps = new Set<string>();
   for (const [i, rep] of plan.reps.entries()) {
     if (reps.has(rep.repId)) {
@@ -201,24 +250,29 @@ export function validatePlan(input: unknown): PlanValidation {
       message: "The plan covers nobody: list reps or give default terms.",
     });
   }
-  if (plan.criteria.length < 2 || plan.criteria.length > 4) {
+  // Advice, not risk: a plan of one commission, or of outputs only, is ordinary.
+  const paidFor = plan.criteria.length + commissions.length;
+  if (paidFor > 0 && (paidFor < 2 || paidFor > 4)) {
     problems.push({
-      severity: "warning",
+      severity: "remark",
       code: "CRITERIA_COUNT",
       path: ["criteria"],
       message:
-        plan.criteria.length < 2
+        paidFor < 2
           ? "A single criterion pays for one thing only: 2 to 4 criteria balance results and the work behind them."
-          : `${plan.criteria.length} criteria dilute each one's weight: reps cannot keep more than 4 in mind.`,
+          : `${paidFor} criteria and commissions dilute each one's weight: reps cannot keep more than 4 in mind.`,
     });
   }
-  const families = new Set(plan.criteria.map((c) => metricCatalogue[c.metric.kind].family));
-  if (plan.criteria.length >= 2 && families.size === 1) {
+  const families = new Set([
+    ...plan.criteria.map((c) => metricInfo(c.metric).family),
+    ...commissions.map((c) => metricInfo(c.metric).family),
+  ]);
+  if (paidFor >= 2 && families.size === 1) {
     problems.push({
-      severity: "warning",
+      severity: "remark",
       code: "ONE_FAMILY",
       path: ["criteria"],
-      message: `Every criterion is an ${[...families][0]} metric: combine outputs (revenue, deals won) with inputs (meetings, proposals) the rep controls.`,
+      message: `Every criterion is an ${[...families][0]} metric: combining outputs (revenue, deals won) with inputs (meetings, proposals) the rep controls rewards the work as well as the luck.`,
     });
   }
   if (plan.collective !== undefined) {
@@ -239,17 +293,20 @@ export function validatePlan(input: unknown): PlanValidation {
   }
   const errors = problems.filter((p) => p.severity === "error");
   const warnings = problems.filter((p) => p.severity === "warning");
+  const remarks = problems.filter((p) => p.severity === "remark");
   return errors.length > 0
-    ? { ok: false, problems: [...errors, ...warnings] }
-    : { ok: true, plan, warnings };
+    ? { ok: false, problems: [...errors, ...warnings, ...remarks] }
+    : { ok: true, plan, warnings, remarks };
 }
 
-/** A plan that passed {@link validatePlan}, with its design warnings. */
+/** A plan that passed {@link validatePlan}, with its design warnings and remarks. */
 export interface ParsedPlan {
   /** The plan. */
   readonly plan: CompensationPlan;
   /** Design risks to review. */
   readonly warnings: readonly PlanProblem[];
+  /** Advice a sound plan may ignore. */
+  readonly remarks: readonly PlanProblem[];
 }
 
 /**
@@ -258,7 +315,7 @@ export interface ParsedPlan {
  */
 export function parsePlan(input: unknown): ParsedPlan {
   const result = validatePlan(input);
-  if (result.ok) return { plan: result.plan, warnings: result.warnings };
+  if (result.ok) return { plan: result.plan, warnings: result.warnings, remarks: result.remarks };
   const first = result.problems[0]!;
   throw new CrmkitError("VALIDATION_FAILED", `Invalid plan: ${first.message}`, {
     details: { path: [...first.path], problems: result.problems },

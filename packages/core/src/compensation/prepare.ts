@@ -8,8 +8,9 @@ import {
   parsePeriod,
 } from "../objectives/index.js";
 import { ownValue } from "../own.js";
+import { type CompiledCommission, compileCommission } from "./commission.js";
 import { type CompiledCurve, compileCurve, payoutPercent } from "./curve.js";
-import type { CompensationPlan, RepTerms } from "./types.js";
+import type { CompensationPlan, CriterionTarget, RepTerms } from "./types.js";
 
 /** One rep, ready to be paid: targets adjusted, on-target pay prorated and split. */
 export interface PreparedRep {
@@ -31,6 +32,20 @@ export interface PreparedRep {
   /** The collective metric's value and the rep's contribution to the team target. */
   readonly collectiveValue: number | null;
   readonly collectiveTarget: number | null;
+  /** Each commission's measured figures, in the plan's order. */
+  readonly commissions: readonly PreparedCommission[];
+}
+
+/** One rep's figures for one commission. */
+export interface PreparedCommission {
+  /** The amount, or null. */
+  readonly value: number | null;
+  /** The segments' amounts (null where missing). */
+  readonly segmentValues: readonly (number | null)[];
+  /** The adjusted target, or null (none declared, or missing). */
+  readonly target: number | null;
+  /** Why it cannot be computed: the first missing figure. */
+  readonly gap: string | null;
 }
 
 /** A plan prepared against actuals. */
@@ -43,6 +58,7 @@ export interface PreparedPlan {
   readonly labels: readonly string[];
   readonly weights: readonly number[];
   readonly curves: readonly CompiledCurve[];
+  readonly commissions: readonly CompiledCommission[];
   readonly reps: PreparedRep[];
   readonly uncovered: readonly string[];
   readonly budget: number;
@@ -84,33 +100,41 @@ export function preparePlan(
     else covered.push({ repId: rep.repId, ...plan.defaultTerms });
   }
   const collectiveKey = plan.collective === undefined ? null : metricKey(plan.collective.metric);
+  const commissions = (plan.commissions ?? []).map((c) => compileCommission(c, prorate));
   const reps = covered.map((repTerms): PreparedRep => {
     const figures = byRep.get(repTerms.repId);
     const onTarget = Math.round(repTerms.onTargetPay * prorate);
     const factor = repTerms.targetFactor ?? 1;
-    const targetOf = (index: number | null, key: string): [number | null, string | null] => {
-      const criterion = index === null ? null : plan.criteria[index]!;
-      if (criterion?.target.source === "fixed") return [criterion.target.value * factor, null];
+    const targetFrom = (
+      target: CriterionTarget | undefined,
+      key: string,
+    ): [number | null, string | null] => {
+      if (target?.source === "fixed") return [target.value * factor, null];
       const objective = ownValue(figures?.targets, key) as number | undefined;
       return objective === undefined
         ? [null, `no objective for ${key} in ${parsed.key}`]
         : [objective * factor, null];
+    };
+    const targetOf = (index: number | null, key: string) =>
+      targetFrom(index === null ? undefined : plan.criteria[index]!.target, key);
+    const figure = (key: string, label: string): [number | null, string | null] => {
+      const value = ownValue(figures?.values, key) as number | null | undefined;
+      if (value !== undefined && value !== null) return [value, null];
+      return [
+        null,
+        figures === undefined
+          ? "no figures for this rep in the actuals"
+          : ((ownValue(figures.gaps, key) as string | undefined) ?? `no ${label} figure`),
+      ];
     };
     const values: (number | null)[] = [];
     const valueGaps: (string | null)[] = [];
     const targets: (number | null)[] = [];
     const targetGaps: (string | null)[] = [];
     keys.forEach((key, i) => {
-      const value = ownValue(figures?.values, key) as number | null | undefined;
-      values.push(value ?? null);
-      valueGaps.push(
-        value === undefined || value === null
-          ? figures === undefined
-            ? "no figures for this rep in the actuals"
-            : ((ownValue(figures.gaps, key) as string | undefined) ??
-              `no ${metricLabel(plan.criteria[i]!.metric).toLowerCase()} figure`)
-          : null,
-      );
+      const [value, valueGap] = figure(key, metricLabel(plan.criteria[i]!.metric).toLowerCase());
+      values.push(value);
+      valueGaps.push(valueGap);
       const [target, gap] = targetOf(i, key);
       targets.push(target);
       targetGaps.push(gap ?? (target === 0 ? "the target is 0" : null));
@@ -123,21 +147,48 @@ export function preparePlan(
       const index = keys.indexOf(collectiveKey);
       collectiveTarget = targetOf(index === -1 ? null : index, collectiveKey)[0];
     }
+    const preparedCommissions = commissions.map((compiled): PreparedCommission => {
+      const label = metricLabel(compiled.commission.metric).toLowerCase();
+      const [value, valueGap] = figure(compiled.key, label);
+      const segments = compiled.segments.map((segment) =>
+        figure(segment.key, `${label} (${segment.name})`),
+      );
+      const [target, targetGap] =
+        compiled.commission.target === undefined
+          ? [null, null]
+          : targetFrom(compiled.commission.target, compiled.key);
+      return {
+        value,
+        segmentValues: segments.map(([v]) => v),
+        target,
+        gap:
+          valueGap ??
+          segments.find(([, gap]) => gap !== null)?.[1] ??
+          targetGap ??
+          (compiled.basis === "attainment" && compiled.tiers !== null && target === 0
+            ? "the target is 0"
+            : null),
+      };
+    });
     return {
       repId: repTerms.repId,
       ...(figures?.name === undefined ? {} : { name: figures.name }),
       terms: repTerms,
       onTarget,
-      shares: splitExactly(
-        onTarget,
-        plan.criteria.map((c) => c.weight),
-      ),
+      shares:
+        plan.criteria.length === 0
+          ? []
+          : splitExactly(
+              onTarget,
+              plan.criteria.map((c) => c.weight),
+            ),
       values,
       valueGaps,
       targets,
       targetGaps,
       collectiveValue,
       collectiveTarget,
+      commissions: preparedCommissions,
     };
   });
   const collective =
@@ -158,6 +209,7 @@ export function preparePlan(
     labels: plan.criteria.map((c) => c.name ?? metricLabel(c.metric)),
     weights: plan.criteria.map((c) => c.weight),
     curves: plan.criteria.map((c) => compileCurve(c.curve)),
+    commissions,
     reps,
     uncovered,
     budget: Math.round(

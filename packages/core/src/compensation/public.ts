@@ -52,6 +52,9 @@ export type {
   AtTargetBounds,
   AtTeamTarget,
   CollectiveComponent,
+  CommissionCriterion,
+  CommissionResult,
+  CommissionTier,
   CompensationPlan,
   CriterionResult,
   CriterionTarget,
@@ -66,6 +69,7 @@ export type {
   PlanValidation,
   RepResult,
   RepTerms,
+  SegmentRate,
   SimulationResult,
   TeamResult,
 } from "./types.js";

@@ -16,9 +16,17 @@ export interface CompensationServiceDeps {
   readonly objectives: ObjectiveService;
 }
 
-/** The metrics a plan reads: its criteria's and its collective component's. */
+/**
+ * The metrics a plan reads: its criteria's, its commissions' (with each segment's part) and its
+ * collective component's.
+ */
 export function planMetrics(plan: CompensationPlan): MetricRef[] {
   const metrics = [...plan.criteria.map((c) => c.metric)];
+  for (const commission of plan.commissions ?? []) {
+    metrics.push(commission.metric);
+    for (const segment of commission.segmentRates ?? [])
+      metrics.push({ ...commission.metric, segmentId: segment.segmentId });
+  }
   if (plan.collective !== undefined) metrics.push(plan.collective.metric);
   return metrics;
 }

@@ -3,12 +3,14 @@
 import { formatMoney, roundHalfAway, splitExactly } from "../money.js";
 import { type Actuals, metricInfo } from "../objectives/index.js";
 import { quantile } from "../stats.js";
+import { type CommissionOutcome, commissionOf } from "./commission.js";
 import { explainPayout, payoutPercent } from "./curve.js";
 import { parsePlan } from "./plan.js";
 import { collectiveMultiplier, type PreparedPlan, preparePlan, teamAttainment } from "./prepare.js";
 import { scaleActuals } from "./scale.js";
 import type {
   AtTeamTarget,
+  CommissionResult,
   CompensationPlan,
   CriterionResult,
   DataGap,
@@ -67,7 +69,7 @@ export function simulate(
   period: string,
   options: SimulateOptions = {},
 ): SimulationResult {
-  const { plan, warnings } = parsePlan(planInput);
+  const { plan, warnings, remarks } = parsePlan(planInput);
   const prepared = preparePlan(plan, actuals, period);
   const result = run(prepared, actuals.currency ?? plan.currency);
   const gaps = result.gaps;
@@ -120,14 +122,17 @@ export function simulate(
   }
   const band = options.band ?? [70, 80];
   const complete = result.reps.filter((rep) => rep.complete);
+  // Reps whose attainment is measured: every complete rep, unless the plan measures none (a
+  // commission without a target pays on the amount alone: there is no "at target").
+  const measured = complete.filter((rep) => rep.attainment !== null);
+  const measures =
+    plan.criteria.length > 0 || (plan.commissions ?? []).some((c) => c.target !== undefined);
+  const reached = measured.filter((rep) => rep.atTarget).length;
   const atTargetShare =
-    complete.length === 0
-      ? null
-      : (complete.filter((rep) => rep.atTarget).length * 100) / complete.length;
-  const reached = complete.filter((rep) => rep.atTarget).length;
-  const missing = result.reps.length - complete.length;
+    !measures || measured.length === 0 ? null : (reached * 100) / measured.length;
+  const missing = result.reps.length - measured.length;
   const atTargetBounds =
-    result.reps.length === 0
+    !measures || result.reps.length === 0
       ? null
       : {
           low: (reached * 100) / result.reps.length,
@@ -170,6 +175,7 @@ export function simulate(
     gaps,
     uncovered: prepared.uncovered,
     warnings,
+    remarks,
   };
 }
 
@@ -198,7 +204,18 @@ function teamTargetFactors(prepared: PreparedPlan): Record<string, number> | str
       prepared.reps.map((rep) => rep.targets[i]!),
       null,
     ]);
-  if (prepared.collective !== null && !prepared.keys.includes(prepared.collective.key)) {
+  prepared.commissions.forEach((compiled, c) => {
+    if (compiled.commission.target === undefined) return;
+    if (entries.some(([key]) => key === compiled.key)) return;
+    entries.push([
+      compiled.key,
+      true,
+      prepared.reps.map((rep) => rep.commissions[c]!.value),
+      prepared.reps.map((rep) => rep.commissions[c]!.target),
+      null,
+    ]);
+  });
+  if (prepared.collective !== null && !entries.some(([key]) => key === prepared.collective!.key)) {
     entries.push([
       prepared.collective.key,
       prepared.collective.additive,
@@ -226,6 +243,13 @@ function teamTargetFactors(prepared: PreparedPlan): Record<string, number> | str
     if (ratio === 0) return `the team's ${key} is 0: it cannot be scaled to target`;
     factors[key] = 1 / ratio;
   }
+  // A commission's parts by segment move with its amount.
+  for (const compiled of prepared.commissions) {
+    const factor = factors[compiled.key];
+    if (factor !== undefined)
+      for (const segment of compiled.segments) factors[segment.key] ??= factor;
+  }
+  if (Object.keys(factors).length === 0) return "no criterion or commission has a target";
   return factors;
 }
 
@@ -234,6 +258,20 @@ interface RunResult {
   cost: number;
   gaps: DataGap[];
   collective: SimulationResult["team"]["collective"];
+}
+
+/**
+ * A rep's attainment: weighted over the criteria; in a plan paid by commission only, the mean of
+ * the commissions' attainments (those with a target); `null` when nothing measures it. @internal
+ */
+export function attainmentOf(
+  prepared: PreparedPlan,
+  weighted: number,
+  commissionAttainments: readonly number[],
+): number | null {
+  if (prepared.weights.length > 0) return weighted / prepared.weights.reduce((a, b) => a + b, 0);
+  if (commissionAttainments.length === 0) return null;
+  return commissionAttainments.reduce((a, b) => a + b, 0) / commissionAttainments.length;
 }
 
 function run(prepared: PreparedPlan, currency: string): RunResult {
@@ -316,6 +354,58 @@ function run(prepared: PreparedPlan, currency: string): RunResult {
         amount: gross,
       });
     });
+    const commissions: CommissionResult[] = [];
+    const commissionParts: number[] = [];
+    const commissionAttainments: number[] = [];
+    prepared.commissions.forEach((compiled, c) => {
+      const figures = rep.commissions[c]!;
+      const commissionId = compiled.commission.id;
+      const attainment =
+        figures.value === null || figures.target === null || figures.target === 0
+          ? null
+          : (figures.value * 100) / figures.target;
+      const base = {
+        commissionId,
+        metric: compiled.key,
+        value: figures.value,
+        target: figures.target,
+        attainment,
+      };
+      const outcome: CommissionOutcome =
+        figures.gap === null
+          ? commissionOf(
+              compiled,
+              {
+                amount: figures.value!,
+                segmentAmounts: figures.segmentValues as readonly number[],
+                target: figures.target,
+              },
+              currency,
+            )
+          : { earned: null, why: figures.gap };
+      commissionParts.push(outcome.earned ?? 0);
+      if (outcome.earned === null) {
+        complete = false;
+        gaps.push({
+          repId: rep.repId,
+          criterionId: commissionId,
+          metric: compiled.key,
+          reason: outcome.why,
+        });
+        explanation.push(`${compiled.label}: not computed — ${outcome.why}.`);
+        commissions.push({ ...base, earned: null, amount: null, missing: outcome.why });
+        return;
+      }
+      if (attainment !== null) commissionAttainments.push(attainment);
+      const quota =
+        attainment === null
+          ? ""
+          : ` (${fmtPct(attainment)} of a ${money(Math.round(figures.target!))} target)`;
+      explanation.push(
+        `${compiled.label} on ${money(Math.round(figures.value!))}${quota}: ${outcome.why}.`,
+      );
+      commissions.push({ ...base, earned: outcome.earned, amount: outcome.earned });
+    });
     if (multiplier === null) {
       complete = false;
       explanation.push("The team's attainment is unknown: no payout can be computed.");
@@ -327,6 +417,7 @@ function run(prepared: PreparedPlan, currency: string): RunResult {
         ...(rep.name === undefined ? {} : { name: rep.name }),
         onTargetPay: rep.onTarget,
         criteria,
+        commissions,
         complete: false,
         attainment: null,
         atTarget: null,
@@ -335,7 +426,8 @@ function run(prepared: PreparedPlan, currency: string): RunResult {
         explanation,
       };
     }
-    const gross = grossParts.reduce((a, b) => a + b, 0);
+    const allParts = [...grossParts, ...commissionParts];
+    const gross = allParts.reduce((a, b) => a + b, 0);
     let payout = gross;
     if (prepared.collective !== null) {
       const gate = prepared.collective.gate;
@@ -355,11 +447,19 @@ function run(prepared: PreparedPlan, currency: string): RunResult {
       payout = roundHalfAway(payout * payFactor);
       explanation.push(`Pay factor ×${payFactor}.`);
     }
-    const parts = gross === 0 ? grossParts.map(() => 0) : splitExactly(payout, grossParts);
+    const parts = gross === 0 ? allParts.map(() => 0) : splitExactly(payout, allParts);
     const final = criteria.map((c, i) => ({ ...c, amount: parts[i]! }));
-    const weightedAttainment = weighted / prepared.weights.reduce((a, b) => a + b, 0);
+    const finalCommissions = commissions.map((c, i) => ({
+      ...c,
+      amount: parts[criteria.length + i]!,
+    }));
+    const weightedAttainment = attainmentOf(prepared, weighted, commissionAttainments);
+    const attained =
+      weightedAttainment === null
+        ? ""
+        : `; ${prepared.weights.length > 0 ? "weighted attainment" : "attainment"} ${fmtPct(weightedAttainment)}`;
     explanation.push(
-      `Payout: ${money(payout)} (${fmtPct(rep.onTarget === 0 ? 0 : (payout * 100) / rep.onTarget)} of on-target); weighted attainment ${fmtPct(weightedAttainment)}.`,
+      `Payout: ${money(payout)} (${fmtPct(rep.onTarget === 0 ? 0 : (payout * 100) / rep.onTarget)} of on-target)${attained}.`,
     );
     cost += payout;
     return {
@@ -367,9 +467,10 @@ function run(prepared: PreparedPlan, currency: string): RunResult {
       ...(rep.name === undefined ? {} : { name: rep.name }),
       onTargetPay: rep.onTarget,
       criteria: final,
+      commissions: finalCommissions,
       complete: true,
       attainment: weightedAttainment,
-      atTarget: weightedAttainment >= 100,
+      atTarget: weightedAttainment === null ? null : weightedAttainment >= 100,
       payout,
       payoutPercent: rep.onTarget === 0 ? 0 : (payout * 100) / rep.onTarget,
       explanation,

@@ -67,6 +67,68 @@ export interface PlanCriterion {
   readonly curve: PayoutCurve;
 }
 
+/**
+ * A band of a commission's rates: from `from` on — % of the target, or an amount in minor units
+ * per year — `rate` % of the amount.
+ */
+export interface CommissionTier {
+  /** Where the band starts: % of the target (`tierBasis: "attainment"`) or minor units per year. */
+  readonly from: number;
+  /** The rate, in % of the amount (3 is 3 %). */
+  readonly rate: number;
+}
+
+/**
+ * A rate for the part of the amount that comes from a segment's members (`revenue@new-logos`) —
+ * or, in a supplied dataset, any breakdown of the amount filed the same way (a product line:
+ * `margin@support-contracts`). The segments of one commission must not overlap.
+ */
+export interface SegmentRate {
+  /** The saved segment (or the dataset's breakdown key). */
+  readonly segmentId: string;
+  /** The rate, in % of that part. */
+  readonly rate: number;
+  /** Its name in explanations. @defaultValue the segment id */
+  readonly name?: string;
+}
+
+/**
+ * A commission: a rate on a measured amount (revenue booked, margin, MRR booked), paid on top of
+ * the weighted criteria — "3 % of the margin of every deal won", "5 % up to quota, 8 % above",
+ * "2 % on new logos, 1 % on renewals". Exactly one of `rate` (flat) and `tiers`; `segmentRates`
+ * with an optional `rate` for the rest. Yearly amounts (amount tiers, the cap) are prorated for
+ * shorter periods, like on-target pay.
+ */
+export interface CommissionCriterion {
+  /** The id, unique among the plan's criteria and commissions. */
+  readonly id: string;
+  /** Its name in explanations. @defaultValue "Commission on <the metric's label>" */
+  readonly name?: string;
+  /** The amount the rate applies to: a money metric (`revenue`, `margin`, `mrr`). */
+  readonly metric: MetricRef;
+  /** A flat rate in % of the amount — or, with `segmentRates`, of the amount outside them. */
+  readonly rate?: number;
+  /** Rates by band, `from` strictly ascending; before the first band nothing is paid. */
+  readonly tiers?: readonly CommissionTier[];
+  /**
+   * What the bands' `from` measure: `attainment` (% of `target`) or `amount` (minor units a year).
+   * @defaultValue `attainment` with a target, `amount` without
+   */
+  readonly tierBasis?: "attainment" | "amount";
+  /**
+   * `marginal`: each band's part of the amount at the band's rate; `retroactive`: the whole amount
+   * at the rate of the highest band reached (a cliff at each threshold).
+   * @defaultValue "marginal"
+   */
+  readonly tierMode?: "marginal" | "retroactive";
+  /** The quota, for attainment bands (and for the share of reps at target). */
+  readonly target?: CriterionTarget;
+  /** Rates for the parts of the amount from segments' members (or product lines). */
+  readonly segmentRates?: readonly SegmentRate[];
+  /** The most it pays a year, minor units (prorated). @defaultValue no cap */
+  readonly cap?: number;
+}
+
 /** The collective component: the team's attainment gates or scales individual payouts. */
 export interface CollectiveComponent {
   /** The team metric. */
@@ -107,8 +169,13 @@ export interface CompensationPlan {
   readonly version: number;
   /** The ISO 4217 currency of every amount. */
   readonly currency: string;
-  /** The criteria: 2 to 4 recommended, weights summing to 100. */
+  /**
+   * The weighted criteria: 2 to 4 recommended, weights summing to 100 — or none in a plan paid by
+   * commission only.
+   */
   readonly criteria: readonly PlanCriterion[];
+  /** Commissions, paid on top of the weighted criteria (or alone). */
+  readonly commissions?: readonly CommissionCriterion[];
   /** The collective component. */
   readonly collective?: CollectiveComponent;
   /** The reps covered and their terms. */
@@ -121,8 +188,12 @@ export interface CompensationPlan {
 
 /** A problem found by {@link validatePlan}, in words. */
 export interface PlanProblem {
-  /** `error` makes the plan unusable; `warning` is a design risk to review. */
-  readonly severity: "error" | "warning";
+  /**
+   * `error` makes the plan unusable; `warning` is a design risk to review (a cliff, a curve that
+   * does not pay 100 % at target, an uncapped curve); `remark` is advice a sound plan may ignore
+   * (one criterion only, outputs only, a commission without a cap).
+   */
+  readonly severity: "error" | "warning" | "remark";
   /** A stable code (`WEIGHTS_NOT_100`, `STEP_THRESHOLD`…). */
   readonly code: string;
   /** Where, in the plan. */
@@ -140,11 +211,13 @@ export type PlanValidation =
       readonly plan: CompensationPlan;
       /** Design risks. */
       readonly warnings: readonly PlanProblem[];
+      /** Advice a sound plan may ignore. */
+      readonly remarks: readonly PlanProblem[];
     }
   | {
       /** The plan has errors. */
       readonly ok: false;
-      /** Errors first, then warnings. */
+      /** Errors first, then warnings, then remarks. */
       readonly problems: readonly PlanProblem[];
     };
 
@@ -164,6 +237,26 @@ export interface CriterionResult {
   readonly payoutPercent: number | null;
   /** This criterion's share of the rep's on-target pay. */
   readonly onTargetAmount: number;
+  /** The amount paid (after the collective component and the pay factor), minor units. */
+  readonly amount: number | null;
+  /** Why there is no figure. */
+  readonly missing?: string;
+}
+
+/** One commission of one rep in a simulation. */
+export interface CommissionResult {
+  /** The commission. */
+  readonly commissionId: string;
+  /** The measured amount's metric key. */
+  readonly metric: string;
+  /** The measured amount, `null` when data is missing. */
+  readonly value: number | null;
+  /** The rep's target after adjustments, `null` without one. */
+  readonly target: number | null;
+  /** value / target in %, `null` without a target. */
+  readonly attainment: number | null;
+  /** What the rates earn, before the collective component and the pay factor, minor units. */
+  readonly earned: number | null;
   /** The amount paid (after the collective component and the pay factor), minor units. */
   readonly amount: number | null;
   /** Why there is no figure. */
@@ -192,9 +285,14 @@ export interface RepResult {
   readonly onTargetPay: number;
   /** Per criterion. */
   readonly criteria: readonly CriterionResult[];
-  /** Whether every criterion has its data; otherwise the payout is not computed. */
+  /** Per commission. */
+  readonly commissions: readonly CommissionResult[];
+  /** Whether every criterion and commission has its data; otherwise the payout is not computed. */
   readonly complete: boolean;
-  /** Weighted attainment in %, `null` when incomplete. */
+  /**
+   * Weighted attainment in %, `null` when incomplete; in a plan paid by commission only, the mean
+   * attainment of the commissions with a target (`null` without any).
+   */
   readonly attainment: number | null;
   /** Whether weighted attainment is at least 100 %. */
   readonly atTarget: boolean | null;
@@ -331,4 +429,6 @@ export interface SimulationResult {
   readonly uncovered: readonly string[];
   /** The plan's design warnings. */
   readonly warnings: readonly PlanProblem[];
+  /** The plan review's remarks (advice a sound plan may ignore). */
+  readonly remarks: readonly PlanProblem[];
 }

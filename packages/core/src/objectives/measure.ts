@@ -160,6 +160,8 @@ export function readMetric(
     }
     case "margin":
       return { value: null, gap: "deals carry no margin: supply margin in a dataset" };
+    case "mrr":
+      return { value: null, gap: "deals carry no recurring revenue: supply mrr in a dataset" };
     case "newCustomers":
       return counters.dealsSeen === 0 ? noDeals : { value: counters.newCustomers };
     case "segmentRevenueShare": {

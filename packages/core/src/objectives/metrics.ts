@@ -4,7 +4,8 @@ import * as z from "../zod.js";
  * What an objective or a pay criterion measures.
  *
  * Outputs: `revenue` (value of deals won, minor units), `margin` (minor units; only from a dataset,
- * deals carry no margin), `dealsWon`, `newCustomers` (accounts — or contacts without an account —
+ * deals carry no margin), `mrr` (monthly recurring revenue booked, minor units; only from a
+ * dataset), `dealsWon`, `newCustomers` (accounts — or contacts without an account —
  * whose first won deal closed in the period), `segmentRevenueShare` (percentage of revenue from a
  * segment's members). Inputs: `meetingsHeld` and `meetingsPerWeek` (done activities of the
  * `meeting` and `visit` categories), `calls` (done `call` activities), `proposalsSent` (deals
@@ -14,6 +15,7 @@ import * as z from "../zod.js";
 export type MetricKind =
   | "revenue"
   | "margin"
+  | "mrr"
   | "dealsWon"
   | "newCustomers"
   | "segmentRevenueShare"
@@ -30,7 +32,8 @@ export interface MetricRef {
   readonly kind: MetricKind;
   /**
    * A saved segment (of accounts or contacts): only deals of its members count. Required for
-   * `segmentRevenueShare`; allowed for `revenue` and `dealsWon`.
+   * `segmentRevenueShare`; allowed for `revenue`, `dealsWon`, and — in supplied datasets, where it
+   * may name any breakdown such as a product line — `margin` and `mrr`.
    */
   readonly segmentId?: string;
 }
@@ -57,6 +60,7 @@ export interface MetricInfo {
 export const metricCatalogue: Readonly<Record<MetricKind, MetricInfo>> = {
   revenue: { family: "output", unit: "money", additive: true, label: "Revenue booked" },
   margin: { family: "output", unit: "money", additive: true, label: "Margin" },
+  mrr: { family: "output", unit: "money", additive: true, label: "MRR booked" },
   dealsWon: { family: "output", unit: "count", additive: true, label: "Deals won" },
   newCustomers: { family: "output", unit: "count", additive: true, label: "New customers" },
   segmentRevenueShare: {
@@ -97,7 +101,7 @@ export const metricRefSchema = z
       }
       if (
         metric.segmentId !== undefined &&
-        !["revenue", "dealsWon", "segmentRevenueShare"].includes(metric.kind)
+        !["revenue", "dealsWon", "segmentRevenueShare", "margin", "mrr"].includes(metric.kind)
       ) {
         context.addIssue({
           code: "custom",
@@ -122,7 +126,7 @@ export function metricKey(metric: MetricRef): string {
  */
 export function parseMetricKey(key: string): MetricRef | null {
   const [kind, segmentId] = key.split("@", 2) as [string, string | undefined];
-  if (!(kind in metricCatalogue)) return null;
+  if (!Object.hasOwn(metricCatalogue, kind)) return null;
   return segmentId === undefined
     ? { kind: kind as MetricKind }
     : { kind: kind as MetricKind, segmentId };
