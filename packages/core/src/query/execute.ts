@@ -115,13 +115,13 @@ export async function planQuery(
     best = { strategy: "scan", ranges: [], estimated: total, total };
   }
   // An adapter that evaluates conditions itself gets the query (or the part of it it can decide),
-  // narrowed by the chosen index range when there is exactly one.
+  // read through the chosen index ranges: members come in the index's order, as on any adapter.
   const handed =
     options.pushdown && storage.countMatching !== undefined && storage.queryMatching !== undefined
       ? toStorageCondition(query)
       : null;
   if (handed !== null) {
-    const narrowed = best.strategy === "index" && best.ranges.length === 1;
+    const narrowed = best.strategy === "index";
     return {
       strategy: "storage",
       ...(narrowed ? { index: best.index!, ranges: best.ranges } : { ranges: [] }),
@@ -140,7 +140,7 @@ function duplicateFilter(
   collection: string,
   plan: QueryPlan,
 ): (record: StoredRecord, rangeIndex: number) => boolean {
-  if (plan.strategy !== "index" || plan.ranges.length < 2) return () => false;
+  if (plan.index === undefined || plan.ranges.length < 2) return () => false;
   const resolved = createSchemaCatalog(storage.schema);
   const index: ResolvedIndex = resolved.index(resolved.collection(collection), plan.index!);
   if (!index.multiEntry) return () => false;

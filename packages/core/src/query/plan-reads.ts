@@ -15,7 +15,7 @@ export interface QueryPlan {
    * what matches it; `empty`: none.
    */
   readonly strategy: "index" | "scan" | "storage" | "empty";
-  /** The index read, for `index` plans (and `storage` plans narrowed by one range). */
+  /** The index read, for `index` plans (and `storage` plans narrowed by its ranges). */
   readonly index?: string;
   /** The key ranges read in that index (their union holds every member). */
   readonly ranges: readonly KeyRange[];

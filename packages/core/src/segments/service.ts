@@ -147,8 +147,12 @@ export class SegmentService {
     // Counts nothing has to read: the storage evaluates the whole query, or the index entries
     // are the members.
     if (plan.strategy === "storage" && plan.exact) {
+      // One range narrows the count; several could list a record twice (a tag index): the exact
+      // condition alone then decides, over the collection.
       const narrowed =
-        plan.index === undefined ? {} : { index: plan.index, where: plan.ranges[0]! };
+        plan.index === undefined || plan.ranges.length !== 1
+          ? {}
+          : { index: plan.index, where: plan.ranges[0]! };
       const count = await storage.countMatching!({ collection, ...narrowed }, plan.condition!);
       return { count, examined: 0, plan };
     }
