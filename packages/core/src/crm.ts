@@ -300,7 +300,10 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     activities,
     assignment,
     segments,
+    // runDue's other due work: reps whose hours start or absence ends take the queued deals.
+    dueWork: () => deals.drainQueue(),
   });
+  drainOnAvailability(storage, deals);
   const recurrences = new RecurrenceService({
     storage,
     environment,
@@ -389,4 +392,22 @@ async function seedOnce(
   } catch (error) {
     if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
   }
+}
+
+/**
+ * Drains the unassigned queue right after a change that may make a rep available — rules, pools,
+ * users, absences — on a store whose `watch` reports it (other processes' changes too, on a
+ * shared store that notifies them); on any store, `runDue` does it too.
+ */
+function drainOnAvailability(storage: StorageAdapter, deals: DealService): void {
+  storage.watch?.((batch) => {
+    const relevant = batch.changes.some(
+      ({ collection, id }) =>
+        collection === collections.pools ||
+        collection === collections.users ||
+        collection === collections.absences ||
+        (collection === collections.meta && id === "assignment"),
+    );
+    if (relevant) deals.requestDrain();
+  });
 }

@@ -36,8 +36,7 @@ export function unavailability(
   }
   const hours = user.workingHours ?? defaultWorkingHours;
   if (respectWorkingHours && !isWorkingTime(hours, at, user.timezone)) {
-    const wall = toWallClock(at, user.timezone);
-    const local = `${formatWallDate(wall)} ${String(wall.hour).padStart(2, "0")}:${String(wall.minute).padStart(2, "0")}`;
+    const local = wallTime(at, user.timezone);
     return {
       reason: "offHours",
       detail: `${user.name} is off duty (${local} in ${user.timezone}; works ${hours.start}–${hours.end})`,
@@ -52,4 +51,10 @@ export function unavailability(
  */
 export function capacityPeriod(at: number, unit: "day" | "week", timezone: string): string {
   return calendarDate(startOfPeriod(at, unit, timezone), timezone);
+}
+
+/** An instant as a wall-clock time in a timezone: "2026-05-18 09:00". @internal */
+export function wallTime(at: number, timezone: string): string {
+  const wall = toWallClock(at, timezone);
+  return `${formatWallDate(wall)} ${String(wall.hour).padStart(2, "0")}:${String(wall.minute).padStart(2, "0")}`;
 }

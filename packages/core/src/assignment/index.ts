@@ -13,6 +13,7 @@ export type {
   PoolCapacity,
   PoolMembers,
   PoolStrategy,
+  QueueDeadline,
   RuleTrace,
   SkippedCandidate,
   SkipReason,

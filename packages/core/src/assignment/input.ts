@@ -42,6 +42,12 @@ export const assignmentRulesSchema = z.strictObject({
       }),
     ),
   fallbackPoolId: z.optional(id),
+  queueDeadline: z.optional(
+    z.strictObject({
+      afterHours: z.number().check(z.positive(), z.lte(24 * 366)),
+      poolId: z.optional(id),
+    }),
+  ),
 });
 
 /** @internal */

@@ -3,3 +3,4 @@
 export { isoWeekday } from "./availability.js";
 export { assignmentTargetSchema } from "./input.js";
 export type { PoolServiceDeps } from "./pools.js";
+export type { AssignmentSource, QueuedDeal } from "./service.js";

@@ -15,7 +15,7 @@ import {
 } from "../records/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
-import { capacityPeriod, unavailability } from "./availability.js";
+import { capacityPeriod, unavailability, wallTime } from "./availability.js";
 import { assignmentRulesSchema } from "./input.js";
 import { PoolService } from "./pools.js";
 import { type Contender, choose } from "./strategy.js";
@@ -40,10 +40,27 @@ export interface AssignmentDeps {
   readonly timezone: string;
 }
 
-/** What to assign a deal by: the stored rules, or one target (a stage's hand-off). */
+/**
+ * What to assign a deal by: the stored rules, or one target (a stage's hand-off) — for a deal
+ * taken from the unassigned queue, with what queued it; an overdue one `relaxed` (working hours
+ * and capacity not checked).
+ */
 export type AssignmentSource =
-  | { readonly rules: true }
-  | { readonly target: AssignmentTarget; readonly label: string };
+  | { readonly rules: true; readonly queued?: QueuedDeal }
+  | {
+      readonly target: AssignmentTarget;
+      readonly label: string;
+      readonly queued?: QueuedDeal;
+      readonly relaxed?: boolean;
+    };
+
+/** A deal waiting in the unassigned queue, as its draining sees it. */
+export interface QueuedDeal {
+  /** When it entered the queue. */
+  readonly since: string;
+  /** The decision that left it there, when known. */
+  readonly previous: AssignmentDecision | null;
+}
 
 /** A decision and the writes that record it, to be written with the deal. */
 export interface AssignmentPlan {
@@ -142,6 +159,22 @@ export class AssignmentService {
         message: `unknown pool "${parsed.fallbackPoolId}"`,
         code: "unknown_pool",
       });
+    }
+    const deadline = parsed.queueDeadline;
+    if (deadline !== undefined) {
+      const poolId = deadline.poolId ?? parsed.fallbackPoolId;
+      if (poolId === undefined)
+        issues.push({
+          path: ["queueDeadline", "poolId"],
+          message: "a queue deadline needs a pool to give overdue deals to (or a fallbackPoolId)",
+          code: "missing_pool",
+        });
+      else if (deadline.poolId !== undefined && !snapshot.pools.has(deadline.poolId))
+        issues.push({
+          path: ["queueDeadline", "poolId"],
+          message: `unknown pool "${deadline.poolId}"`,
+          code: "unknown_pool",
+        });
     }
     if (issues.length > 0) throw validationError("assignment rules", issues);
     const current = await assignmentTables.rules.get(this.#deps.storage, rulesId);
@@ -256,6 +289,7 @@ export class AssignmentService {
     snapshot: AssignmentSnapshot,
   ): Promise<AssignmentPlan> {
     const at = snapshot.scope.at;
+    const relaxed = "target" in source && source.relaxed === true;
     const traces: RuleTrace[] = [];
     const skipped: SkippedCandidate[] = [];
     const candidates: string[] = [];
@@ -350,7 +384,7 @@ export class AssignmentService {
         steps.push(`pool "${poolId}" no longer exists`);
         break;
       }
-      const result = await this.#choose(pool, snapshot, log, writes);
+      const result = await this.#choose(pool, snapshot, log, writes, relaxed);
       if (result !== undefined) chosen = result;
       else steps.push(`nobody eligible in pool "${pool.name}"`);
       poolId = pool.fallbackPoolId ?? snapshot.rules.fallbackPoolId;
@@ -359,6 +393,8 @@ export class AssignmentService {
     const name = (userId: string) => snapshot.users.get(userId)?.name ?? userId;
     for (const skip of skipped) steps.push(`${name(skip.userId)} skipped: ${skip.reason}`);
     if (chosen !== undefined) {
+      if (source.queued !== undefined)
+        steps.unshift(queuedWhy(source.queued, chosen.userId, snapshot, relaxed));
       steps.push(`${name(chosen.userId)} chosen: ${chosen.why}`);
       writes.push(...(await this.#countAssignment(chosen.userId, snapshot, at, log.counters)));
     } else steps.push("left in the unassigned queue");
@@ -418,6 +454,7 @@ export class AssignmentService {
     snapshot: AssignmentSnapshot,
     log: CandidateLog,
     writes: WriteOperation[],
+    relaxed: boolean,
   ): Promise<{ userId: string; why: string } | undefined> {
     const storage = this.#deps.storage;
     const at = snapshot.scope.at;
@@ -426,9 +463,11 @@ export class AssignmentService {
     const { id: _id, revision: _revision, ...state } = stateRecord ?? { id: stateId, revision: 0 };
     const open: string[] = [];
     for (const userId of this.#members(pool, snapshot)) {
-      if (!log.consider(snapshot.users.get(userId), userId, pool.respectWorkingHours ?? true))
-        continue;
-      const full = await this.#overCapacity(userId, pool, snapshot, at, log.counters);
+      const respectHours = !relaxed && (pool.respectWorkingHours ?? true);
+      if (!log.consider(snapshot.users.get(userId), userId, respectHours)) continue;
+      const full = relaxed
+        ? undefined
+        : await this.#overCapacity(userId, pool, snapshot, at, log.counters);
       if (full === undefined) open.push(userId);
       else log.skip({ userId, reason: "overCapacity", detail: full });
     }
@@ -502,4 +541,38 @@ export class AssignmentService {
       );
     });
   }
+}
+
+/**
+ * Why a queued deal could be assigned now, in words: "waited in the unassigned queue since
+ * 2026-05-18 02:14; assigned at 09:00 when Anna Roux's working day started" — read from what
+ * kept the chosen rep out of the decision that queued it.
+ */
+function queuedWhy(
+  queued: QueuedDeal,
+  chosenId: string,
+  snapshot: AssignmentSnapshot,
+  relaxed: boolean,
+): string {
+  const user = snapshot.users.get(chosenId);
+  const timezone = user?.timezone ?? snapshot.scope.timezone;
+  const name = user?.name ?? chosenId;
+  const since = wallTime(Date.parse(queued.since), timezone);
+  const now = wallTime(snapshot.scope.at, timezone);
+  const at = since.slice(0, 10) === now.slice(0, 10) ? now.slice(11) : now;
+  const blocked = queued.previous?.skipped.find((skip) => skip.userId === chosenId)?.reason;
+  const when = relaxed
+    ? "past the queue's deadline"
+    : blocked === "offHours"
+      ? `when ${name}'s working day started`
+      : blocked === "absent"
+        ? `when ${name}'s absence ended`
+        : blocked === "overCapacity"
+          ? `when ${name} had capacity again`
+          : blocked === "inactive"
+            ? `when ${name} was active again`
+            : queued.previous?.candidates.includes(chosenId) === true
+              ? `when ${name} became available`
+              : "after the assignment rules or pools changed";
+  return `waited in the unassigned queue since ${since}; assigned at ${at} ${when}`;
 }

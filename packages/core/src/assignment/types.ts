@@ -44,6 +44,20 @@ export interface AssignmentRules {
   readonly rules: readonly AssignmentRule[];
   /** Where a deal goes when its rule's target has nobody eligible; the unassigned queue when omitted. */
   readonly fallbackPoolId?: string;
+  /**
+   * How long a deal may wait in the unassigned queue: after `afterHours`, draining the queue gives
+   * it to `poolId` (default: `fallbackPoolId`) regardless of working hours and capacity — an
+   * absent or inactive rep still cannot take it.
+   */
+  readonly queueDeadline?: QueueDeadline;
+}
+
+/** How long a deal may wait in the unassigned queue, and who takes it then. */
+export interface QueueDeadline {
+  /** Hours in the queue. */
+  readonly afterHours: number;
+  /** The pool that takes overdue deals. @defaultValue the rules' `fallbackPoolId` */
+  readonly poolId?: string;
 }
 
 /** How a pool spreads deals among its members. */
@@ -136,8 +150,11 @@ export interface AssignmentDecision {
   readonly dealId: string;
   /** When the decision was made. */
   readonly at: string;
-  /** What asked for it: a new deal, a stage's hand-off, or an explicit call. */
-  readonly trigger: "created" | "stageEntry" | "manual";
+  /**
+   * What asked for it: a new deal, a stage's hand-off, an explicit call, or the draining of the
+   * unassigned queue.
+   */
+  readonly trigger: "created" | "stageEntry" | "manual" | "queue";
   /** How each rule fared, in order, up to the one that decided. */
   readonly rules: readonly RuleTrace[];
   /** The rule that decided, if any. */

@@ -11,6 +11,8 @@ export interface AutomationDeps extends StepDeps {
   readonly timezone: string;
   readonly segments: Pick<SegmentService, "isMember">;
   readonly bus: Pick<EventBus<TriggerEvents & AutomationEvents>, "on" | "emit">;
+  /** Other work `runDue` does when it runs: draining the unassigned queue. */
+  readonly dueWork?: () => Promise<unknown>;
 }
 
 /** A run without what only the engine reads (its program, stop condition, due key). @internal */

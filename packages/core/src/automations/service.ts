@@ -240,7 +240,8 @@ export class AutomationService {
    * check and a five-minute lease (two workers never run one step at once; a crashed worker's run
    * is taken again when the lease ends), step after step until the run waits or ends. Call it
    * from a timer, a cron job or a queue consumer ({@link AutomationService.startTimer} in
-   * long-running processes); date triggers are swept by it too.
+   * long-running processes); date triggers are swept by it too, and the unassigned queue of deals
+   * is drained (`crm.deals.drainQueue`): reps whose working day started take the deals that waited.
    */
   async runDue(options: RunDueOptions = {}): Promise<RunDueReport> {
     await this.settle();
@@ -250,6 +251,7 @@ export class AutomationService {
     await sweepDateTriggers(this.#deps, await this.list(), now, (automation, key, subject) =>
       this.#startRun(automation, key, subject),
     );
+    await this.#deps.dueWork?.();
     const counts = { runs: 0, steps: 0, ended: 0, retried: 0, failed: 0, interrupted: 0 };
     const page = await automationTables.runs.query(this.#deps.storage, {
       index: "due",

@@ -24,6 +24,7 @@ import type {
   MoveResult,
   RottenDeal,
 } from "./deal-types.js";
+import { type DrainQueueOptions, drainQueue, type QueueDrainReport } from "./queue.js";
 import { pipelineTables } from "./tables.js";
 import type { PendingOf, Transition, TransitionEvents } from "./transition.js";
 import type { Deal, Pipeline, StageStay } from "./types.js";
@@ -38,6 +39,9 @@ const maxAttempts = 64;
 export class DealService {
   readonly #deps: DealDeps;
   readonly #loader: DealLoader;
+  #drain: Promise<void> | undefined;
+  #drainAgain = false;
+  #drainFailures: unknown[] = [];
 
   /** @internal */
   constructor(deps: DealDeps) {
@@ -212,6 +216,55 @@ export class DealService {
       return undefined;
     });
     return decision!;
+  }
+
+  /**
+   * Offers the deals waiting in the unassigned queue again, in arrival order: each goes to whoever
+   * the rules (or its stage's hand-off) pick now, and its decision says why ("waited in the
+   * unassigned queue since 2026-05-18 02:14; assigned at 09:00 when Anna Roux's working day
+   * started"). A deal that has waited past the rules' `queueDeadline` goes to the deadline's pool,
+   * regardless of working hours and capacity. Only deals somebody takes are written, each in one
+   * revision-checked batch: processes draining at once assign a deal once.
+   *
+   * It runs by itself when reps may have become available: at every `crm.automations.runDue`
+   * (working hours starting, absences ending, capacity periods turning), and — on a store that
+   * reports its writes — right after the rules, pools, users or absences change
+   * ({@link DealService.settle} waits for those).
+   */
+  drainQueue(options: DrainQueueOptions = {}): Promise<QueueDrainReport> {
+    return drainQueue(this.#deps, (id, apply) => this.#change(id, {}, apply), options);
+  }
+
+  /** Asks for a drain soon (a change of rules, pools, users or absences); coalesces requests. @internal */
+  requestDrain(): void {
+    if (this.#drain !== undefined) {
+      this.#drainAgain = true;
+      return;
+    }
+    const run = async () => {
+      do {
+        this.#drainAgain = false;
+        await this.drainQueue();
+      } while (this.#drainAgain);
+    };
+    this.#drain = run()
+      .catch((error: unknown) => {
+        this.#drainFailures.push(error);
+      })
+      .finally(() => {
+        this.#drain = undefined;
+      });
+  }
+
+  /**
+   * Waits until the queue drains started by changes have finished; returns how many failed (a
+   * failed drain leaves the queue as it was — the next one takes it up).
+   */
+  async settle(): Promise<number> {
+    while (this.#drain !== undefined) await this.#drain;
+    const failures = this.#drainFailures.length;
+    this.#drainFailures = [];
+    return failures;
   }
 
   /**

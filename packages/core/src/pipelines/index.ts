@@ -28,6 +28,7 @@ export {
   PipelineService,
   type RoutingDecision,
 } from "./pipeline-service.js";
+export type { DrainQueueOptions, QueueDrainReport } from "./queue.js";
 export {
   type TaskFilter,
   TaskService,

@@ -4,7 +4,7 @@ import type {
   AssignmentDecision,
   AssignmentService,
   AssignmentSnapshot,
-  AssignmentTarget,
+  AssignmentSource,
 } from "../assignment/index.js";
 import { membershipRequest, outboxEntry, outboxTable } from "../email-lists/index.js";
 import type { Environment } from "../environment.js";
@@ -264,18 +264,17 @@ export class Transition {
   }
 
   /** Assigns the deal by the rules or a target, recording the decision. */
-  async assign(
-    source: { rules: true } | { target: AssignmentTarget; label: string },
-    trigger: AssignmentDecision["trigger"],
-  ): Promise<void> {
+  async assign(source: AssignmentSource, trigger: AssignmentDecision["trigger"]): Promise<void> {
     const plan = await this.#ctx.assignment.plan(this.view(), source, trigger, this.#ctx.snapshot);
     this.#extra.push(...plan.writes);
     const previous = this.deal.ownerId;
     if (plan.decision.chosenId !== undefined) {
       this.deal.ownerId = plan.decision.chosenId;
       delete this.deal.queue;
+      delete this.deal.queuedAt;
     } else {
       delete this.deal.ownerId;
+      if (this.deal.queue !== "unassigned") this.deal.queuedAt = this.#at;
       this.deal.queue = "unassigned";
     }
     this.deal.updatedAt = this.#at;

@@ -137,6 +137,8 @@ export interface Deal {
   readonly ownerId?: string;
   /** `"unassigned"` while nobody was eligible to take the deal. */
   readonly queue?: "unassigned";
+  /** When it entered the unassigned queue (kept while it waits). */
+  readonly queuedAt?: string;
   /** The value in integer minor units of `currency` (cents for EUR). */
   readonly value?: number;
   /** The currency of `value`: the pipeline's. */
