@@ -118,7 +118,7 @@ export interface Crm {
   readonly pipelines: PipelineService;
   /** Deals: creation, moves, goals, history, rotting, hand-offs. */
   readonly deals: DealService;
-  /** Stage tasks. */
+  /** Tasks — stage, automation and hand-made — and each rep's to-do list. */
   readonly tasks: TaskService;
   /** Activities and agendas: booking, logging, agendas, free slots. */
   readonly activities: ActivityService;
@@ -289,6 +289,14 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     hook,
     journal,
   });
+  const tasks = new TaskService({
+    storage,
+    environment,
+    timezone,
+    events,
+    // Completing a task logs the activity it asked for: goals and automations see it.
+    logActivity: (input) => activities.create(input),
+  });
   const automations = new AutomationService({
     storage,
     environment,
@@ -298,6 +306,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     contacts,
     deals,
     activities,
+    tasks,
     assignment,
     segments,
     // runDue's other due work: reps whose hours start or absence ends take the queued deals.
@@ -329,7 +338,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     segments,
     pipelines,
     deals,
-    tasks: new TaskService({ storage, environment }),
+    tasks,
     activities,
     actionTypes,
     automations,

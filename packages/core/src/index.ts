@@ -49,6 +49,7 @@ export type {
   PoolMembers,
   PoolService,
   PoolStrategy,
+  QueueDeadline,
   RuleTrace,
   SkippedCandidate,
   SkipReason,
@@ -68,6 +69,7 @@ export type {
   BranchStep,
   ContactCondition,
   CreateActivityStep,
+  CreateTaskStep,
   DateTrigger,
   DealCondition,
   ListStep,
@@ -194,6 +196,7 @@ export type {
 } from "./parties/index.js";
 export type { ListOptions } from "./parties/listing.js";
 export type {
+  CompleteTaskOptions,
   Deal,
   DealAssignedEvent,
   DealCreatedEvent,
@@ -203,6 +206,7 @@ export type {
   DealService,
   DealState,
   DealWriteOptions,
+  DrainQueueOptions,
   GoalStatus,
   ListHook,
   MissingField,
@@ -213,6 +217,7 @@ export type {
   PipelineEvents,
   PipelineInput,
   PipelineService,
+  QueueDrainReport,
   RottenDeal,
   RoutingDecision,
   RoutingRule,
@@ -227,9 +232,11 @@ export type {
   TaskDue,
   TaskEvent,
   TaskFilter,
+  TaskInput,
   TaskService,
   TaskStatus,
   TaskTemplate,
+  TodoList,
 } from "./pipelines/index.js";
 export type { SegmentQuery } from "./query/index.js";
 export {

@@ -74,8 +74,8 @@ if (url === undefined) {
         runs.map((r) => [r.activityId, r.status]),
         JSON.stringify({ runs, sweeps }),
       ).toEqual([[booked.id, "done"]]);
-      const callBacks = (await crm.activities.forContact("ada")).filter(
-        (a) => a.title === "Call back",
+      const callBacks = (await crm.tasks.list({ contactId: "ada" })).filter(
+        (task) => task.title === "Call back",
       );
       expect(callBacks).toHaveLength(1);
       await storage.close();

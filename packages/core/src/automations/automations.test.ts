@@ -112,8 +112,7 @@ describe("runs", () => {
       trigger: { type: "activity.done", activityTypes: ["meeting", "demo"] },
       steps: [
         {
-          kind: "createActivity",
-          type: "task",
+          kind: "createTask",
           title: "Send the product sheet to {{ contact.firstName }}",
           dueIn: { amount: 4, unit: "hours" },
         },
@@ -130,18 +129,25 @@ describe("runs", () => {
     await crm.activities.complete(call.id);
     expect(await crm.automations.runDue()).toMatchObject({ runs: 1, steps: 1, ended: 1 });
     expect(await crm.automations.runDue()).toMatchObject({ runs: 0 });
-    const tasks = (await crm.activities.forContact(ada.id)).filter((a) => a.type === "task");
+    const tasks = await crm.tasks.list({ contactId: ada.id });
+    const [run] = await crm.automations.runs({ automationId: "product-sheet" });
     expect(tasks).toMatchObject([
       {
+        source: "automation",
+        automationId: "product-sheet",
+        runId: run!.id,
         title: "Send the product sheet to Ada",
-        ownerId: "anna",
-        status: "planned",
+        actionType: "task",
+        assigneeId: "anna",
+        contactId: ada.id,
+        status: "open",
         dueAt: new Date(env.now() + 4 * hour).toISOString(),
       },
     ]);
-    const [run] = await crm.automations.runs({ automationId: "product-sheet" });
+    // In Anna's to-do list for the day, like a stage task.
+    expect((await crm.tasks.todo("anna")).due.map((t) => t.id)).toEqual([tasks[0]!.id]);
     expect(run).toMatchObject({ status: "done", activityId: meeting.id, contactId: ada.id });
-    expect(run!.history.map((h) => [h.kind, h.outcome])).toEqual([["createActivity", "done"]]);
+    expect(run!.history.map((h) => [h.kind, h.outcome])).toEqual([["createTask", "done"]]);
   });
 
   it("branches, waits until a condition or its timeout, tags, notifies, and stops when told", async () => {
@@ -306,7 +312,10 @@ describe("durable execution", () => {
     env.advance(6 * 60_000);
     expect(await crm.automations.runDue({ email: dying })).toMatchObject({ runs: 1, ended: 1 });
     expect(email.sent.map((m) => m.subject)).toEqual(["Welcome Ada"]);
-    expect((await crm.activities.forContact(ada.id)).map((a) => a.title)).toEqual(["Call Ada"]);
+    // `createActivity`, the step's earlier name, makes a task too.
+    expect(
+      (await crm.tasks.list({ contactId: ada.id })).map((t) => [t.title, t.actionType]),
+    ).toEqual([["Call Ada", "call"]]);
   });
 
   it("neither repeats nor loses a created task when the bookkeeping write fails", async () => {
@@ -330,7 +339,7 @@ describe("durable execution", () => {
         operations.some(
           (op) =>
             op.type === "put" &&
-            op.collection === collections.activities &&
+            op.collection === collections.tasks &&
             (op.record as { id: string }).id.startsWith("auto-"),
         )
       ) {
@@ -356,8 +365,8 @@ describe("durable execution", () => {
     expect(await crm.automations.runDue()).toMatchObject({ interrupted: 1 });
     env.advance(6 * 60_000);
     expect(await crm.automations.runDue()).toMatchObject({ ended: 1 });
-    const calls = (await crm.activities.forContact(ada.id)).filter((a) => a.type === "call");
-    expect(calls.map((a) => a.title)).toEqual(["Call back Ada"]);
+    const calls = await crm.tasks.list({ contactId: ada.id });
+    expect(calls.map((t) => t.title)).toEqual(["Call back Ada"]);
   });
 
   it("retries failures with backoff, ends in a dead letter with the reason, and can be retried", async () => {
@@ -551,10 +560,21 @@ describe("missed-appointment recovery", () => {
     ]);
     env.advance(3 * day + hour);
     await crm.automations.runDue({ email });
-    const call = (await crm.activities.forContact(ada.id)).find((a) => a.type === "call");
+    const [call] = await crm.tasks.list({ contactId: ada.id });
     expect(call).toMatchObject({
-      ownerId: "anna",
+      assigneeId: "anna",
+      actionType: "call",
       title: "Call Ada Lovelace: missed appointment not rebooked",
+      notes: "Ada missed the demo and did not rebook after two e-mails with proposed times.",
+    });
+    // Doing it logs the call: what stage goals and automations see.
+    const done = await crm.tasks.complete(call!.id, { outcome: "Rebooked for Friday" });
+    expect(await crm.activities.get(done.activityId!)).toMatchObject({
+      type: "call",
+      status: "done",
+      ownerId: "anna",
+      contactId: ada.id,
+      outcome: "Rebooked for Friday",
     });
     expect(await recoveryReport(crm.automations)).toEqual({
       missed: 2,

@@ -35,6 +35,7 @@ export type {
   BranchStep,
   ContactCondition,
   CreateActivityStep,
+  CreateTaskStep,
   DateTrigger,
   DealCondition,
   ListStep,

@@ -58,6 +58,14 @@ const trigger = z.discriminatedUnion("type", [
 const step: z.ZodMiniType<Step, Step> = z.lazy(() =>
   z.discriminatedUnion("kind", [
     z.strictObject({
+      kind: z.literal("createTask"),
+      title: z.string().check(z.minLength(1), z.maxLength(200)),
+      actionType: z.optional(id),
+      notes: z.optional(z.string().check(z.maxLength(10_000))),
+      assignee: z.optional(assignee),
+      dueIn: z.optional(duration),
+    }),
+    z.strictObject({
       kind: z.literal("createActivity"),
       type: id,
       title: z.string().check(z.minLength(1), z.maxLength(200)),
@@ -145,13 +153,19 @@ export async function checkReferences(
   const walk = async (steps: AutomationInput["steps"], path: (string | number)[]) => {
     for (const [index, step] of steps.entries()) {
       const at = [...path, index];
+      const actionType =
+        step.kind === "createActivity"
+          ? ["type", step.type]
+          : step.kind === "createTask" && step.actionType !== undefined
+            ? ["actionType", step.actionType]
+            : null;
       if (
-        step.kind === "createActivity" &&
-        (await storage.get(collections.actionTypes, step.type)) === null
+        actionType !== null &&
+        (await storage.get(collections.actionTypes, actionType[1]!)) === null
       )
         issues.push({
-          path: [...at, "type"],
-          message: `unknown action type "${step.type}"`,
+          path: [...at, actionType[0]!],
+          message: `unknown action type "${actionType[1]}"`,
           code: "unknown_ref",
         });
       if (

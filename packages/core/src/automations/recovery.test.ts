@@ -196,7 +196,7 @@ describe("missed-appointment recovery over two weeks of a sales floor", () => {
 
     const sentTo = (p: Prospect) => email.sent.filter((m) => m.to === p.email);
     const calls = async (p: Prospect) =>
-      (await crm.activities.forContact(p.contactId)).filter((a) => a.type === "call");
+      (await crm.tasks.list({ contactId: p.contactId })).filter((t) => t.actionType === "call");
     for (const p of prospects) {
       const runs = await crm.automations.runs({ contactId: p.contactId });
       const sent = sentTo(p).map((m) => m.subject.split(",")[0]);

@@ -53,8 +53,8 @@ In case the earlier times did not suit you, here are new ones:
  * `crm.automations.define`): when an appointment is marked missed, e-mail the prospect three slots
  * from the owner's free time (next working days, inside working hours, one a day, none overlapping
  * the agenda, at least `noticeHours` ahead); after `reminderAfterDays` without a rebooking, a
- * reminder with fresh slots; after `callAfterDays` more, a phone-call task for the owner (or the
- * given assignee).
+ * reminder with fresh slots; after `callAfterDays` more, a phone-call task in the owner's (or the
+ * given assignee's) to-do list, `crm.tasks.todo` — completing it logs the call.
  *
  * A new appointment booked with the contact after the miss stops it at once — on the booking, not
  * at the run's next wake-up (`crm.automations.settle()` waits for it) — whatever becomes of that
@@ -88,10 +88,12 @@ export function missedAppointmentRecovery(options: RecoveryOptions = {}): Automa
       { kind: "sendEmail", template: options.reminder ?? defaultReminder },
       { kind: "wait", duration: { amount: options.callAfterDays ?? 3, unit: "days" } },
       {
-        kind: "createActivity",
-        type: "call",
+        kind: "createTask",
+        actionType: "call",
         title:
           "Call {{ contact.firstName }} {{ contact.lastName }}: missed appointment not rebooked",
+        notes:
+          "{{ contact.firstName }} missed the {{ activity.type }} and did not rebook after two e-mails with proposed times.",
         assignee: options.callAssignee ?? "owner",
         dueIn: { amount: 1, unit: "days" },
       },

@@ -11,7 +11,7 @@ import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
 import type { ContactInput, ContactPatch, PartyRepository } from "../parties/index.js";
-import type { Deal, DealService } from "../pipelines/index.js";
+import type { Deal, DealService, TaskService } from "../pipelines/index.js";
 import { type Contact, tables, type User } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import type { Instruction } from "./program.js";
@@ -25,6 +25,7 @@ export interface StepDeps {
   readonly contacts: Pick<PartyRepository<Contact, ContactInput, ContactPatch>, "update">;
   readonly deals: DealService;
   readonly activities: ActivityService;
+  readonly tasks: Pick<TaskService, "createFor">;
   readonly assignment: Pick<AssignmentService, "poolMembers">;
 }
 
@@ -133,28 +134,42 @@ export async function runStep(
         ? { kind: "next" }
         : { kind: "wait", until: started + durationMs(step.duration) };
     }
+    case "createTask":
     case "createActivity": {
       const ownerId = (await resolveAssignee(deps, step.assignee ?? "owner", subject)) ?? undefined;
+      if (ownerId === undefined)
+        return { kind: "fail", retryable: false, message: "nobody to give the task to" };
       const id = keyedId("auto", key);
-      const title = renderTemplate(
-        { subject: step.title, text: "-" },
-        templateVariables(run, subject),
-      ).subject;
+      const variables = templateVariables(run, subject);
+      const title = renderTemplate({ subject: step.title, text: "-" }, variables).subject;
+      const notes =
+        step.kind === "createTask" && step.notes !== undefined
+          ? renderTemplate({ subject: "-", text: step.notes }, variables).text
+          : undefined;
       try {
-        await deps.activities.create({
-          id,
-          type: step.type,
-          title,
-          ...(ownerId === undefined ? {} : { ownerId }),
-          ...(contact === null ? {} : { contactId: contact.id }),
-          ...(subject.deal === null ? {} : { dealId: subject.deal.id }),
-          dueAt: toIsoInstant(now + durationMs(step.dueIn ?? { amount: 1, unit: "days" })),
-        });
+        await deps.tasks.createFor(
+          {
+            id,
+            title,
+            actionType: step.kind === "createTask" ? (step.actionType ?? "task") : step.type,
+            ...(notes === undefined ? {} : { notes }),
+            assigneeId: ownerId,
+            ...(contact === null ? {} : { contactId: contact.id }),
+            ...(subject.deal === null ? {} : { dealId: subject.deal.id }),
+            ...(typeof subject.deal?.accountId === "string"
+              ? { accountId: subject.deal.accountId }
+              : typeof contact?.accountId === "string"
+                ? { accountId: contact.accountId }
+                : {}),
+            dueAt: toIsoInstant(now + durationMs(step.dueIn ?? { amount: 1, unit: "days" })),
+          },
+          { automationId: run.automationId, runId: run.id },
+        );
       } catch (error) {
         // Written by an earlier attempt whose bookkeeping did not happen: done already.
         if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
       }
-      return { kind: "next", detail: `activity ${id}` };
+      return { kind: "next", detail: `task ${id}` };
     }
     case "sendEmail": {
       if (contact === null) return needContact();

@@ -140,6 +140,7 @@ export interface PoolAssignee {
 
 /** A step of an automation. */
 export type Step =
+  | CreateTaskStep
   | CreateActivityStep
   | SendEmailStep
   | WaitStep
@@ -152,7 +153,30 @@ export type Step =
   | NotifyStep
   | ProposeSlotsStep;
 
-/** Creates an activity or task, due some time after the step runs. */
+/**
+ * Makes a task — in the rep's to-do list like any other (`crm.tasks.todo`) — due some time after
+ * the step runs, about the run's contact and deal.
+ */
+export interface CreateTaskStep {
+  /** `createTask`. */
+  readonly kind: "createTask";
+  /** The title; `{{ placeholders }}` as in e-mails. */
+  readonly title: string;
+  /** The action type completing it logs. @defaultValue "task" */
+  readonly actionType?: string;
+  /** Details for whoever does it; `{{ placeholders }}` as in e-mails. */
+  readonly notes?: string;
+  /** Who does it. @defaultValue "owner" (the subject's owner) */
+  readonly assignee?: Assignee;
+  /** When it is due, after the step runs. @defaultValue 1 day */
+  readonly dueIn?: AutomationDuration;
+}
+
+/**
+ * The earlier name of {@link CreateTaskStep}, kept for stored definitions: it makes a task whose
+ * action type is `type`.
+ * @deprecated use `createTask`
+ */
 export interface CreateActivityStep {
   /** `createActivity`. */
   readonly kind: "createActivity";

@@ -23,10 +23,12 @@ export interface PipelineEvents {
   "deal.stageChanged": StageChangedEvent;
   /** A deal got an owner, or was left in the unassigned queue. */
   "deal.assigned": DealAssignedEvent;
-  /** A stage created a task. */
+  /** A task was made: by a stage, an automation, or by hand. */
   "task.created": TaskEvent;
   /** A met goal skipped an open task. */
   "task.skipped": TaskEvent;
+  /** A task was done (`crm.tasks.complete`); the activity it logged is `task.activityId`. */
+  "task.done": TaskEvent;
 }
 
 /** Options of deal writes. */

@@ -29,7 +29,11 @@ export {
   type RoutingDecision,
 } from "./pipeline-service.js";
 export type { DrainQueueOptions, QueueDrainReport } from "./queue.js";
+export type { TaskInput, TodoList } from "./task-model.js";
 export {
+  type CompleteTaskOptions,
+  type LogActivity,
+  type TaskDeps,
   type TaskFilter,
   TaskService,
 } from "./tasks.js";

@@ -4,7 +4,7 @@ import { q } from "../query/builder.js";
 import { collections } from "../records/schema.js";
 import { memoryCrm } from "../testing/crm-fixture.js";
 import { addNewBusinessPipeline, addReps } from "../testing/pipeline-fixture.js";
-import { taskDueAt } from "./tasks.js";
+import { taskDueAt } from "./task-model.js";
 
 async function workspace() {
   const fixture = await memoryCrm({ timezone: "Europe/Paris" });

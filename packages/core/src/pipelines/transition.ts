@@ -14,7 +14,7 @@ import { type Account, asStored, type Contact, type Unrevised } from "../records
 import type { StoredRecord, WriteOperation } from "../storage/index.js";
 import { fieldLabel, type MissingField } from "./goals.js";
 import { pipelineTables } from "./tables.js";
-import { closeTask, taskDueAt } from "./tasks.js";
+import { closeTask, taskDueAt, withTaskKeys } from "./task-model.js";
 import type { Deal, Pipeline, Stage, StageCause, StageStay, Task } from "./types.js";
 
 /** A record being changed in memory: writable fields, and its revision while it is the stored one. */
@@ -220,8 +220,10 @@ export class Transition {
       deal.closedAt = this.#at;
       // A deal won after being lost is won: the old reason stays in its history, not on it.
       if (stage.kind === "won") delete deal.lostReason;
-      // A closed deal's remaining tasks no longer need doing.
-      for (const task of [...this.#openTasks]) this.#closeTask(task, "cancelled");
+      // A closed deal's remaining stage tasks no longer need doing; tasks made by hand or by an
+      // automation (a thank-you call after the win) stay.
+      for (const task of [...this.#openTasks])
+        if (task.stageId !== undefined) this.#closeTask(task, "cancelled");
     }
     this.#syncOwnerIndex();
     this.#stay = {
@@ -347,9 +349,11 @@ export class Transition {
   }
 
   #syncTaskIndex(task: TaskDraft): void {
-    if (task.status === "open" && task.assigneeId !== undefined)
-      task.openAssigneeId = task.assigneeId;
-    else delete task.openAssigneeId;
+    const keys = withTaskKeys(task);
+    if (keys.openAssigneeId === undefined) delete task.openAssigneeId;
+    else task.openAssigneeId = keys.openAssigneeId;
+    if (keys.openTeamId === undefined) delete task.openTeamId;
+    else task.openTeamId = keys.openTeamId;
   }
 
   /** The pending version of an existing task, created on first change. */
@@ -389,7 +393,10 @@ export class Transition {
       this.#ctx.timezone;
     const task: TaskDraft = {
       id: this.#ctx.environment.newId(),
+      source: "stage",
       dealId: this.deal.id,
+      ...(this.deal.contactId === undefined ? {} : { contactId: this.deal.contactId }),
+      ...(this.deal.accountId === undefined ? {} : { accountId: this.deal.accountId }),
       stageId: stage.id,
       templateId: template.id,
       title: template.title,

@@ -197,22 +197,41 @@ export interface StageStay {
 /** The life of a task. */
 export type TaskStatus = "open" | "done" | "skipped" | "cancelled";
 
-/** A task created by a stage. */
+/**
+ * A thing for a rep to do, by a due date — the one to-do model every producer uses: stage tasks,
+ * automation tasks (the recovery's "call this prospect"), and tasks made by hand. Completing it
+ * logs the activity it asked for, which stage goals and automations see.
+ */
 export interface Task {
   /** The task id. */
   readonly id: string;
   /** The storage revision. */
   readonly revision: number;
-  /** The deal. */
-  readonly dealId: string;
-  /** The stage that created it. */
-  readonly stageId: string;
-  /** The stage's template. */
-  readonly templateId: string;
-  /** The title. */
+  /**
+   * Who made it: a stage (its template), an automation (a `createTask` step), or someone by hand
+   * (`crm.tasks.create`). Absent on tasks stored before there were other sources: a stage's.
+   */
+  readonly source?: "stage" | "automation" | "manual";
+  /** The title ("Call Ada Lovelace: missed appointment not rebooked"). */
   readonly title: string;
-  /** The action type. */
+  /** The action type: what completing it logs ("call", "email", "meeting"…). */
   readonly actionType: string;
+  /** Details for whoever does it. */
+  readonly notes?: string;
+  /** The deal it is about. */
+  readonly dealId?: string;
+  /** The contact it is about. */
+  readonly contactId?: string;
+  /** The account it is about. */
+  readonly accountId?: string;
+  /** The stage that created it (stage tasks). */
+  readonly stageId?: string;
+  /** The stage's template (stage tasks). */
+  readonly templateId?: string;
+  /** The automation whose run created it (automation tasks). */
+  readonly automationId?: string;
+  /** That run. */
+  readonly runId?: string;
   /** The user doing it; absent when it went to a team or the deal has no owner. */
   readonly assigneeId?: string;
   /** The team doing it, for team tasks. */
@@ -223,8 +242,14 @@ export interface Task {
   readonly dueAt: string;
   /** When it was closed. */
   readonly closedAt?: string;
+  /** The outcome note given when it was done. */
+  readonly outcome?: string;
+  /** The done activity its completion logged (what stage goals and automations see). */
+  readonly activityId?: string;
   /** The assignee while the task is open, for the index of reps' open tasks: kept by crmkit. @internal */
   readonly openAssigneeId?: string;
+  /** The team while a team task is open, for the index of teams' open tasks: kept by crmkit. @internal */
+  readonly openTeamId?: string;
   /** When it was created. */
   readonly createdAt: string;
   /** When it was last written. */

@@ -109,7 +109,7 @@ const partyIndexes = [
  * ```
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
-  version: 8,
+  version: 9,
   collections: [
     {
       name: collections.contacts,
@@ -168,6 +168,8 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
         { name: "assigneeId", path: "assigneeId" },
         // Set only while the task is open, like deals' openOwnerId.
         { name: "openAssigneeId", path: "openAssigneeId" },
+        { name: "openTeamId", path: "openTeamId" },
+        { name: "contactId", path: "contactId" },
         { name: "status", path: "status" },
       ],
     },
