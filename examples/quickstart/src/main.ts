@@ -19,6 +19,7 @@ import {
   type CompensationPlan,
   comparePlans,
   parseActualsDataset,
+  simulate,
   validatePlan,
 } from "@crmkit/core/compensation";
 import { createMemoryEmailSender } from "@crmkit/core/email";
@@ -696,17 +697,22 @@ for (const message of outbox.sent)
   console.log(
     `  sent to ${message.to}: "${message.subject}"${message.text.includes("\n") ? ` — ${message.text.split("\n").filter((line) => /\d{2}:\d{2}/.test(line)).length} slots` : ""}`,
   );
-for (const activity of missed) {
-  const calls = (await crm.activities.forContact(activity.contactId!)).filter(
-    (a) => a.type === "call" && a.status === "planned",
-  );
-  for (const call of calls) console.log(`  task for ${call.ownerId}: ${call.title}`);
+// The recovery's phone calls land in each rep's one to-do list, beside stage tasks.
+for (const [repId] of weekReps) {
+  const todo = await crm.tasks.todo(repId, { at: env.now() + 86_400_000 }); // tomorrow's list
+  const name = (await crm.users.get(repId))!.name;
+  const calls = [...todo.overdue, ...todo.due].filter((task) => task.source === "automation");
+  for (const call of calls)
+    console.log(
+      `  ${name}'s to-do for ${todo.day}, at ${local(call.dueAt, todo.timezone)}: ${call.title}`,
+    );
 }
 console.log("the first of them, as sent:");
 for (const line of outbox.sent[0]!.text.split("\n")) console.log(`  | ${line}`);
 const recovery = await recoveryReport(crm.automations);
+const share = (part: number | null) => (part === null ? "—" : `${Math.round(part * 100)} %`);
 console.log(
-  `recovery: ${recovery.missed} missed, ${recovery.rebooked} rebooked automatically (${Math.round(recovery.rebookedShare * 100)} %), ${recovery.handedOver} handed to a rep`,
+  `recovery: ${recovery.missed} missed, ${recovery.rebooked} rebooked (${share(recovery.rebookedShare)}), ${recovery.handedOver} handed to a rep (${share(recovery.handedOverShare)}), ${recovery.running} still running`,
 );
 
 heading("Objectives and variable pay: seasonality, progress, a plan replayed on last year");
@@ -824,6 +830,42 @@ for (const gap of replayed.proposed.gaps)
   console.log(`  gap: ${gap.repId} ${gap.metric} — ${gap.reason}`);
 console.log("  why Anna gets what she gets:");
 for (const line of replayed.proposed.reps[0]!.explanation) console.log(`    ${line}`);
+// The most common pay plan of all, beside the weighted one: a commission on revenue, 2 % up to
+// the €500,000 quota and 3 % above, at most €24,000 a year.
+const commissionPlan: CompensationPlan = {
+  id: "inside-commission",
+  name: "Inside sales, commission",
+  version: 1,
+  currency: "EUR",
+  criteria: [],
+  commissions: [
+    {
+      id: "revenue",
+      name: "Commission",
+      metric: { kind: "revenue" },
+      target: { source: "fixed", value: 50_000_000 },
+      tiers: [
+        { from: 0, rate: 2 },
+        { from: 100, rate: 3 },
+      ],
+      cap: 2_400_000,
+    },
+  ],
+  reps: terms,
+};
+const commissionReview = validatePlan(commissionPlan);
+if (commissionReview.ok)
+  console.log(
+    `  commission plan review: ${commissionReview.warnings.length} warning(s); remarks: ${commissionReview.remarks.map((r) => r.code).join(", ")}`,
+  );
+const byCommission = simulate(commissionPlan, lastYear, "2025");
+for (const rep of byCommission.reps) {
+  const weighted = replayed.proposed.reps.find((r) => r.repId === rep.repId)!;
+  console.log(
+    `  ${rep.repId.padEnd(5)} weighted plan ${weighted.payout === null ? "not computed" : formatMoney(weighted.payout, "EUR")}, commission plan ${rep.payout === null ? "not computed" : formatMoney(rep.payout, "EUR")}`,
+  );
+}
+console.log(`  Anna's commission: ${byCommission.reps[0]!.explanation[1]}`);
 
 heading("Indicators: a short KPI summary of the demo's pipeline");
 {
@@ -860,6 +902,40 @@ heading("Indicators: a short KPI summary of the demo's pipeline");
     console.log(
       `  attainment ${row.subjectId} / ${row.label}: ${row.attainment === null ? (row.gap ?? "—") : `${Math.round(row.attainment)} %`} (target ${row.target}, expected by now ${row.expectedByNow.toFixed(1)})`,
     );
+}
+
+heading("The unassigned queue: leads of the night, taken when the working day starts");
+{
+  // Monday 02:30 in Paris (20:30 on Sunday in New York): every inside and field rep is off duty.
+  env.set("2026-12-07T01:30:00Z");
+  const night = [];
+  for (const [contact, value] of [
+    [prospects[3]!, 1_800_000],
+    [prospects[4]!, 950_000],
+    [prospects[5]!, 2_400_000],
+  ] as const) {
+    const deal = await crm.deals.create({
+      title: `Inbound: ${contact.firstName} ${contact.lastName}`,
+      contactId: contact.id,
+      value,
+    });
+    night.push(deal);
+    env.advance(40 * 60_000);
+  }
+  for (const deal of night)
+    console.log(
+      `  ${local(deal.createdAt, "Europe/Paris")}  ${deal.title} (${formatMoney(deal.value!, "EUR")}): ${deal.queue === "unassigned" ? "waiting in the unassigned queue" : `assigned to ${deal.ownerId}`}`,
+    );
+  // 09:00 in Paris: the usual runDue drains the queue, oldest lead first.
+  env.set("2026-12-07T08:00:00Z");
+  await crm.automations.runDue({ email: outbox });
+  for (const deal of night) {
+    const now = await crm.deals.require(deal.id);
+    const owner =
+      now.ownerId === undefined ? "nobody yet" : (await crm.users.get(now.ownerId))!.name;
+    const decision = (await crm.assignment.decisions(deal.id)).find((d) => d.trigger === "queue");
+    console.log(`  ${deal.title} → ${owner}: ${decision?.why.split("; ").slice(0, 2).join("; ")}`);
+  }
 }
 
 heading(
