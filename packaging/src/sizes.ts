@@ -42,14 +42,14 @@ export const sizeEntries: readonly SizeEntry[] = [
   {
     name: "the whole core",
     source: `import * as core from "@crmkit/core"; console.log(core);`,
-    ceiling: 95 * kb,
+    ceiling: 101 * kb,
     goal: 60 * kb,
     forbidden: [locale],
   },
   {
     name: "createCrm + memory adapter",
     source: `import { createCrm } from "@crmkit/core"; import { openMemoryStorage } from "@crmkit/storage-memory"; console.log(createCrm, openMemoryStorage);`,
-    ceiling: 98 * kb,
+    ceiling: 104 * kb,
     goal: 60 * kb,
     forbidden: [locale],
   },
@@ -70,7 +70,7 @@ export const sizeEntries: readonly SizeEntry[] = [
   {
     name: "@crmkit/core/compensation",
     source: `import * as compensation from "@crmkit/core/compensation"; console.log(compensation);`,
-    ceiling: 23 * kb,
+    ceiling: 25 * kb,
     goal: 15 * kb,
     forbidden: [locale, ...wire],
   },
