@@ -35,6 +35,7 @@ import {
   PipelineService,
   TaskService,
 } from "./pipelines/index.js";
+import { PrivacyService } from "./privacy/index.js";
 import { tagEvents, wireReactions } from "./reactions.js";
 import type { Account, Contact } from "./records/index.js";
 import { ChangeHook, collections, crmStorageSchema, type RecordChange } from "./records/index.js";
@@ -138,6 +139,8 @@ export interface Crm {
   readonly reports: ReportService;
   /** The durable outbox of e-mail list calls. */
   readonly outbox: OutboxService;
+  /** Privacy: a person's erasure, export, and record of consent. */
+  readonly privacy: PrivacyService;
   /** Lead scoring: the model, hits, the ledger, explanations and hand-offs. */
   readonly scoring: ScoringService;
   /** Where segment, deal, task and scoring events are emitted. */
@@ -348,6 +351,7 @@ export async function createCrm(options: CrmOptions): Promise<Crm> {
     compensation: new CompensationService({ storage, environment, objectives }),
     reports: new ReportService({ storage, environment, timezone, objectives }),
     outbox: new OutboxService({ storage, environment }),
+    privacy: new PrivacyService({ storage, environment }),
     scoring,
     events,
     environment,

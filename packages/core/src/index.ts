@@ -238,6 +238,17 @@ export type {
   TaskTemplate,
   TodoList,
 } from "./pipelines/index.js";
+export type {
+  ConsentInput,
+  ConsentPurpose,
+  ConsentRecord,
+  ConsentState,
+  ContactConsent,
+  ErasedCollection,
+  ErasureReport,
+  PersonalDataExport,
+  PrivacyService,
+} from "./privacy/index.js";
 export type { SegmentQuery } from "./query/index.js";
 export {
   type FieldClauses,

@@ -6,7 +6,7 @@ import type { Activity, ActivityService } from "../activities/index.js";
 import type { AssignmentService } from "../assignment/index.js";
 import type { EmailSender } from "../email/index.js";
 import { renderTemplate, singleLine } from "../email/index.js";
-import { outboxEntry, outboxTable } from "../email-lists/index.js";
+import { membershipRequest, outboxEntry, outboxTable } from "../email-lists/index.js";
 import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
@@ -175,6 +175,9 @@ export async function runStep(
       if (contact === null) return needContact();
       if (typeof contact.email !== "string")
         return { kind: "fail", retryable: false, message: "the contact has no e-mail address" };
+      // Marketing e-mail needs the contact's consent not to be withdrawn.
+      if (contact.consent?.email?.granted === false)
+        return { kind: "next", detail: "not sent: the contact withdrew e-mail consent" };
       if (email === undefined)
         return { kind: "fail", retryable: true, message: "no EmailSender was given to runDue" };
       const rendered = renderTemplate(step.template, templateVariables(run, subject));
@@ -244,13 +247,9 @@ export async function runStep(
       if (typeof contact.email !== "string")
         return { kind: "fail", retryable: false, message: "the contact has no e-mail address" };
       const status = step.kind === "subscribe" ? "subscribed" : "unsubscribed";
-      const request = {
-        listId: step.listId,
-        email: contact.email,
-        status,
-        ...(typeof contact.firstName === "string" ? { firstName: contact.firstName } : {}),
-        ...(typeof contact.lastName === "string" ? { lastName: contact.lastName } : {}),
-      } as const;
+      const request = membershipRequest(contact, step.listId, status);
+      if (request === null)
+        return { kind: "next", detail: "not subscribed: the contact withdrew e-mail consent" };
       const entry = {
         ...outboxEntry(deps.environment, request, { contactId: contact.id }, at, `${at}|${key}`),
         id: keyedId("auto", key),

@@ -60,6 +60,21 @@ export function createMailchimpProvider(options: MailchimpOptions): EmailListPro
     name: "mailchimp",
     async setMembership(request: ListMembershipRequest): Promise<ListCallResult> {
       const url = `${base}/lists/${encodeURIComponent(request.listId)}/members/${subscriberHash(request.email)}`;
+      if (request.status === "deleted") {
+        // Mailchimp's permanent deletion: the address cannot be re-imported afterwards.
+        const response = await callWithTimeout(
+          fetcher,
+          `${url}/actions/delete-permanent`,
+          { method: "POST", headers: { authorization, accept: "application/json" } },
+          timeoutMs,
+          "Mailchimp",
+        );
+        if ("retryable" in response) return response;
+        await response.text().catch(() => "");
+        // 404: no such member (never subscribed, or deleted already) — the goal holds.
+        if (response.ok || response.status === 404) return { ok: true };
+        return failureOf(response, `${response.status} ${response.statusText}`);
+      }
       const mergeFields = {
         ...(request.firstName === undefined ? {} : { FNAME: request.firstName }),
         ...(request.lastName === undefined ? {} : { LNAME: request.lastName }),

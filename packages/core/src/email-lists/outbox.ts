@@ -76,11 +76,13 @@ export interface DeliveryReport {
  * names, as stage hooks and scoring's nurture lists send them. @internal
  */
 export function membershipRequest(
-  contact: Pick<Contact, "email" | "firstName" | "lastName">,
+  contact: Pick<Contact, "email" | "firstName" | "lastName" | "consent">,
   listId: string,
-  status: ListMembershipRequest["status"],
+  status: "subscribed" | "unsubscribed",
 ): ListMembershipRequest | null {
   if (contact.email === undefined) return null;
+  // No subscription for a contact who withdrew e-mail consent (unsubscribing stays possible).
+  if (status === "subscribed" && contact.consent?.email?.granted === false) return null;
   return {
     listId,
     email: contact.email,
@@ -217,7 +219,18 @@ export class OutboxService {
       const { leaseUntil: _lease, ...rest } = claimed;
       const at = toIsoInstant(this.#environment.now());
       if (result.ok) {
-        await this.#put({ ...rest, status: "done", deliveredAt: at, updatedAt: at }, revision);
+        // A deletion (an erased person's) forgets the address once the provider has it done.
+        const forgotten =
+          rest.request.status === "deleted"
+            ? {
+                key: `${rest.request.listId}\u001f(erased)`,
+                request: { listId: rest.request.listId, email: "", status: "deleted" as const },
+              }
+            : {};
+        await this.#put(
+          { ...rest, ...forgotten, status: "done", deliveredAt: at, updatedAt: at },
+          revision,
+        );
         report.delivered++;
         continue;
       }

@@ -4,10 +4,13 @@ import type { CallResult } from "../email/index.js";
 export interface ListMembershipRequest {
   /** The list's id at the provider (a Mailchimp audience id). */
   readonly listId: string;
-  /** The contact's e-mail address. */
+  /** The contact's e-mail address (empty once a delivered deletion forgot it). */
   readonly email: string;
-  /** The membership wanted. */
-  readonly status: "subscribed" | "unsubscribed";
+  /**
+   * The membership wanted; `deleted` erases the address from the list for good (a person's
+   * erasure, `crm.privacy.erase`) — a provider must not keep it, even as unsubscribed.
+   */
+  readonly status: "subscribed" | "unsubscribed" | "deleted";
   /** The contact's first and last name, for providers that keep them. */
   readonly firstName?: string;
   /** The contact's last name. */

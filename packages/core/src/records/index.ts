@@ -38,7 +38,9 @@ export {
 export {
   type Absence,
   type Account,
+  type ConsentState,
   type Contact,
+  type ContactConsent,
   type CustomFieldDefinition,
   type CustomFieldType,
   contactRoles,

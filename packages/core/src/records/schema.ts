@@ -80,6 +80,8 @@ export const collections = {
    * on that day, so two processes cannot both book the same slot.
    */
   agendaClaims: "agenda_claims",
+  /** Consents given and withdrawn by contacts, for tracking and e-mail: the record of consent. */
+  consents: "consents",
 } as const;
 
 /** The storage collection of a record kind. */
@@ -109,7 +111,7 @@ const partyIndexes = [
  * ```
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
-  version: 9,
+  version: 10,
   collections: [
     {
       name: collections.contacts,
@@ -215,8 +217,10 @@ export const crmStorageSchema: StorageSchema = defineStorageSchema({
         { name: "status", path: "status" },
         { name: "dueAt", path: "dueAt" },
         { name: "key", path: "key" },
+        { name: "contactId", path: "contactId" },
       ],
     },
+    { name: collections.consents, indexes: [{ name: "contactId", path: "contactId" }] },
     { name: collections.objectives, indexes: [{ name: "subjectId", path: "subjectId" }] },
     { name: collections.compensationPlans, indexes: [{ name: "planId", path: "planId" }] },
     { name: collections.forecastSnapshots, indexes: [{ name: "period", path: "period" }] },

@@ -47,6 +47,32 @@ export interface Contact extends PartyFields {
   readonly accountId?: string;
   /** The contact's role in the account's buying decision (see {@link contactRoles}). */
   readonly role?: string;
+  /**
+   * The contact's current consents (the latest record of each purpose), kept by
+   * `crm.privacy.recordConsent`: a withdrawn e-mail consent stops marketing e-mail and list
+   * subscriptions.
+   */
+  readonly consent?: ContactConsent;
+}
+
+/** A contact's current consent for one purpose: its latest record. */
+export interface ConsentState {
+  /** Given or withdrawn. */
+  readonly granted: boolean;
+  /** When. */
+  readonly at: string;
+  /** Where: "signup form", "unsubscribe link". */
+  readonly source: string;
+  /** The version of the text agreed to or withdrawn from. */
+  readonly textVersion: string;
+}
+
+/** A contact's current consents, by purpose. */
+export interface ContactConsent {
+  /** For tracking web visits. */
+  readonly tracking?: ConsentState;
+  /** For marketing e-mail (sequences, list subscriptions). */
+  readonly email?: ConsentState;
 }
 
 /** A company. */

@@ -3,7 +3,7 @@
 import { createCrm, crmStorageSchema } from "@crmkit/core";
 import { openPostgresStorage } from "../postgres-storage.js";
 
-const [url, schemaName, mode] = process.argv.slice(2) as [string, string, string];
+const [url, schemaName, mode, arg] = process.argv.slice(2) as [string, string, string, string?];
 const storage = await openPostgresStorage({
   schema: crmStorageSchema,
   connection: { connectionString: url, maxConnections: 2 },
@@ -32,6 +32,14 @@ if (mode === "miss-and-die") {
       if (++scored === 3) process.kill(process.pid, "SIGKILL");
   });
   await crm.scoring.drain({ batchSize: 25 });
+  process.stdout.write("survived\n");
+} else if (mode === "erase-and-die") {
+  // Erases a contact, and dies the moment the erasure's third write batch has committed.
+  let batches = 0;
+  storage.watch?.((batch) => {
+    if (batch.origin === "local" && ++batches === 3) process.kill(process.pid, "SIGKILL");
+  });
+  await crm.privacy.erase(arg!);
   process.stdout.write("survived\n");
 } else if (mode === "run-due") {
   const report = await crm.automations.runDue();

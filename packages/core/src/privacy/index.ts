@@ -1,0 +1,11 @@
+export { type PrivacyDeps, PrivacyService } from "./service.js";
+export type {
+  ConsentInput,
+  ConsentPurpose,
+  ConsentRecord,
+  ConsentState,
+  ContactConsent,
+  ErasedCollection,
+  ErasureReport,
+  PersonalDataExport,
+} from "./types.js";
