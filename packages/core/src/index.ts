@@ -248,6 +248,9 @@ export type {
   ErasureReport,
   PersonalDataExport,
   PrivacyService,
+  RetentionPolicy,
+  SweepOptions,
+  SweepReport,
 } from "./privacy/index.js";
 export type { SegmentQuery } from "./query/index.js";
 export {

@@ -1,3 +1,4 @@
+export type { RetentionPolicy, SweepOptions, SweepReport } from "./retention.js";
 export { type PrivacyDeps, PrivacyService } from "./service.js";
 export type {
   ConsentInput,

@@ -8,6 +8,13 @@ import { parseInput } from "../validation.js";
 import * as z from "../zod.js";
 import { eraseContact } from "./erase.js";
 import { personalRecords } from "./personal.js";
+import {
+  type RetentionPolicy,
+  retentionPolicySchema,
+  type SweepOptions,
+  type SweepReport,
+  sweepRetention,
+} from "./retention.js";
 import type {
   ConsentInput,
   ConsentRecord,
@@ -33,6 +40,8 @@ const consentSchema = z.strictObject({
 });
 
 const consents = table<ConsentRecord>(collections.consents);
+const policies = table<{ readonly id: string; readonly policy: RetentionPolicy }>(collections.meta);
+const policyId = "retention";
 
 /**
  * Privacy: **erasure** of a person (`erase`), **access and portability** (`export`, `exportJson`),
@@ -124,6 +133,41 @@ export class PrivacyService {
    */
   async erase(contactId: string): Promise<ErasureReport> {
     return eraseContact(this.#deps.storage, contactId, this.#deps.environment.now());
+  }
+
+  /** The retention policy (none until set: everything is kept until erased). */
+  async retention(): Promise<RetentionPolicy> {
+    return (await policies.get(this.#deps.storage, policyId))?.policy ?? {};
+  }
+
+  /**
+   * Sets how long records are kept — raw hits, finished automation runs, delivered outbox
+   * entries, activities of removed contacts; {@link PrivacyService.sweep} applies it.
+   * @throws CrmkitError `VALIDATION_FAILED` with the path of the bad field
+   */
+  async setRetention(policy: RetentionPolicy): Promise<RetentionPolicy> {
+    const parsed = parseInput(retentionPolicySchema, policy, "retention policy") as RetentionPolicy;
+    const current = await policies.get(this.#deps.storage, policyId);
+    await this.#deps.storage.write([
+      policies.put({ id: policyId, policy: parsed }, current?.revision ?? 0),
+    ]);
+    return parsed;
+  }
+
+  /**
+   * Applies the retention policy: removes what is past it, at most `maxRecords` records a call, in
+   * batches of 500 — call it from a timer or a cron job (with `runDue`), again while `more`. Any
+   * process can run it; two at once remove each record once. Scores stay as they are: the ledger
+   * keeps its entries (rule, points, time), so a score is still explained after its hits are gone
+   * — only their URLs are.
+   */
+  async sweep(options: SweepOptions = {}): Promise<SweepReport> {
+    return sweepRetention(
+      this.#deps.storage,
+      await this.retention(),
+      options.now ?? this.#deps.environment.now(),
+      options.maxRecords ?? 10_000,
+    );
   }
 
   /**

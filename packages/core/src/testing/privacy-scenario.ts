@@ -2,8 +2,8 @@
 // consents, anonymous and identified visits, scores, a won deal, stage tasks, a list subscription,
 // a recovery run — exported, then erased; a second person is left untouched.
 import { expect } from "vitest";
-import { crmStorageSchema } from "../records/index.js";
 import type { ErasureReport } from "../privacy/index.js";
+import { crmStorageSchema } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import type { Fixture } from "./crm-fixture.js";
 import { addNewBusinessPipeline } from "./pipeline-fixture.js";
