@@ -938,6 +938,43 @@ heading("The unassigned queue: leads of the night, taken when the working day st
   }
 }
 
+heading("Privacy: Léna, the scored visitor, asks what is held about her, then to be forgotten");
+{
+  const person = lena;
+  await crm.privacy.recordConsent(person.id, {
+    purpose: "email",
+    granted: false,
+    source: "e-mail to the DPO",
+    textVersion: "privacy-2026-01",
+  });
+  const held = await crm.privacy.export(person.id);
+  console.log(
+    `  export for ${String(held.contact.firstName)} ${String(held.contact.lastName)}: ${Object.entries(
+      held.records,
+    )
+      .map(([collection, records]) => `${records.length} ${collection.replace("_", " ")}`)
+      .join(", ")}`,
+  );
+  const revenueBefore = (await crm.deals.list({ state: "won", limit: 1_000 })).records.reduce(
+    (sum, deal) => sum + (deal.value ?? 0),
+    0,
+  );
+  const erasure = await crm.privacy.erase(person.id);
+  for (const row of erasure.collections)
+    console.log(
+      `  ${row.collection.replace("_", " ").padEnd(16)} ${row.removed} removed, ${row.anonymised} kept but unlinked`,
+    );
+  for (const call of erasure.queued) console.log(`  queued for the provider: ${call}`);
+  for (const todo of erasure.hostTodo) console.log(`  still the host's job: ${todo}`);
+  const revenueAfter = (await crm.deals.list({ state: "won", limit: 1_000 })).records.reduce(
+    (sum, deal) => sum + (deal.value ?? 0),
+    0,
+  );
+  console.log(
+    `  won revenue before and after: ${formatMoney(revenueBefore, "EUR")} / ${formatMoney(revenueAfter, "EUR")}; a second erasure finds ${(await crm.privacy.erase(person.id)).found ? "her again" : "nothing"}`,
+  );
+}
+
 heading(
   "PostgreSQL: the same workspace over SQL, two servers sharing one database (embedded PGlite)",
 );
