@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 // Core's test fixtures, by path: they are not part of its published surface.
 import { memoryCrm } from "../../core/src/testing/crm-fixture.js";
 import { checkErasure, givePersonAHistory } from "../../core/src/testing/privacy-scenario.js";
+import { checkRetention } from "../../core/src/testing/retention-scenario.js";
 import { openPostgresStorage } from "./postgres-storage.js";
 import { runWorker } from "./testing/spawn.js";
 
@@ -46,6 +47,11 @@ describe("privacy on PostgreSQL", () => {
     const fixture = await memoryCrm({ storage, timezone: "Europe/Paris" });
     await checkErasure(fixture, await givePersonAHistory(fixture));
   }, 60_000);
+
+  it("removes exactly the hits past the retention policy, and scores stay", async () => {
+    const storage = await open(`crmkit_retention_${suffix}`);
+    await checkRetention(await memoryCrm({ storage, timezone: "Europe/Paris" }), 12);
+  }, 120_000);
 
   it.runIf(url !== undefined)(
     "finishes an erasure whose process was killed half-way when run again",

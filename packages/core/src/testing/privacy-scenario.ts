@@ -140,6 +140,7 @@ export async function checkErasure(
     for (const trace of subject.traces)
       expect([...before.values()].some((text) => text.includes(trace))).toBe(true);
   const revenue = await wonRevenue(fixture);
+  if (options.resumed !== true) await checkExport(fixture, subject);
   const report = await crm.privacy.erase(subject.contactId);
   expect(report.found).toBe(true);
   if (options.resumed !== true) checkReport(report);
@@ -188,5 +189,27 @@ function checkReport(report: ErasureReport): void {
     deals: [0, 1],
     consents: [1, 0],
     contacts: [1, 0],
+  });
+}
+
+/** The export holds every record about the person, collection by collection. */
+export async function checkExport(fixture: Fixture, subject: PrivacySubject): Promise<void> {
+  const exported = await fixture.crm.privacy.export(subject.contactId);
+  expect(exported.format).toBe("crmkit.personal-data/1");
+  expect(exported.contact).toMatchObject({ lastName: "Lovelace" });
+  const counts = Object.fromEntries(
+    Object.entries(exported.records).map(([collection, records]) => [collection, records.length]),
+  );
+  expect(counts).toEqual({
+    consents: 1,
+    activities: 1,
+    tasks: 4,
+    deals: 1,
+    visitors: 1,
+    hits: 5,
+    score_entries: 4,
+    score_cards: 1,
+    automation_runs: 1,
+    outbox: 2,
   });
 }
