@@ -3,6 +3,7 @@
 import { toIsoInstant } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import { collections } from "../records/index.js";
+import { forgetHits } from "../scoring/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import * as z from "../zod.js";
 
@@ -97,7 +98,9 @@ export async function sweepRetention(
 
   if (policy.hits !== undefined) {
     const before = cutoff(policy.hits.days);
-    while (budget > 0) {
+    // Hits go with their contacts' cards adjusted, in one batch; a batch that meets another
+    // writer's change writes nothing and the page is read again.
+    for (let conflicts = 0; budget > 0 && conflicts < 100; ) {
       const page = await storage.query({
         collection: collections.hits,
         index: "at",
@@ -105,8 +108,14 @@ export async function sweepRetention(
         limit: Math.min(batchSize, budget),
       });
       if (page.records.length === 0) break;
-      await remove(collections.hits, page.records);
-      if (page.cursor === null) break;
+      const done = await forgetHits(storage, page.records);
+      if (done === 0) {
+        conflicts++;
+        continue;
+      }
+      batches++;
+      removed[collections.hits] = (removed[collections.hits] ?? 0) + done;
+      budget -= done;
     }
     if (budget <= 0) more = true;
   }

@@ -173,10 +173,13 @@ export function recompute(
       : {};
   const entries = deriveInOrder({ ...model, hitRules: changed }, rules, sorted, history.timezone);
   const current = new Set(model.hitRules.map((rule) => rule.rule.id));
+  const kept = new Set(hits.map((hit) => hit.id));
+  // An entry of a hit that is gone (removed under a retention policy) keeps what it earned: the
+  // hit cannot be judged again.
   const inScope = (entry: { ruleId: string; hitId?: string }) =>
     entry.hitId === undefined
       ? history.fit !== undefined
-      : rederived.has(entry.ruleId) || !current.has(entry.ruleId);
+      : kept.has(entry.hitId) && (rederived.has(entry.ruleId) || !current.has(entry.ruleId));
   const desired = [...entries, ...(history.fit ?? [])];
   const { puts, deletes, live } = reconcile(history.entries, desired, inScope, stamp);
   const { groups, future } = foldAll(model, live, now);

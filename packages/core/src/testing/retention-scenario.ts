@@ -20,15 +20,21 @@ export async function checkRetention(fixture: Fixture, contactCount = 24): Promi
   // A year of visits: one every 3 to 5 days for each contact.
   const contacts: string[] = [];
   let expired = 0;
+  // Per contact, after a model change giving "any page" 2 points: what the removed hits earned
+  // under the old rules, and what the kept ones earn under the new.
+  const expectedAfterChange: number[] = [];
   for (let c = 0; c < contactCount; c++) {
     const contact = await crm.contacts.create({ email: `visitor${c}@example.com` });
     contacts.push(contact.id);
     const hits = [];
+    let expected = 0;
     for (
       let at = now - 365 * day + c * 3_600_000, n = 0;
       at < now;
       at += (3 + (n % 3)) * day, n++
     ) {
+      const pricing = n % 4 === 0 ? 10 : 0;
+      expected += at < now - 90 * day ? pricing + 1 : pricing + 2;
       hits.push({
         id: `${c}-${n}`,
         siteId: "web",
@@ -39,6 +45,7 @@ export async function checkRetention(fixture: Fixture, contactCount = 24): Promi
       });
       if (at < now - 90 * day) expired++;
     }
+    expectedAfterChange.push(expected);
     await crm.scoring.ingest(hits);
   }
   const total = await storage.count({ collection: collections.hits });
@@ -70,4 +77,19 @@ export async function checkRetention(fixture: Fixture, contactCount = 24): Promi
     explained[0]!.contributions.map((c) => [c.ruleId, c.points]),
   );
   expect(after[0]!.contributions.some((c) => c.hit === undefined)).toBe(true);
+  // A rescore replays the hits kept: the contributions of those removed keep what they earned.
+  await crm.scoring.rescore();
+  expect(await Promise.all(contacts.map((id) => crm.scoring.score(id)))).toEqual(scores);
+  // Rules change: the hits kept are judged again, those removed keep what they earned.
+  await crm.scoring.setModel({
+    groups: [{ id: "global" }],
+    rules: [
+      { id: "pricing", points: 10, when: { type: "page", url: "/pricing" } },
+      { id: "any", points: 2, when: { type: "page", url: "*" } },
+    ],
+  });
+  await crm.scoring.rescore();
+  expect(
+    (await Promise.all(contacts.map((id) => crm.scoring.score(id)))).map((s) => s.global),
+  ).toEqual(expectedAfterChange);
 }
