@@ -42,14 +42,14 @@ export const sizeEntries: readonly SizeEntry[] = [
   {
     name: "the whole core",
     source: `import * as core from "@crmkit/core"; console.log(core);`,
-    ceiling: 101 * kb,
+    ceiling: 104 * kb,
     goal: 60 * kb,
     forbidden: [locale],
   },
   {
     name: "createCrm + memory adapter",
     source: `import { createCrm } from "@crmkit/core"; import { openMemoryStorage } from "@crmkit/storage-memory"; console.log(createCrm, openMemoryStorage);`,
-    ceiling: 104 * kb,
+    ceiling: 107 * kb,
     goal: 60 * kb,
     forbidden: [locale],
   },

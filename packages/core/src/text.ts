@@ -84,3 +84,20 @@ export function findInputProblem(
   }
   return undefined;
 }
+
+/**
+ * A stable 64-bit hash of a text in 16 hex digits (two FNV-1a passes with different seeds): short
+ * ids that must not show the text they stand for. Not for security. @internal
+ */
+export function hashId(text: string): string {
+  return `${fnv(text, 0x811c9dc5)}${fnv(text, 0x01000193)}`;
+}
+
+function fnv(text: string, seed: number): string {
+  let hash = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}

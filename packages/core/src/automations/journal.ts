@@ -1,6 +1,7 @@
 // The journal of events that start runs: written with the change that caused them, consumed once
 // their runs exist. See `collections.eventJournal`.
 import type { WriteOperation } from "../storage/index.js";
+import { hashId } from "../text.js";
 import { automationTables } from "./tables.js";
 import {
   occurrenceOf,
@@ -34,16 +35,5 @@ export function journalOperations(type: string, event: unknown): WriteOperation[
 /** The journal id of an occurrence: its type and key (hashed when long, to stay a short id). @internal */
 export function journalId(occurrence: Pick<TriggerOccurrence, "type" | "key">): string {
   const raw = `${occurrence.type}:${occurrence.key}`;
-  return raw.length <= 256
-    ? raw
-    : `${occurrence.type}:#${fnv(raw, 0x811c9dc5)}${fnv(raw, 0x01000193)}`;
-}
-
-function fnv(text: string, seed: number): string {
-  let hash = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
+  return raw.length <= 256 ? raw : `${occurrence.type}:#${hashId(raw)}`;
 }

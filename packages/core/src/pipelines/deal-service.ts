@@ -24,10 +24,15 @@ import type {
   MoveResult,
   RottenDeal,
 } from "./deal-types.js";
-import { type DrainQueueOptions, drainQueue, type QueueDrainReport } from "./queue.js";
+import {
+  type DealApply,
+  type DrainQueueOptions,
+  drainQueue,
+  type QueueDrainReport,
+} from "./queue.js";
 import { pipelineTables } from "./tables.js";
 import type { PendingOf, Transition, TransitionEvents } from "./transition.js";
-import type { Deal, Pipeline, StageStay } from "./types.js";
+import type { Deal, StageStay } from "./types.js";
 
 // Each round of a race lets one writer through, so n concurrent writers need at most n attempts.
 const maxAttempts = 64;
@@ -335,12 +340,7 @@ export class DealService {
   async #change(
     id: string,
     options: DealWriteOptions,
-    apply: (
-      transition: Transition,
-      deal: Deal,
-      pipeline: Pipeline,
-      snapshot: AssignmentSnapshot,
-    ) => Promise<"unchanged" | undefined>,
+    apply: DealApply,
     parties?: { contactId?: string | null | undefined; accountId?: string | null | undefined },
   ): Promise<Deal> {
     for (let attempt = 1; ; attempt++) {

@@ -28,16 +28,16 @@ export interface QueueDrainReport {
   readonly waiting: number;
 }
 
+/** What one change of a deal does with the deal as read: `unchanged` writes nothing. @internal */
+export type DealApply = (
+  transition: Transition,
+  deal: Deal,
+  pipeline: Pipeline,
+  snapshot: AssignmentSnapshot,
+) => Promise<"unchanged" | undefined>;
+
 /** Changes one deal in a read-apply-write loop (DealService's own). @internal */
-export type DealChange = (
-  id: string,
-  apply: (
-    transition: Transition,
-    deal: Deal,
-    pipeline: Pipeline,
-    snapshot: AssignmentSnapshot,
-  ) => Promise<"unchanged" | undefined>,
-) => Promise<unknown>;
+export type DealChange = (id: string, apply: DealApply) => Promise<unknown>;
 
 const hour = 3_600_000;
 

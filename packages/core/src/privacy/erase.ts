@@ -4,6 +4,7 @@
 import { toIsoInstant } from "../environment.js";
 import { collections } from "../records/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
+import { hashId } from "../text.js";
 import { aboutContact, byIndex, byScan, type PersonalBatch, visitorKeys } from "./personal.js";
 import type { ErasedCollection, ErasureReport } from "./types.js";
 
@@ -122,7 +123,7 @@ export async function eraseContact(
   });
   for (const key of lists) {
     const [listId, email] = key.split("\u001f") as [string, string];
-    const id = `erase-${fnv(key, 0x811c9dc5)}${fnv(key, 0x01000193)}`;
+    const id = `erase-${hashId(key)}`;
     if ((await storage.get(collections.outbox, id)) !== null) continue;
     await eraser.put({
       type: "put",
@@ -233,14 +234,4 @@ export async function eraseContact(
         : []),
     ],
   };
-}
-
-/** A stable hash of a text (FNV-1a, 32 bits from a seed), for ids that must not show the text. */
-function fnv(text: string, seed: number): string {
-  let hash = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }

@@ -170,7 +170,9 @@ export async function sweepRetention(
         (id) => !gone.has(id),
       );
       const contacts = await storage.getMany(collections.contacts, unknown);
-      unknown.forEach((id, i) => gone.set(id, contacts[i] === null));
+      unknown.forEach((id, i) => {
+        gone.set(id, contacts[i] === null);
+      });
       candidates.push(...old.filter((a) => gone.get(a.contactId as string) === true));
     }
     if (candidates.length > budget) more = true;
