@@ -157,5 +157,8 @@ describe("tasks", () => {
       ["Call the lead", "cancelled"],
     ]);
     expect(thanks.source).toBe("manual");
+    // Process adoption reads the stage's tasks only: a task made by hand is not the process's.
+    const data = await crm.reports.data();
+    expect(data.tasks.get(deal.id)?.map((t) => t.status)).toEqual(["cancelled", "cancelled"]);
   });
 });

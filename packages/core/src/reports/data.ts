@@ -153,10 +153,12 @@ export async function loadReportData(
   const tasks = new Map<string, ReportTask[]>();
   for await (const batch of storage.scan({ collection: collections.tasks, batchSize: 5_000 })) {
     for (const t of batch) {
-      const dealId = t.dealId as string;
+      // Stage tasks only: the process's own; tasks made by hand or by automations are not.
+      if (typeof t.dealId !== "string" || typeof t.stageId !== "string") continue;
+      const dealId = t.dealId;
       if (wanted !== null && !wanted.has(dealId)) continue;
       const list = tasks.get(dealId) ?? [];
-      list.push({ stageId: t.stageId as string, status: t.status as ReportTask["status"] });
+      list.push({ stageId: t.stageId, status: t.status as ReportTask["status"] });
       tasks.set(dealId, list);
     }
   }
