@@ -5,6 +5,7 @@ import type {
   AssignmentSnapshot,
   AssignmentSource,
 } from "../assignment/index.js";
+import { CrmkitError } from "../errors.js";
 import type { DealDeps } from "./deal-types.js";
 import { pipelineTables } from "./tables.js";
 import type { Transition } from "./transition.js";
@@ -51,6 +52,11 @@ export async function drainQueue(
   change: DealChange,
   options: DrainQueueOptions = {},
 ): Promise<QueueDrainReport> {
+  const max = options.max ?? 500;
+  if (!(Number.isSafeInteger(max) && max >= 1))
+    throw new CrmkitError("VALIDATION_FAILED", "max must be a positive integer.", {
+      details: { path: ["max"] },
+    });
   const queued = await pipelineTables.deals.all(deps.storage, {
     index: "queue",
     where: { eq: "unassigned" },
@@ -58,7 +64,7 @@ export async function drainQueue(
   const arrival = (deal: Deal) => deal.queuedAt ?? deal.createdAt;
   queued.sort((a, b) => arrival(a).localeCompare(arrival(b)) || a.id.localeCompare(b.id));
   const counts = { examined: 0, assigned: 0, overdue: 0, waiting: 0 };
-  for (const deal of queued.slice(0, options.max ?? 500)) {
+  for (const deal of queued.slice(0, max)) {
     counts.examined++;
     const decisions = await deps.assignment.decisions(deal.id);
     const previous = decisions.filter((d) => d.outcome === "unassigned").at(-1) ?? null;

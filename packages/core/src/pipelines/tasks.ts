@@ -169,6 +169,10 @@ export class TaskService {
    * @throws CrmkitError `NOT_FOUND` for an unknown rep
    */
   async todo(userId: string, options: { readonly at?: number } = {}): Promise<TodoList> {
+    if (options.at !== undefined && !Number.isFinite(options.at))
+      throw new CrmkitError("VALIDATION_FAILED", "The instant must be a finite epoch in ms.", {
+        details: { path: ["at"] },
+      });
     const storage = this.#deps.storage;
     const user = await tables.users.get(storage, userId);
     if (user === null)

@@ -96,3 +96,20 @@ describe("the export", () => {
     });
   });
 });
+
+describe("bad options", () => {
+  it("name the bad option of a sweep, a to-do list or a queue drain", async () => {
+    const { crm } = await memoryCrm();
+    await crm.users.create({ id: "anna", name: "Anna", role: "inside" });
+    for (const [call, path] of [
+      [crm.privacy.sweep({ maxRecords: 0 }), "maxRecords"],
+      [crm.privacy.sweep({ now: Number.NaN }), "now"],
+      [crm.tasks.todo("anna", { at: Number.POSITIVE_INFINITY }), "at"],
+      [crm.deals.drainQueue({ max: -1 }), "max"],
+    ] as const)
+      expect(await rejection(call)).toMatchObject({
+        code: "VALIDATION_FAILED",
+        details: { path: [path] },
+      });
+  });
+});

@@ -162,6 +162,15 @@ export class PrivacyService {
    * — only their URLs are.
    */
   async sweep(options: SweepOptions = {}): Promise<SweepReport> {
+    const { now, maxRecords } = options;
+    if (now !== undefined && !Number.isFinite(now))
+      throw new CrmkitError("VALIDATION_FAILED", "The instant must be a finite epoch in ms.", {
+        details: { path: ["now"] },
+      });
+    if (maxRecords !== undefined && !(Number.isSafeInteger(maxRecords) && maxRecords >= 1))
+      throw new CrmkitError("VALIDATION_FAILED", "maxRecords must be a positive integer.", {
+        details: { path: ["maxRecords"] },
+      });
     return sweepRetention(
       this.#deps.storage,
       await this.retention(),
