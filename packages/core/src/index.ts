@@ -248,6 +248,8 @@ export type {
   ErasureReport,
   PersonalDataExport,
   PrivacyService,
+  RetentionDays,
+  RetentionMonths,
   RetentionPolicy,
   SweepOptions,
   SweepReport,

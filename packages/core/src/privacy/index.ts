@@ -1,4 +1,10 @@
-export type { RetentionPolicy, SweepOptions, SweepReport } from "./retention.js";
+export type {
+  RetentionDays,
+  RetentionMonths,
+  RetentionPolicy,
+  SweepOptions,
+  SweepReport,
+} from "./retention.js";
 export { type PrivacyDeps, PrivacyService } from "./service.js";
 export type {
   ConsentInput,

@@ -7,19 +7,31 @@ import { forgetHits } from "../scoring/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import * as z from "../zod.js";
 
+/** A retention period in days. */
+export interface RetentionDays {
+  /** Days kept, 1 to 36,500. */
+  readonly days: number;
+}
+
+/** A retention period in months (of 30 days). */
+export interface RetentionMonths {
+  /** Months kept, 1 to 1,200. */
+  readonly months: number;
+}
+
 /** How long each kind of record is kept. Omitted: kept until erased. */
 export interface RetentionPolicy {
   /** Raw web hits, by the day they happened. Scores stay: the ledger keeps its entries. */
-  readonly hits?: { readonly days: number };
+  readonly hits?: RetentionDays;
   /** Automation runs that ended (done, stopped, failed), by the day they ended. */
-  readonly finishedRuns?: { readonly days: number };
+  readonly finishedRuns?: RetentionDays;
   /** Outbox entries delivered, by the day they were delivered. */
-  readonly deliveredOutbox?: { readonly days: number };
+  readonly deliveredOutbox?: RetentionDays;
   /**
    * Activities about a contact that no longer exists (removed, not erased), by the month of their
    * last change.
    */
-  readonly activitiesOfRemovedContacts?: { readonly months: number };
+  readonly activitiesOfRemovedContacts?: RetentionMonths;
 }
 
 const days = z.strictObject({ days: z.number().check(z.int(), z.gte(1), z.lte(36_500)) });
