@@ -221,9 +221,9 @@ imported = performance.now() - imported;
 console.log(
   `created ${report.created + older.created} in ${imported.toFixed(0)} ms; rejected ${report.failures.length + older.failures.length}, e.g. row ${report.failures[0]?.row} at ${JSON.stringify(report.failures[0]?.path)}: ${report.failures[0]?.message}`,
 );
-const again = await crm.contacts.import(rows.slice(0, 5_000), { upsertBy: "email" });
+const again = await crm.contacts.import(rows, { upsertBy: "email" });
 console.log(
-  `importing the same file again: ${again.created} created, ${again.unchanged} unchanged`,
+  `importing the same file again: ${again.created} created, ${again.unchanged} unchanged, ${again.failures.length} rejected`,
 );
 
 heading("Segment sizes (with how each was evaluated)");
@@ -254,15 +254,18 @@ const sample = (
     { limit: 1 },
   )
 ).records[0]!;
-crm.events.on("segment.entered", (event) =>
-  console.log(
-    `event segment.entered: ${event.recordId} → ${event.segmentId === goldCustomers.id ? goldCustomers.name : event.segmentId}`,
-  ),
-);
+const sampleName = `${String(sample.firstName)} (${String(sample.email)})`;
+const entered: string[] = [];
+const stopListening = crm.events.on("segment.entered", (event) => {
+  if (event.recordId === sample.id && event.segmentId === goldCustomers.id)
+    entered.push(`event segment.entered: ${sampleName} → ${goldCustomers.name}`);
+});
 console.log(
   `before: ${(await crm.segments.explain(goldCustomers.id, sample.id)).children!.map((clause) => clause.summary).join("; ")}`,
 );
 await crm.contacts.addTags(sample.id, ["gold"]); // Silver is replaced: the contact enters the segment
+for (const line of entered) console.log(line);
+stopListening();
 console.log(
   `after:  ${(await crm.segments.explain(goldCustomers.id, sample.id)).children!.map((clause) => clause.summary).join("; ")}`,
 );
@@ -371,14 +374,23 @@ await crm.pipelines.create({
 await crm.pipelines.setRouting([
   { id: "customers", when: q.field("contact.status").eq("customer"), pipelineId: "renewals" },
 ]);
+for (const pipeline of await crm.pipelines.list())
+  console.log(
+    `${pipeline.name}: ${pipeline.stages.map((stage) => stage.name).join(" → ")} (${pipeline.currency})`,
+  );
+console.log("routing: customers go to Renewals, everyone else to New business");
 heading("Routing and assignment: 120 leads from the imported contacts");
 const leadContacts = (
   await crm.segments.members({ query: q.field("email").exists() }, { limit: 120 })
 ).records;
 const leads = [];
-for (const contact of leadContacts)
+for (const [i, contact] of leadContacts.entries())
   leads.push(
-    await crm.deals.create({ title: `Lead ${String(contact.email)}`, contactId: contact.id }),
+    await crm.deals.create({
+      title: `Lead ${String(contact.email)}`,
+      contactId: contact.id,
+      value: 250_000 * (1 + (i % 8)), // €2,500 to €20,000
+    }),
   );
 const tally = (values: (string | undefined)[]) => {
   const counts = new Map<string, number>();
@@ -654,7 +666,11 @@ try {
   });
 } catch (error) {
   if (!CrmkitError.is(error, "SLOT_TAKEN")) throw error;
-  console.log(`double booking refused: ${error.code} — ${error.message}`);
+  const [conflict] = (error.details?.conflicts ?? []) as { activityId: string }[];
+  const inTheWay = conflict === undefined ? null : await crm.activities.get(conflict.activityId);
+  console.log(
+    `double booking refused (${error.code}): Anna already has "${inTheWay?.title ?? "an appointment"}" at ${local(inTheWay?.startAt ?? annasFirst!.activity.startAt!, "Europe/Paris")}`,
+  );
 }
 
 heading("Automations: missed appointments recovered over simulated days");
@@ -896,7 +912,16 @@ heading("Indicators: a short KPI summary of the demo's pipeline");
   );
   // Bookings by month and rep, exported with the report's CSV preset (drill-down ids last).
   const bookings = await crm.reports.bookings({ range: everything, dimension: "rep" });
-  for (const line of reportCsv.bookings(bookings).trimEnd().split("\r\n")) console.log(`  ${line}`);
+  for (const row of bookings) {
+    const rep = (await crm.users.get(row.key))?.name ?? row.key;
+    console.log(
+      `  booked in ${row.month}: ${rep}, ${row.won} deal(s) won for ${formatMoney(row.value, "EUR")}`,
+    );
+  }
+  const csv = reportCsv.bookings(bookings).trimEnd().split("\r\n");
+  console.log(
+    `  the CSV export for a spreadsheet: ${csv.length - 1} row(s) under "${csv[0]}" (amounts in cents, deal ids last for drill-down)`,
+  );
   // Quota attainment as report rows, from the objectives set above.
   for (const row of await crm.reports.attainment("2026-12"))
     console.log(
