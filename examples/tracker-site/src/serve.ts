@@ -1,7 +1,9 @@
 // The tracker demo: `pnpm --filter @crmkit/example-tracker-site start`, then open
-// http://localhost:8080. It starts examples/collector-server (the collector, a scoring model and a
-// demo contact) on port 8787 and serves this static site on 8080, proxying the collector under
-// /c/hits: first-party, as docs/tracker.md recommends, so ad blockers leave it alone.
+// http://127.0.0.1:8080. It starts its own examples/collector-server (the collector, a scoring model
+// and a demo contact) on port 8788 — not 8787, so that the collector example can run beside it —
+// and serves this static site on 8080, proxying the collector under /c/hits: first-party, as
+// docs/tracker.md recommends, so ad blockers leave it alone. Both listen on 127.0.0.1 only (HOST
+// changes it).
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
@@ -9,7 +11,8 @@ import { fileURLToPath } from "node:url";
 import { pages, render } from "./pages.js";
 
 const port = Number(process.env.PORT ?? 8080);
-const collectorPort = Number(process.env.COLLECTOR_PORT ?? 8787);
+const host = process.env.HOST ?? "127.0.0.1";
+const collectorPort = Number(process.env.COLLECTOR_PORT ?? 8788);
 const publicDir = fileURLToPath(new URL("../public/", import.meta.url));
 const snippet = await readFile(fileURLToPath(import.meta.resolve("@crmkit/tracker/crmkit.js")));
 
@@ -67,8 +70,8 @@ createServer(async (req, res) => {
   if (asset === undefined) return res.writeHead(404).end("not found");
   res.writeHead(200, { "content-type": asset });
   return res.end(await readFile(`${publicDir}${url.pathname}`));
-}).listen(port, () => {
+}).listen(port, host, () => {
   process.stdout.write(
-    `tracker demo site on http://localhost:${port}/ (collector on ${collectorPort})\n`,
+    `tracker demo site on http://${host}:${port}/ (its collector on 127.0.0.1:${collectorPort})\n`,
   );
 });
