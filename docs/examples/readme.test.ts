@@ -44,12 +44,14 @@ describe("the README", () => {
     expect(problems).toEqual([]);
     // Run: what it prints is what the README says it prints.
     const printed: string[] = [];
-    const log = console.log;
-    console.log = (...args: unknown[]) => printed.push(args.map(String).join(" "));
+    // biome-ignore lint/suspicious/noConsole: the example prints its result; the test reads it
+    const terminal = console;
+    const log = terminal.log;
+    terminal.log = (...args: unknown[]) => printed.push(args.map(String).join(" "));
     try {
       await import(pathToFileURL(file).href);
     } finally {
-      console.log = log;
+      terminal.log = log;
     }
     const expected = /\/\/ (Ada Lovelace: .*)\n$/.exec(code)![1];
     expect(printed).toEqual([expected]);
