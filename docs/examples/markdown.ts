@@ -1,0 +1,86 @@
+// Guides as programs: the TypeScript blocks of a markdown file extracted as written, type-checked
+// with the repository's strict settings, run, and what they print compared with what they say
+// they print.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+/** Where extracted programs are written (ignored by git). */
+export const scratch = fileURLToPath(new URL("./.readme/", import.meta.url));
+
+/** The TypeScript blocks of a markdown file (under one heading, or all), joined in order. */
+export async function programOf(file: string, heading?: string): Promise<string> {
+  let text = await readFile(`${root}${file}`, "utf8");
+  if (heading !== undefined) {
+    text = text.slice(text.indexOf(`## ${heading}`));
+    const next = text.indexOf("\n## ", 3);
+    if (next !== -1) text = text.slice(0, next);
+  }
+  const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  if (blocks.length === 0) throw new Error(`no ts block in ${file}`);
+  return blocks.join("\n");
+}
+
+/**
+ * What the program says it prints: the comment after a `console.log(…)` on its line, or the
+ * comment lines right after a `console.log` line that has none (a loop's lines).
+ */
+export function expectedOutput(code: string): string[] {
+  const out: string[] = [];
+  let printing = false;
+  for (const line of code.split("\n")) {
+    const trimmed = line.trim();
+    if (trimmed.startsWith("// ")) {
+      if (printing) out.push(trimmed.slice(3));
+      continue;
+    }
+    const logs = line.includes("console.log(");
+    const trailing = / \/\/ (.*)$/.exec(line);
+    if (logs && trailing !== null) out.push(trailing[1]!);
+    printing = logs && trailing === null;
+  }
+  return out;
+}
+
+/** Writes the program to a file of its own, type-checks it, and returns the file and problems. */
+export async function compile(
+  name: string,
+  code: string,
+): Promise<{ file: string; problems: string[] }> {
+  await mkdir(scratch, { recursive: true });
+  const file = `${scratch}${name}.ts`;
+  await writeFile(file, `${code}\nexport {};\n`);
+  const config = ts.getParsedCommandLineOfConfigFile(
+    `${root}tsconfig.json`,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: () => {},
+    },
+  )!;
+  const program = ts.createProgram([file], { ...config.options, noEmit: true });
+  const problems = ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file?.fileName === file)
+    .map((d) => {
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      return `line ${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+    });
+  return { file, problems };
+}
+
+/** Runs a compiled program and returns what it printed. */
+export async function run(file: string): Promise<string[]> {
+  const printed: string[] = [];
+  // The programs print their results; the tests read them.
+  const terminal = console;
+  const log = terminal.log;
+  terminal.log = (...args: unknown[]) => printed.push(args.map(String).join(" "));
+  try {
+    await import(pathToFileURL(file).href);
+  } finally {
+    terminal.log = log;
+  }
+  return printed;
+}
