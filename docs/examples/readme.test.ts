@@ -12,6 +12,7 @@ describe("the README and the guides, as written", () => {
   it.each([
     ["README.md", "A taste"],
     ["docs/getting-started.md", "(the whole guide)"],
+    ["docs/privacy.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
