@@ -13,6 +13,7 @@ describe("the README and the guides, as written", () => {
     ["README.md", "A taste"],
     ["docs/getting-started.md", "(the whole guide)"],
     ["docs/privacy.md", "(the whole guide)"],
+    ["docs/assignment.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
