@@ -14,6 +14,7 @@ describe("the README and the guides, as written", () => {
     ["docs/getting-started.md", "(the whole guide)"],
     ["docs/privacy.md", "(the whole guide)"],
     ["docs/assignment.md", "(the whole guide)"],
+    ["docs/scoring.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
