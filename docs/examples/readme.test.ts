@@ -16,6 +16,7 @@ describe("the README and the guides, as written", () => {
     ["docs/assignment.md", "(the whole guide)"],
     ["docs/scoring.md", "(the whole guide)"],
     ["docs/collector.md", "(the whole guide)"],
+    ["docs/reports.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
