@@ -17,6 +17,7 @@ describe("the README and the guides, as written", () => {
     ["docs/scoring.md", "(the whole guide)"],
     ["docs/collector.md", "(the whole guide)"],
     ["docs/reports.md", "(the whole guide)"],
+    ["docs/security.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
