@@ -67,11 +67,7 @@ export class PrivacyService {
   async recordConsent(contactId: string, input: ConsentInput): Promise<ConsentRecord> {
     const parsed = parseInput(consentSchema, input, "consent");
     const storage = this.#deps.storage;
-    const contact = await storage.get(collections.contacts, contactId);
-    if (contact === null)
-      throw new CrmkitError("NOT_FOUND", `There is no contact "${contactId}".`, {
-        details: { id: contactId },
-      });
+    const contact = await this.#contact(contactId);
     const now = toIsoInstant(this.#deps.environment.now());
     const at = parsed.at === undefined ? now : toIsoInstant(Date.parse(parsed.at));
     const record: Omit<ConsentRecord, "revision"> = {
@@ -186,9 +182,29 @@ export class PrivacyService {
    * @throws CrmkitError `NOT_FOUND` for an unknown contact
    */
   async export(contactId: string): Promise<PersonalDataExport> {
-    let text = "";
-    for await (const chunk of this.exportJson(contactId)) text += chunk;
-    return JSON.parse(text) as PersonalDataExport;
+    const contact = await this.#contact(contactId);
+    const records: Record<string, Record<string, unknown>[]> = {};
+    for await (const batch of personalRecords(this.#deps.storage, contactId)) {
+      const list = records[batch.collection] ?? [];
+      for (const record of batch.records) list.push(withoutRevision(record));
+      records[batch.collection] = list;
+    }
+    return {
+      format: "crmkit.personal-data/1",
+      exportedAt: toIsoInstant(this.#deps.environment.now()),
+      contact: withoutRevision(contact),
+      records,
+    };
+  }
+
+  /** A contact as stored. @throws CrmkitError `NOT_FOUND` */
+  async #contact(contactId: string): Promise<StoredRecord> {
+    const contact = await this.#deps.storage.get(collections.contacts, contactId);
+    if (contact === null)
+      throw new CrmkitError("NOT_FOUND", `There is no contact "${contactId}".`, {
+        details: { id: contactId },
+      });
+    return contact;
   }
 
   /**
@@ -198,11 +214,7 @@ export class PrivacyService {
    */
   async *exportJson(contactId: string): AsyncGenerator<string> {
     const storage = this.#deps.storage;
-    const contact = await storage.get(collections.contacts, contactId);
-    if (contact === null)
-      throw new CrmkitError("NOT_FOUND", `There is no contact "${contactId}".`, {
-        details: { id: contactId },
-      });
+    const contact = await this.#contact(contactId);
     yield `{"format":"crmkit.personal-data/1","exportedAt":${JSON.stringify(toIsoInstant(this.#deps.environment.now()))},"contact":${JSON.stringify(withoutRevision(contact))},"records":{`;
     let open: string | null = null;
     for await (const { collection, records } of personalRecords(storage, contactId)) {
