@@ -3,6 +3,7 @@
 // they print.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { format } from "node:util";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -76,7 +77,8 @@ export async function run(file: string): Promise<string[]> {
   // The programs print their results; the tests read them.
   const terminal = console;
   const log = terminal.log;
-  terminal.log = (...args: unknown[]) => printed.push(args.map(String).join(" "));
+  // As Node's console prints them (objects inspected, not "[object Object]").
+  terminal.log = (...args: unknown[]) => printed.push(format(...args));
   try {
     await import(pathToFileURL(file).href);
   } finally {

@@ -18,6 +18,7 @@ describe("the README and the guides, as written", () => {
     ["docs/collector.md", "(the whole guide)"],
     ["docs/reports.md", "(the whole guide)"],
     ["docs/security.md", "(the whole guide)"],
+    ["docs/activities.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
