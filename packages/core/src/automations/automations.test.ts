@@ -587,6 +587,30 @@ describe("missed-appointment recovery", () => {
       handedOverShare: 0.5,
     });
   });
+
+  it("is not stopped by a meeting logged after the miss for an earlier time", async () => {
+    const { crm, ada, env, email } = await workspace();
+    await crm.automations.create(missedAppointmentRecovery());
+    env.set("2026-05-18T12:00:00Z");
+    const demo = await crm.activities.create({
+      type: "demo",
+      ownerId: "anna",
+      contactId: ada.id,
+      startAt: "2026-05-18T10:00:00Z",
+    });
+    await crm.activities.markMissed(demo.id);
+    // The morning's meeting with Ada, held before the missed demo, logged at the same instant.
+    await crm.activities.create({
+      type: "meeting",
+      status: "done",
+      ownerId: "anna",
+      contactId: ada.id,
+      startAt: "2026-05-18T07:00:00Z",
+    });
+    await crm.automations.runDue({ email });
+    expect(email.sent.map((m) => m.subject)).toEqual(["Shall we find another time, Ada?"]);
+    expect((await recoveryReport(crm.automations)).running).toBe(1);
+  });
 });
 
 describe("nurture sequences", () => {

@@ -62,7 +62,9 @@ export function rebookingDetail(rebooking: Activity): string {
 
 /**
  * The appointment that rebooks a run's missed one, or `null`: the contact's earliest timed activity
- * created since the miss (or since the run started), planned or done, of the condition's types.
+ * created since the miss (or since the run started) for a time after it, planned or done, of the
+ * condition's types. One logged afterwards for an earlier time (a meeting held before the miss,
+ * recorded late) is not a rebooking.
  * @internal
  */
 export async function rebookingOf(
@@ -87,6 +89,7 @@ export async function rebookingOf(
       a.startAt !== undefined &&
       a.id !== run.activityId &&
       a.createdAt >= since &&
+      a.startAt >= since &&
       (condition.activityTypes === undefined || condition.activityTypes.includes(a.type)) &&
       (found === null || a.createdAt < found.createdAt)
     )
