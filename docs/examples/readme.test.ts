@@ -19,6 +19,7 @@ describe("the README and the guides, as written", () => {
     ["docs/reports.md", "(the whole guide)"],
     ["docs/security.md", "(the whole guide)"],
     ["docs/activities.md", "(the whole guide)"],
+    ["docs/automations.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
