@@ -21,6 +21,7 @@ describe("the README and the guides, as written", () => {
     ["docs/activities.md", "(the whole guide)"],
     ["docs/automations.md", "(the whole guide)"],
     ["docs/email.md", "(the whole guide)"],
+    ["docs/objectives.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
