@@ -22,6 +22,7 @@ describe("the README and the guides, as written", () => {
     ["docs/automations.md", "(the whole guide)"],
     ["docs/email.md", "(the whole guide)"],
     ["docs/objectives.md", "(the whole guide)"],
+    ["docs/compensation.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
