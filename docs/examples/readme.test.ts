@@ -23,6 +23,7 @@ describe("the README and the guides, as written", () => {
     ["docs/email.md", "(the whole guide)"],
     ["docs/objectives.md", "(the whole guide)"],
     ["docs/compensation.md", "(the whole guide)"],
+    ["docs/pipelines.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
