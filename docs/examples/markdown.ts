@@ -30,18 +30,39 @@ export async function programOf(file: string, heading?: string): Promise<string>
 export function expectedOutput(code: string): string[] {
   const out: string[] = [];
   let printing = false;
+  // A `console.log(` call the formatter spread over several lines: its comment is on the last.
+  let open = 0;
   for (const line of code.split("\n")) {
     const trimmed = line.trim();
-    if (trimmed.startsWith("// ")) {
+    if (trimmed.startsWith("// ") && open === 0) {
       if (printing) out.push(trimmed.slice(3));
       continue;
     }
-    const logs = line.includes("console.log(");
     const trailing = / \/\/ (.*)$/.exec(line);
-    if (logs && trailing !== null) out.push(trailing[1]!);
-    printing = logs && trailing === null;
+    const code = trailing === null ? line : line.slice(0, trailing.index);
+    const logs = open > 0 || code.includes("console.log(");
+    if (logs)
+      open = Math.max(0, open + depth(code.slice(open > 0 ? 0 : code.indexOf("console.log("))));
+    if (logs && open === 0 && trailing !== null) out.push(trailing[1]!);
+    printing = logs && open === 0 && trailing === null;
   }
   return out;
+}
+
+/** Opened minus closed parentheses, outside string literals. */
+function depth(text: string): number {
+  let balance = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== null) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'" || c === "`") quote = c;
+    else if (c === "(") balance++;
+    else if (c === ")") balance--;
+  }
+  return balance;
 }
 
 /** Writes the program to a file of its own, type-checks it, and returns the file and problems. */

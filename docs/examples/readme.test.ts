@@ -24,6 +24,7 @@ describe("the README and the guides, as written", () => {
     ["docs/objectives.md", "(the whole guide)"],
     ["docs/compensation.md", "(the whole guide)"],
     ["docs/pipelines.md", "(the whole guide)"],
+    ["docs/segments.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
