@@ -2,6 +2,7 @@
 // with the repository's strict settings, run, and what they print compared with what they say
 // they print.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { format } from "node:util";
 import ts from "typescript";
@@ -20,7 +21,31 @@ export async function programOf(file: string, heading?: string): Promise<string>
   }
   const blocks = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
   if (blocks.length === 0) throw new Error(`no ts block in ${file}`);
-  return blocks.join("\n");
+  // Relative imports mean what they mean to a reader of the markdown file: next to it.
+  const from = dirname(`${root}${file}`);
+  return blocks
+    .join("\n")
+    .replace(/(from\s+")(\.\.?\/[^"]+)"/g, (_, head: string, path: string) => {
+      const target = relative(scratch, resolve(from, path)).replaceAll("\\", "/");
+      return `${head}${target.startsWith(".") ? target : `./${target}`}"`;
+    });
+}
+
+/**
+ * The blocks that show a repository file whole (` ```ts file=path `), each with the file's text:
+ * a guide that shows a test file shows exactly that file.
+ */
+export async function shownFiles(
+  file: string,
+): Promise<{ path: string; shown: string; actual: string }[]> {
+  const text = await readFile(`${root}${file}`, "utf8");
+  return Promise.all(
+    [...text.matchAll(/```ts file=(\S+)\n([\s\S]*?)```/g)].map(async (match) => ({
+      path: match[1]!,
+      shown: match[2]!,
+      actual: await readFile(`${root}${match[1]!}`, "utf8"),
+    })),
+  );
 }
 
 /**

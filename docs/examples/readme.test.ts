@@ -2,7 +2,7 @@
 // each type-checks with the repository's strict settings and prints what it says it prints.
 import { rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { compile, expectedOutput, programOf, run, scratch } from "./markdown.js";
+import { compile, expectedOutput, programOf, run, scratch, shownFiles } from "./markdown.js";
 
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
@@ -25,6 +25,7 @@ describe("the README and the guides, as written", () => {
     ["docs/compensation.md", "(the whole guide)"],
     ["docs/pipelines.md", "(the whole guide)"],
     ["docs/segments.md", "(the whole guide)"],
+    ["docs/storage-adapters.md", "(the whole guide)"],
   ] as const)(
     "%s %s type-checks, runs, and prints what it says",
     async (file, section) => {
@@ -41,4 +42,12 @@ describe("the README and the guides, as written", () => {
     },
     60_000,
   );
+});
+
+describe("files the guides show whole", () => {
+  it("docs/storage-adapters.md shows its adapter's test file as it is", async () => {
+    const shown = await shownFiles("docs/storage-adapters.md");
+    expect(shown.map((block) => block.path)).toEqual(["docs/examples/snapshot-adapter.test.ts"]);
+    for (const block of shown) expect(block.shown).toBe(block.actual);
+  });
 });
