@@ -1,7 +1,8 @@
 // Guides as programs: the TypeScript blocks of a markdown file extracted as written, type-checked
 // with the repository's strict settings, run, and what they print compared with what they say
 // they print.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { format } from "node:util";
@@ -10,6 +11,43 @@ import ts from "typescript";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 /** Where extracted programs are written (ignored by git). */
 export const scratch = fileURLToPath(new URL("./.readme/", import.meta.url));
+
+/** Files whose blocks need a browser: they run in Chromium (`browser-guides.test.ts`). */
+export const browserOnly: ReadonlySet<string> = new Set([
+  "docs/tracker.md",
+  "packages/storage-indexeddb/README.md",
+]);
+
+/** A markdown file of the documentation, with how many blocks it runs and how many files it shows. */
+export interface DocumentedFile {
+  /** Its path from the repository's root. */
+  readonly path: string;
+  /** Its TypeScript blocks that are part of its program. */
+  readonly blocks: number;
+  /** Its blocks that show a repository file whole (` ```ts file=path `). */
+  readonly shown: number;
+}
+
+/** The README, the guides in `docs/`, and the READMEs of the packages and the examples. */
+export async function markdownFiles(): Promise<DocumentedFile[]> {
+  const paths = ["README.md"];
+  for (const name of (await readdir(`${root}docs`)).sort())
+    if (name.endsWith(".md")) paths.push(`docs/${name}`);
+  for (const folder of ["packages", "examples"])
+    for (const name of (await readdir(`${root}${folder}`)).sort())
+      if (existsSync(`${root}${folder}/${name}/README.md`))
+        paths.push(`${folder}/${name}/README.md`);
+  return Promise.all(
+    paths.map(async (path) => {
+      const text = await readFile(`${root}${path}`, "utf8");
+      return {
+        path,
+        blocks: text.match(/```ts\n/g)?.length ?? 0,
+        shown: text.match(/```ts file=/g)?.length ?? 0,
+      };
+    }),
+  );
+}
 
 /** The TypeScript blocks of a markdown file (under one heading, or all), joined in order. */
 export async function programOf(file: string, heading?: string): Promise<string> {

@@ -1,40 +1,45 @@
-// The README's first example, and whole guides, extracted from the markdown and run as written:
-// each type-checks with the repository's strict settings and prints what it says it prints.
-import { rm } from "node:fs/promises";
+// Every TypeScript block of the README, the package READMEs and the guides, extracted from the
+// markdown and run as written: each file's blocks are one program that type-checks with the
+// repository's strict settings and prints what it says it prints.
+import { readdir, rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { compile, expectedOutput, programOf, run, scratch, shownFiles } from "./markdown.js";
+import {
+  browserOnly,
+  compile,
+  expectedOutput,
+  markdownFiles,
+  programOf,
+  run,
+  scratch,
+  shownFiles,
+} from "./markdown.js";
 
 afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-describe("the README and the guides, as written", () => {
-  it.each([
-    ["README.md", "A taste"],
-    ["docs/getting-started.md", "(the whole guide)"],
-    ["docs/privacy.md", "(the whole guide)"],
-    ["docs/assignment.md", "(the whole guide)"],
-    ["docs/scoring.md", "(the whole guide)"],
-    ["docs/collector.md", "(the whole guide)"],
-    ["docs/reports.md", "(the whole guide)"],
-    ["docs/security.md", "(the whole guide)"],
-    ["docs/activities.md", "(the whole guide)"],
-    ["docs/automations.md", "(the whole guide)"],
-    ["docs/email.md", "(the whole guide)"],
-    ["docs/objectives.md", "(the whole guide)"],
-    ["docs/compensation.md", "(the whole guide)"],
-    ["docs/pipelines.md", "(the whole guide)"],
-    ["docs/segments.md", "(the whole guide)"],
-    ["docs/storage-adapters.md", "(the whole guide)"],
-  ] as const)(
-    "%s %s type-checks, runs, and prints what it says",
-    async (file, section) => {
-      const heading = section.startsWith("(") ? undefined : section;
-      const code = await programOf(file, heading);
-      const { file: program, problems } = await compile(
-        file.replace(/[^a-z]+/gi, "-") + (heading ?? ""),
-        code,
-      );
+const documented = await markdownFiles();
+const programs = documented.filter((file) => file.blocks > 0 && !browserOnly.has(file.path));
+const showing = documented.filter((file) => file.shown > 0);
+
+describe("the README, the package READMEs and the guides, as written", () => {
+  it("finds every markdown file of the repository's documentation", async () => {
+    expect(documented.map((file) => file.path)).toContain("README.md");
+    expect(documented.map((file) => file.path)).toContain("docs/getting-started.md");
+    const guides = (await readdir(new URL("../", import.meta.url))).filter((name) =>
+      name.endsWith(".md"),
+    );
+    for (const guide of guides)
+      expect(documented.map((file) => file.path)).toContain(`docs/${guide}`);
+    // Blocks that need a browser run in Chromium (docs/examples/browser-guides.test.ts).
+    for (const path of browserOnly) expect(documented.map((file) => file.path)).toContain(path);
+  });
+
+  it.each(programs.map((file) => [file.path]))(
+    "%s type-checks, runs, and prints what it says",
+    async (path) => {
+      const code = await programOf(path);
+      const { file: program, problems } = await compile(path.replace(/[^a-z]+/gi, "-"), code);
       expect(problems).toEqual([]);
       const expected = expectedOutput(code);
       expect(expected.length).toBeGreaterThan(0);
@@ -42,12 +47,11 @@ describe("the README and the guides, as written", () => {
     },
     60_000,
   );
-});
 
-describe("files the guides show whole", () => {
-  it("docs/storage-adapters.md shows its adapter's test file as it is", async () => {
-    const shown = await shownFiles("docs/storage-adapters.md");
-    expect(shown.map((block) => block.path)).toEqual(["docs/examples/snapshot-adapter.test.ts"]);
-    for (const block of shown) expect(block.shown).toBe(block.actual);
-  });
+  it.each(showing.map((file) => [file.path]))(
+    "%s shows the repository files it shows whole, as they are",
+    async (path) => {
+      for (const block of await shownFiles(path)) expect(block.shown).toBe(block.actual);
+    },
+  );
 });
