@@ -9,6 +9,7 @@ import { format } from "node:util";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
+const rootDir = root;
 /** Where extracted programs are written (ignored by git). */
 export const scratch = fileURLToPath(new URL("./.readme/", import.meta.url));
 
@@ -169,4 +170,91 @@ export async function run(file: string): Promise<string[]> {
     terminal.log = log;
   }
   return printed;
+}
+
+/** A markdown file's blocks of one language (` ```sh `), as written, with their indentation removed. */
+export async function blocksOf(file: string, language: string): Promise<string[]> {
+  const text = await readFile(`${root}${file}`, "utf8");
+  return [...text.matchAll(new RegExp(`( *)\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, "g"))].map(
+    (match) =>
+      match[2]!
+        .split("\n")
+        .map((line) => line.slice(match[1]!.length))
+        .join("\n"),
+  );
+}
+
+/** The workspace's packages: name → scripts and whether it is published. */
+export async function workspacePackages(): Promise<
+  Map<string, { scripts: Record<string, string>; published: boolean }>
+> {
+  const packages = new Map<string, { scripts: Record<string, string>; published: boolean }>();
+  for (const folder of ["packages", "examples", "docs", "bench", "packaging", "."]) {
+    const dirs =
+      folder === "." || folder === "docs" || folder === "bench" || folder === "packaging"
+        ? [folder]
+        : (await readdir(`${root}${folder}`)).map((name) => `${folder}/${name}`);
+    for (const dir of dirs) {
+      if (!existsSync(`${root}${dir}/package.json`)) continue;
+      const manifest = JSON.parse(await readFile(`${root}${dir}/package.json`, "utf8")) as {
+        name?: string;
+        private?: boolean;
+        scripts?: Record<string, string>;
+      };
+      packages.set(dir === "." ? "(root)" : (manifest.name ?? dir), {
+        scripts: manifest.scripts ?? {},
+        published: manifest.private !== true,
+      });
+    }
+  }
+  return packages;
+}
+
+/**
+ * What is wrong with a shell block's commands, checked against the workspace without running them
+ * (they install from the registry or start servers): the pnpm version pinned by `packageManager`,
+ * root scripts, `--filter` packages and their scripts, and the packages an `npm install` names.
+ */
+export async function shellProblems(block: string): Promise<string[]> {
+  const packages = await workspacePackages();
+  const root = packages.get("(root)")!;
+  const pinned = JSON.parse(await readFile(`${rootDir}package.json`, "utf8"))
+    .packageManager as string;
+  const problems: string[] = [];
+  for (const raw of block.split("\n")) {
+    const line = raw
+      .replace(/#.*$/, "")
+      .trim()
+      .replace(/^(\w+=\S+ )+/, "");
+    if (line === "") continue;
+    const words = line.split(/\s+/);
+    if (words[0] === "npm" && words[1] === "install") {
+      for (const name of words.slice(2).filter((w) => w.startsWith("@crmkit/")))
+        if (!packages.get(name)?.published)
+          problems.push(`${line}: ${name} is not a published package`);
+      continue;
+    }
+    let rest = words;
+    if (rest[0] === "npx") {
+      rest = rest.slice(1).filter((w) => w !== "--yes");
+      if (rest[0] !== pinned) problems.push(`${line}: not the pinned ${pinned}`);
+      rest = ["pnpm", ...rest.slice(1)];
+    }
+    if (rest[0] !== "pnpm") {
+      problems.push(`${line}: not a command this check knows`);
+      continue;
+    }
+    rest = rest.slice(1);
+    let scripts = root.scripts;
+    if (rest[0] === "--filter") {
+      const target = packages.get(rest[1]!);
+      if (target === undefined) problems.push(`${line}: no package ${rest[1]}`);
+      scripts = target?.scripts ?? {};
+      rest = rest.slice(2);
+    }
+    if (rest[0] === "run") rest = rest.slice(1);
+    if (rest[0] === "install") continue;
+    if (scripts[rest[0]!] === undefined) problems.push(`${line}: no script "${rest[0]}"`);
+  }
+  return problems;
 }

@@ -4,6 +4,7 @@
 import { readdir, rm } from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  blocksOf,
   browserOnly,
   compile,
   expectedOutput,
@@ -11,6 +12,7 @@ import {
   programOf,
   run,
   scratch,
+  shellProblems,
   shownFiles,
 } from "./markdown.js";
 
@@ -52,6 +54,25 @@ describe("the README, the package READMEs and the guides, as written", () => {
     "%s shows the repository files it shows whole, as they are",
     async (path) => {
       for (const block of await shownFiles(path)) expect(block.shown).toBe(block.actual);
+    },
+  );
+});
+
+describe("the other blocks", () => {
+  it("the command check refuses what does not exist", async () => {
+    expect(await shellProblems("pnpm --filter @crmkit/nope start")).toHaveLength(2);
+    expect(await shellProblems("npx --yes pnpm@9.0.0 run check")).toHaveLength(1);
+    expect(await shellProblems("npm install @crmkit/core @crmkit/docs")).toHaveLength(1);
+    expect(await shellProblems("pnpm quickstart\npnpm bench scoring")).toEqual([]);
+  });
+
+  it.each(documented.map((file) => [file.path]))(
+    "%s: its commands name scripts and packages that exist, its JSON parses",
+    async (path) => {
+      for (const block of await blocksOf(path, "sh"))
+        expect(await shellProblems(block)).toEqual([]);
+      for (const block of await blocksOf(path, "json"))
+        expect(() => JSON.parse(block)).not.toThrow();
     },
   );
 });
