@@ -65,7 +65,11 @@ export interface CrmEvents
   "tags.changed": TagsChangedEvent;
 }
 
-/** Options of {@link createCrm}. */
+/**
+ * Options of {@link createCrm}.
+ *
+ * @group Front door
+ */
 export interface CrmOptions {
   /** A store opened with {@link crmStorageSchema} (or a schema containing it). */
   readonly storage: StorageAdapter;
@@ -97,7 +101,11 @@ export interface CrmOptions {
   readonly events?: EventBus<CrmEvents>;
 }
 
-/** A crmkit workspace: repositories, definitions, segments and events over one store. */
+/**
+ * A crmkit workspace: repositories, definitions, segments and events over one store.
+ *
+ * @group Front door
+ */
 export interface Crm {
   /** People. */
   readonly contacts: PartyRepository<Contact, ContactInput, ContactPatch>;
@@ -214,6 +222,7 @@ function checkSchema(storage: StorageAdapter): void {
  * const crm = await createCrm({ storage, timezone: "Europe/Paris" });
  * const ada = await crm.contacts.create({ firstName: "Ada", email: "ada@example.com", country: "FR" });
  * ```
+ * @group Front door
  */
 export async function createCrm(options: CrmOptions): Promise<Crm> {
   checkOptions(options);

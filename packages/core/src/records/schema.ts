@@ -109,6 +109,7 @@ const partyIndexes = [
  * const storage = await openMemoryStorage({ schema: crmStorageSchema });
  * const crm = await createCrm({ storage });
  * ```
+ * @group Front door
  */
 export const crmStorageSchema: StorageSchema = defineStorageSchema({
   version: 10,
