@@ -3,11 +3,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import fc from "fast-check";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumArgs } from "../../../bench/src/chromium.js";
 import { type Replay, replay } from "./replay.js";
-import { renderReport } from "./report.js";
+import { renderReport, valueScale } from "./report.js";
 import { generateYear } from "./year.js";
 
 let browser: Browser;
@@ -28,6 +29,31 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+});
+
+describe("the charts' value scale", () => {
+  it("ticks at round values from zero to at least the largest value, whole ones for counts", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.constant(0), fc.double({ min: 1e-3, max: 1e9, noNaN: true })),
+        fc.boolean(),
+        (largest, integer) => {
+          const { y, ticks } = valueScale(largest, [200, 0], integer);
+          expect(ticks[0]).toBe(0);
+          expect(ticks.length).toBeGreaterThanOrEqual(2);
+          expect(ticks.length).toBeLessThanOrEqual(11);
+          expect(ticks.at(-1)!).toBeGreaterThanOrEqual(integer ? Math.min(largest, 1) : largest);
+          const step = ticks[1]! - ticks[0]!;
+          const magnitude = 10 ** Math.floor(Math.log10(step));
+          expect([1, 2, 5, 10]).toContain(Math.round((step / magnitude) * 1e9) / 1e9);
+          if (integer) expect(ticks.every(Number.isInteger)).toBe(true);
+          expect(y(0)).toBe(200);
+          expect(y(largest)).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe("the compensation report", () => {
@@ -87,6 +113,32 @@ describe("the compensation report", () => {
       `${outlook.expectedShareAtTarget.toFixed(1)} %`,
     );
     expect(await page.locator("[data-reps] tr[data-rep]").count()).toBe(12);
+
+    // Axes a manager can read: round ticks in the chart's unit, from zero past the largest bar,
+    // the target on a tick, whole reps, and each axis titled.
+    const ticks = async (chart: string) =>
+      page
+        .locator(`figure[data-chart="${chart}"] [data-tick]`)
+        .evaluateAll((texts) =>
+          texts.map((t) => [Number(t.getAttribute("data-tick")), t.textContent] as const),
+        );
+    const pay = await ticks("pay");
+    expect(pay[0]).toEqual([0, "€0"]);
+    for (const [value, text] of pay) {
+      expect(value % 5_000).toBe(0);
+      expect(text).toBe(`€${value.toLocaleString("en-US")}`);
+    }
+    const highestPay = Math.max(...bars.map((b) => b.value));
+    expect(pay.at(-1)![0]).toBeGreaterThanOrEqual(highestPay);
+    expect(pay.at(-1)![0]).toBeLessThan(highestPay + 5_000);
+    const attainmentTicks = (await ticks("attainment")).map(([value]) => value);
+    expect(attainmentTicks).toContain(100);
+    for (const value of attainmentTicks) expect(value % 20).toBe(0);
+    const repTicks = (await ticks("distribution")).map(([value]) => value);
+    expect(repTicks.every(Number.isInteger)).toBe(true);
+    expect(
+      await page.locator("[data-axis-title]").evaluateAll((t) => t.map((e) => e.textContent)),
+    ).toEqual(["EUR a year", "% of target", "reps"]);
     await page.screenshot({ path: join(new URL(".", url).pathname, "report.png"), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();

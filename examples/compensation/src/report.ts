@@ -1,6 +1,7 @@
 // A self-contained HTML report (inline SVG, no script, no external file) of a plan comparison.
 import { formatMoney } from "@crmkit/core";
 import type { PlanComparison, SimulationResult, WhatIfResult } from "@crmkit/core/compensation";
+import { scaleLinear } from "d3-scale";
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -15,42 +16,80 @@ interface Bar {
   readonly values: readonly (number | null)[];
 }
 
-/** A grouped vertical bar chart; each rect carries its series, key and value for checking. */
+/** How a chart reads: its axis title, how values are written, and what is drawn besides the bars. */
+interface ChartOptions {
+  /** The y axis's title, with its unit: "€ a year", "% of target", "reps". */
+  readonly axis: string;
+  readonly format: (value: number) => string;
+  /** Whole numbers only (counts): no tick at 2.5 reps. */
+  readonly integer?: boolean;
+  /** Each bar's value written above it. */
+  readonly valueLabels?: boolean;
+  readonly reference?: { readonly value: number; readonly label: string };
+}
+
+/**
+ * The y scale of a chart: from 0 to a round value at or above the largest one, with ticks at
+ * round values (1, 2 or 5 times a power of ten), as d3-scale's `nice()` and `ticks()` make them.
+ * @internal exported for its test
+ */
+export function valueScale(
+  largest: number,
+  range: readonly [number, number],
+  integer = false,
+): { readonly y: (value: number) => number; readonly ticks: readonly number[] } {
+  const scale = scaleLinear()
+    // All zeros: an axis from 0 to 1; counts: up to a whole number, so that a tick ends the axis.
+    .domain([0, integer ? Math.max(1, Math.ceil(largest)) : largest > 0 ? largest : 1])
+    .range([...range])
+    .nice(5);
+  const ticks = scale.ticks(5).filter((tick) => !integer || Number.isInteger(tick));
+  return { y: (value) => scale(value), ticks };
+}
+
+/** A grouped vertical bar chart with a y axis; each rect carries its series, key and value. */
 function barChart(
   id: string,
   title: string,
   bars: readonly Bar[],
   series: readonly string[],
-  format: (value: number) => string,
-  reference?: { readonly value: number; readonly label: string },
+  options: ChartOptions,
 ): string {
+  const { format, reference } = options;
   const width = 760;
-  const height = 260;
-  const left = 70;
+  const height = 280;
+  const left = 84;
   const bottom = 40;
-  const top = 20;
+  const top = 24;
   const colours = ["#94a3b8", "#2563eb"];
-  const max =
-    Math.max(reference?.value ?? 0, ...bars.flatMap((b) => b.values.map((v) => v ?? 0)), 1) * 1.1;
+  const largest = Math.max(
+    reference?.value ?? 0,
+    ...bars.flatMap((b) => b.values.map((v) => v ?? 0)),
+  );
+  const { y, ticks } = valueScale(largest, [height - bottom, top], options.integer);
   const slot = (width - left - 10) / bars.length;
   const barWidth = Math.max(4, (slot * 0.8) / series.length);
-  const y = (value: number) => top + (height - top - bottom) * (1 - value / max);
   const rects = bars.flatMap((bar, i) =>
     bar.values.map((value, s) => {
       const x = left + i * slot + slot * 0.1 + s * barWidth;
       if (value === null)
         return `<text x="${x + barWidth / 2}" y="${height - bottom - 4}" font-size="10" text-anchor="middle" data-missing="${escapeHtml(bar.key)}">n/a</text>`;
-      return `<rect data-series="${escapeHtml(series[s]!)}" data-key="${escapeHtml(bar.key)}" data-value="${value}" x="${x.toFixed(1)}" y="${y(value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(height - bottom - y(value)).toFixed(1)}" fill="${colours[s % colours.length]}"><title>${escapeHtml(`${bar.label} — ${series[s]}: ${format(value)}`)}</title></rect>`;
+      const label = options.valueLabels
+        ? `<text data-value-label x="${(x + barWidth / 2).toFixed(1)}" y="${(y(value) - 3).toFixed(1)}" font-size="9" text-anchor="middle">${escapeHtml(format(value))}</text>`
+        : "";
+      return `<rect data-series="${escapeHtml(series[s]!)}" data-key="${escapeHtml(bar.key)}" data-value="${value}" x="${x.toFixed(1)}" y="${y(value).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(height - bottom - y(value)).toFixed(1)}" fill="${colours[s % colours.length]}"><title>${escapeHtml(`${bar.label} — ${series[s]}: ${format(value)}`)}</title></rect>${label}`;
     }),
   );
   const labels = bars.map(
     (bar, i) =>
       `<text x="${(left + i * slot + slot / 2).toFixed(1)}" y="${height - bottom + 14}" font-size="10" text-anchor="middle">${escapeHtml(bar.label)}</text>`,
   );
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
-    const value = (max / 1.1) * f;
-    return `<text x="${left - 6}" y="${y(value) + 3}" font-size="10" text-anchor="end">${escapeHtml(format(value))}</text><line x1="${left}" x2="${width - 10}" y1="${y(value)}" y2="${y(value)}" stroke="#e5e7eb"/>`;
-  });
+  const axis = ticks.map(
+    (value) =>
+      `<text data-tick="${value}" x="${left - 6}" y="${y(value) + 3}" font-size="10" text-anchor="end">${escapeHtml(format(value))}</text><line x1="${left}" x2="${width - 10}" y1="${y(value)}" y2="${y(value)}" stroke="#e5e7eb"/>`,
+  );
+  const axisLine = `<line x1="${left}" x2="${left}" y1="${top}" y2="${height - bottom}" stroke="#6b7280"/><line x1="${left}" x2="${width - 10}" y1="${height - bottom}" y2="${height - bottom}" stroke="#6b7280"/>`;
+  const axisTitle = `<text data-axis-title x="14" y="${(top + height - bottom) / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 14 ${(top + height - bottom) / 2})">${escapeHtml(options.axis)}</text>`;
   const line =
     reference === undefined
       ? ""
@@ -61,7 +100,7 @@ function barChart(
         `<span class="key"><i style="background:${colours[s % colours.length]}"></i>${escapeHtml(name)}</span>`,
     )
     .join(" ");
-  return `<figure data-chart="${id}"><figcaption>${escapeHtml(title)} ${legend}</figcaption><svg role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${ticks.join("")}${rects.join("")}${labels.join("")}${line}</svg></figure>`;
+  return `<figure data-chart="${id}"><figcaption>${escapeHtml(title)} ${legend}</figcaption><svg role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${axis.join("")}${axisLine}${axisTitle}${rects.join("")}${labels.join("")}${line}</svg></figure>`;
 }
 
 function summary(result: SimulationResult, name: string): string {
@@ -88,7 +127,7 @@ export function renderReport(comparison: PlanComparison, outlook?: WhatIfResult)
       ],
     })),
     ["current", "proposed"],
-    (v) => euros(v * 100),
+    { axis: `${currency} a year`, format: (v) => euros(v * 100) },
   );
   const attainmentChart = barChart(
     "attainment",
@@ -99,19 +138,23 @@ export function renderReport(comparison: PlanComparison, outlook?: WhatIfResult)
       values: [rep.attainment],
     })),
     ["attainment"],
-    (v) => `${v.toFixed(0)} %`,
-    { value: 100, label: "target" },
+    {
+      axis: "% of target",
+      format: (v) => `${v.toFixed(0)} %`,
+      valueLabels: true,
+      reference: { value: 100, label: "target" },
+    },
   );
   const distributionChart = barChart(
     "distribution",
     "Payout distribution (reps per band of % of on-target pay)",
     proposed.team.histogram.map((bucket, i) => ({
       key: `${bucket.from}`,
-      label: bucket.to === null ? `≥ ${bucket.from} %` : `${bucket.from}–${bucket.to}`,
+      label: bucket.to === null ? `≥ ${bucket.from} %` : `${bucket.from}–${bucket.to} %`,
       values: [current.team.histogram[i]?.count ?? 0, bucket.count],
     })),
     ["current", "proposed"],
-    (v) => v.toFixed(0),
+    { axis: "reps", format: (v) => v.toFixed(0), integer: true, valueLabels: true },
   );
   const rows = comparison.reps
     .map((rep) => {
