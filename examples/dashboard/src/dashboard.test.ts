@@ -106,6 +106,14 @@ describe("the dashboard", () => {
       );
     // A deal lost after stage 2 still counts in stage 1 → 2: the first cohort is all that entered.
     expect(all!.steps[0]!.entered).toBeGreaterThan(all!.steps[0]!.reached);
+    // A team's stages take their own time: a lead is called within days, a proposal waits weeks.
+    const medians = all!.stageTimes.map((t) => t.medianDays);
+    expect(new Set(medians).size).toBe(medians.length);
+    for (const time of all!.stageTimes)
+      if (time.medianDays !== null)
+        expect(steps.find((step) => step.from === time.stageId)?.text).toContain(
+          `median ${time.medianDays.toFixed(1)} d`,
+        );
 
     const open = (await crm.reports.pipeline({ at, pipelineId: "sales" })).byCloseMonth;
     const pipelineBars = await bars("pipeline");
@@ -114,6 +122,36 @@ describe("the dashboard", () => {
       expect(pipelineBars.get(`${row.key}|value`)).toBe(row.value);
       expect(pipelineBars.get(`${row.key}|weighted`)).toBe(row.weightedValue);
     }
+
+    // Axes a manager reads: titled, round ticks (whole thousands of euros), months with their year.
+    for (const chart of ["pipeline", "forecast", "mrr"]) {
+      const ticks = await page
+        .locator(`[data-chart="${chart}"] [data-tick]`)
+        .evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute("data-tick"))));
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      expect(ticks).toContain(0);
+      const step = ticks[1]! - ticks[0]!;
+      expect(step % 100_000).toBe(0); // a multiple of €1,000
+      const magnitude = 10 ** Math.floor(Math.log10(step));
+      expect([1, 2, 5]).toContain(step / magnitude);
+      expect(await page.locator(`[data-chart="${chart}"] [data-axis-title]`).textContent()).toMatch(
+        /^EUR/,
+      );
+    }
+    const highest = Math.max(...open.map((row) => row.value));
+    const pipelineTicks = await page
+      .locator('[data-chart="pipeline"] [data-tick]')
+      .evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute("data-tick"))));
+    expect(Math.max(...pipelineTicks)).toBeGreaterThanOrEqual(highest);
+    expect(await page.locator('[data-chart="pipeline"] [data-value-label]').count()).toBe(
+      open.length * 2,
+    );
+    const monthLabels = await page
+      .locator(
+        '[data-chart="pipeline"] svg > text:not([data-tick]):not([data-value-label]):not([data-axis-title])',
+      )
+      .allTextContents();
+    for (const label of monthLabels) expect(label).toMatch(/^([A-Z][a-z]+ 20\d\d|undated)$/);
 
     const forecastBars = await bars("forecast");
     for (const month of months) {
@@ -189,6 +227,21 @@ describe("the dashboard", () => {
       `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
     for (const entry of entries) expect(entry.background).toBe(rgb(colours.get(entry.type)!));
     expect(new Set(entries.map((e) => e.type)).size).toBeGreaterThanOrEqual(5);
+    // Each entry says what and with whom, and nobody is booked twice at once.
+    const texts = await page.locator("[data-activity]").allTextContents();
+    for (const text of texts)
+      expect(text).toMatch(/^\d\d:\d\d [A-Za-z -]+ · [A-Z][a-z]+ [A-Z][a-z]+/);
+    for (const a of agenda)
+      for (const b of agenda)
+        if (a !== b && a.userId === b.userId)
+          expect(
+            a.activity.startAt! < b.activity.endAt! && b.activity.startAt! < a.activity.endAt!,
+          ).toBe(false);
+    // Nothing wider than the window: the agenda's long entries are cut, not the page widened.
+    expect(await page.evaluate("document.documentElement.scrollWidth <= innerWidth")).toBe(true);
+    // Each rep has the objectives their manager set, not one quota for all.
+    const quotas = revenue.map((row) => row.target);
+    expect(new Set(quotas).size).toBe(reps.length);
 
     const screenshot = join(dirname(fileURLToPath(import.meta.url)), "../dist/dashboard.png");
     mkdirSync(dirname(screenshot), { recursive: true });

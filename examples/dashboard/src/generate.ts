@@ -10,23 +10,60 @@ export const asOf = "2026-11-18T10:00:00.000Z";
 /** The workspace timezone. */
 export const timezone = "Europe/Paris";
 
-/** The reps: id, name, team and how good they are (1 = average). */
+/**
+ * The reps: id, name, team, how good they are (1 = average), and the objectives their manager set —
+ * a yearly revenue quota in cents (seniors carry more) and meetings a week in the last quarter.
+ */
 export const reps = [
-  { id: "anna", name: "Anna Keller", teamId: "north", talent: 1.2 },
-  { id: "marc", name: "Marc Dubois", teamId: "north", talent: 1.0 },
-  { id: "sam", name: "Sam Okafor", teamId: "north", talent: 0.9 },
-  { id: "lea", name: "Léa Martin", teamId: "south", talent: 1.1 },
-  { id: "jon", name: "Jon Berg", teamId: "south", talent: 0.85 },
-  { id: "ines", name: "Inès Roux", teamId: "south", talent: 1.0 },
+  { id: "anna", name: "Anna Keller", teamId: "north", talent: 1.2, quota: 36_000_000, meetings: 5 },
+  { id: "marc", name: "Marc Dubois", teamId: "north", talent: 1.0, quota: 22_000_000, meetings: 4 },
+  { id: "sam", name: "Sam Okafor", teamId: "north", talent: 0.9, quota: 15_000_000, meetings: 3 },
+  { id: "lea", name: "Léa Martin", teamId: "south", talent: 1.1, quota: 26_000_000, meetings: 5 },
+  { id: "jon", name: "Jon Berg", teamId: "south", talent: 0.85, quota: 14_000_000, meetings: 3 },
+  { id: "ines", name: "Inès Roux", teamId: "south", talent: 1.0, quota: 19_000_000, meetings: 4 },
 ] as const;
 
-/** The open stages in order, with the chance an average rep moves a deal on from each. */
+/**
+ * The open stages in order: the chance an average rep moves a deal on, the work done there, and how
+ * many days a deal stays (a lead is called within days; a proposal waits weeks for a decision).
+ */
 const journey = [
-  { id: "lead", advance: 0.72, activity: "call" },
-  { id: "qualified", advance: 0.68, activity: "meeting" },
-  { id: "proposal", advance: 0.62, activity: "demo" },
-  { id: "negotiation", advance: 0.74, activity: "visit" },
+  { id: "lead", advance: 0.72, activity: "call", days: [2, 9] },
+  { id: "qualified", advance: 0.68, activity: "meeting", days: [5, 21] },
+  { id: "proposal", advance: 0.62, activity: "demo", days: [12, 40] },
+  { id: "negotiation", advance: 0.74, activity: "visit", days: [4, 18] },
 ] as const;
+
+/** How busy each month is, relative to an average one: slow summers and Christmases. */
+const season = [0.9, 1.0, 1.2, 1.1, 1.0, 1.0, 0.75, 0.45, 1.2, 1.25, 1.1, 0.6];
+
+/** Each action type's length in minutes (crmkit's defaults). */
+const minutes: Readonly<Record<string, number>> = {
+  call: 15,
+  email: 10,
+  task: 30,
+  meeting: 60,
+  demo: 60,
+  visit: 90,
+};
+
+/** The customers' names: 48 companies. */
+const companies = [
+  "Acme",
+  "Globex",
+  "Initech",
+  "Umbrella",
+  "Hooli",
+  "Vandelay",
+  "Soylent",
+  "Tyrell",
+  "Wonka",
+  "Stark",
+  "Wayne",
+  "Cyberdyne",
+].flatMap((name) =>
+  ["Industries", "Logistics", "Foods", "Systems"].map((kind) => `${name} ${kind}`),
+);
 
 const day = 86_400_000;
 const sources = ["web", "referral", "event", "outbound"];
@@ -84,29 +121,73 @@ export async function generateYear(
       { id: "lost", name: "Lost", kind: "lost" },
     ],
   });
-  const accounts: string[] = [];
-  for (let i = 1; i <= 48; i++) {
-    accounts.push(
-      (await crm.accounts.create({ name: `Customer ${String(i).padStart(2, "0")}` })).id,
-    );
-  }
-  // Each rep's objectives: revenue for the year, weighted towards the second half, and four
-  // meetings a week in the last quarter.
+  const accounts: { id: string; name: string }[] = [];
+  for (const name of companies) accounts.push(await crm.accounts.create({ name }));
+  // Each rep's objectives: the quota for the year, weighted towards the second half, and meetings
+  // a week in the last quarter.
   for (const rep of reps) {
     await crm.objectives.set({
       subject: { kind: "user", id: rep.id },
       metric: { kind: "revenue" },
       period: "2026",
-      target: 24_000_000,
+      target: rep.quota,
       seasonality: [20, 25, 25, 30],
     });
     await crm.objectives.set({
       subject: { kind: "user", id: rep.id },
       metric: { kind: "meetingsPerWeek" },
       period: "2026-Q4",
-      target: 4,
+      target: rep.meetings,
     });
   }
+
+  // Each rep's booked time, so that nothing is double-booked: crmkit refuses overlaps, and the
+  // generator books as a rep would — the first free slot of the day from the time they aimed at.
+  const busy = new Map<string, [number, number][]>();
+  const hour = 3_600_000;
+  /**
+   * Books `type` for `repId` in the first free slot of a working day (08:00–17:00 UTC: 09:00–18:00
+   * in Paris in winter, within the day in summer) at or after `aim` — on the working day before
+   * when that one is full or a weekend, and never outside [`notBefore`, `notAfter`): then the
+   * following days up to `notAfter`.
+   */
+  const book = (
+    repId: string,
+    aim: number,
+    type: string,
+    notBefore = Number.NEGATIVE_INFINITY,
+    notAfter = Number.POSITIVE_INFINITY,
+  ): number => {
+    const length = (minutes[type] ?? 30) * 60_000;
+    const aimDay = Math.floor(aim / day) * day;
+    const tryDay = (base: number, from: number): number | null => {
+      const weekday = new Date(base).getUTCDay();
+      if (weekday === 6 || weekday === 0) return null;
+      const taken = busy.get(`${repId}|${base}`) ?? [];
+      const first =
+        Math.ceil(Math.max(from, base + 8 * hour, notBefore) / (15 * 60_000)) * 15 * 60_000;
+      for (
+        let start = first;
+        start + length <= Math.min(base + 17 * hour, notAfter);
+        start += 15 * 60_000
+      ) {
+        if (taken.some(([s, e]) => start < e && start + length > s)) continue;
+        taken.push([start, start + length]);
+        busy.set(`${repId}|${base}`, taken);
+        return start;
+      }
+      return null;
+    };
+    for (let back = 0; back < 14 && aimDay - back * day + 17 * hour > notBefore; back++) {
+      const found = tryDay(aimDay - back * day, back === 0 ? aim : 0);
+      if (found !== null) return found;
+    }
+    for (let ahead = 1; ahead < 14 && aimDay + ahead * day < notAfter; ahead++) {
+      const found = tryDay(aimDay + ahead * day, 0);
+      if (found !== null) return found;
+    }
+    throw new Error(`no free slot for ${repId} near ${new Date(aim).toISOString()}`);
+  };
 
   // Every event of the year with its instant, run in time order.
   const events: { at: number; run: () => Promise<unknown> }[] = [];
@@ -115,8 +196,9 @@ export async function generateYear(
   };
   const monday = Date.parse("2025-10-06T00:00:00Z");
   for (let week = monday; week < end; week += 7 * day) {
+    const busyness = season[new Date(week).getUTCMonth()]!;
     for (const rep of reps) {
-      const count = random() < 0.3 ? 2 : 1;
+      const count = (random() < 0.3 * busyness ? 2 : 1) - (random() > busyness ? 1 : 0);
       for (let n = 0; n < count; n++) {
         const created =
           week + Math.floor(random() * 5) * day + (8 + Math.floor(random() * 9)) * 3_600_000;
@@ -126,7 +208,12 @@ export async function generateYear(
         const steps: { at: number; activity: string; next: string | "won" | "lost" }[] = [];
         let t = created;
         for (const [i, stage] of journey.entries()) {
-          t += (3 + Math.floor(random() * 22)) * day;
+          const [shortest, longest] = stage.days;
+          t +=
+            Math.round((shortest + random() * (longest - shortest)) / Math.sqrt(rep.talent)) * day;
+          // Deals move on working days.
+          const weekday = new Date(t).getUTCDay();
+          if (weekday === 6 || weekday === 0) t += (weekday === 6 ? 2 : 1) * day;
           const advances = random() < Math.min(0.95, stage.advance * Math.sqrt(rep.talent));
           steps.push({
             at: t,
@@ -138,11 +225,12 @@ export async function generateYear(
         const close = steps[steps.length - 1]!.at;
         const noise = (Math.floor(random() * 29) - 14) * day;
         const deal = { id: "" };
+        const account = pick(accounts);
         const input = {
           title: `${pick(["Renewal", "Rollout", "Pilot", "Upgrade", "New site"])} ${events.length}`,
           pipelineId: "sales",
           ownerId: rep.id,
-          accountId: pick(accounts),
+          accountId: account.id,
           value,
           products: [pick(products)],
           source: pick(sources),
@@ -154,15 +242,16 @@ export async function generateYear(
           deal.id = (await crm.deals.create(input)).id;
         });
         for (const step of steps) {
-          // The work done in the stage the day before the deal moves on (or is lost).
-          at(step.at - day, () =>
+          // The work done in the stage the working day before the deal moves on (or is lost).
+          const start = book(rep.id, step.at - day, step.activity, created + hour, step.at);
+          at(start, () =>
             crm.activities.create({
               type: step.activity,
+              title: account.name,
               ownerId: rep.id,
               dealId: deal.id,
-              startAt: new Date(step.at - day).toISOString(),
+              startAt: new Date(start).toISOString(),
               status: "done",
-              allowOverlap: true,
             }),
           );
           at(step.at, () =>
@@ -178,15 +267,19 @@ export async function generateYear(
       if (week >= Date.parse("2026-09-01T00:00:00Z")) {
         const meetings = Math.round((1 + random() * 3) * rep.talent);
         for (let m = 0; m < meetings; m++) {
-          const start = week + (m % 5) * day + (13 + Math.floor(m / 5)) * 3_600_000;
+          const start = book(
+            rep.id,
+            week + (m % 5) * day + (13 + Math.floor(m / 5)) * hour,
+            "meeting",
+          );
+          const prospect = pick(accounts).name;
           at(start, () =>
             crm.activities.create({
               type: "meeting",
-              title: "Prospect meeting",
+              title: `${prospect} (prospect)`,
               ownerId: rep.id,
               startAt: new Date(start).toISOString(),
               status: "done",
-              allowOverlap: true,
             }),
           );
         }
@@ -215,15 +308,18 @@ export async function generateYear(
     for (let d = 0; d < 5; d++) {
       const slots = 2 + Math.floor(random() * 3);
       for (let s = 0; s < slots; s++) {
-        const start = Date.parse("2026-11-16T08:00:00Z") + d * day + (s * 2 + (r % 2)) * 3_600_000;
         const type = pick(agendaTypes);
+        const start = book(
+          rep.id,
+          Date.parse("2026-11-16T08:00:00Z") + d * day + (s * 2 + (r % 2)) * hour,
+          type,
+        );
         await crm.activities.create({
           type,
           ownerId: rep.id,
-          title: `${type === "email" ? "Follow-up" : "Customer"} ${1 + Math.floor(random() * 48)}`,
+          title: pick(accounts).name,
           startAt: new Date(start).toISOString(),
           ...(start < end ? { status: "done" as const } : {}),
-          allowOverlap: true,
         });
         agenda++;
       }

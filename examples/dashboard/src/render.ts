@@ -2,6 +2,7 @@
 // its exact figure in a data attribute, so a test can check what is shown against the reports.
 import type { AgendaEntry } from "@crmkit/core";
 import { calendarDate } from "@crmkit/core/time";
+import { scaleLinear } from "d3-scale";
 import type { DashboardFigures } from "./figures.js";
 import { timezone } from "./generate.js";
 
@@ -13,10 +14,20 @@ const euro = new Intl.NumberFormat("en-GB", {
 });
 /** Minor units as whole euros: `€412,000`. */
 export const money = (minor: number): string => euro.format(minor / 100);
+const compactEuro = new Intl.NumberFormat("en-GB", {
+  style: "currency",
+  currency: "EUR",
+  notation: "compact",
+  maximumFractionDigits: 1,
+});
+/** Minor units, short, for axes and bar labels: `€50K`, `€1.2M`. */
+export const shortMoney = (minor: number): string => compactEuro.format(minor / 100);
 const percent = (value: number | null, digits = 1): string =>
   value === null ? "n/a" : `${value.toFixed(digits)} %`;
 const monthName = (month: string): string =>
   new Date(`${month}-15T00:00:00Z`).toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
+/** A month with its year, never read as a date: `Nov 2026`. */
+const monthAndYear = (month: string): string => `${monthName(month)} ${month.slice(0, 4)}`;
 
 type Attributes = Readonly<Record<string, string | number>>;
 
@@ -78,10 +89,16 @@ function columns(options: {
   readonly series: readonly Series[];
   readonly mode: "grouped" | "stacked";
   readonly format: (value: number) => string;
+  /** The y axis's title, with its unit. */
+  readonly axis: string;
+  /** How ticks (and value labels) are written: shorter than `format`. */
+  readonly tick: (value: number) => string;
+  /** The series whose values are written above their bars. */
+  readonly labelled?: readonly string[];
 }): SVGElement {
   const width = 560;
-  const height = 220;
-  const pad = { top: 12, bottom: 26, left: 8, right: 8 };
+  const height = 230;
+  const pad = { top: 16, bottom: 26, left: 58, right: 8 };
   const { groups, series, mode } = options;
   let top = 0;
   let bottom = 0;
@@ -99,13 +116,52 @@ function columns(options: {
       );
     }
   }
-  const span = top - bottom || 1;
-  const plot = height - pad.top - pad.bottom;
-  const y = (v: number) => pad.top + ((top - v) / span) * plot;
+  // Round ticks (d3-scale's nice numbers) from below the lowest to above the highest value.
+  const scale = scaleLinear()
+    .domain([bottom, top > bottom ? top : bottom + 1])
+    .range([height - pad.bottom, pad.top])
+    .nice(5);
+  const y = (v: number) => scale(v);
   const slot = (width - pad.left - pad.right) / Math.max(1, groups.length);
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
+  for (const tick of scale.ticks(5)) {
+    chart.append(
+      svg("line", {
+        x1: pad.left,
+        x2: width - pad.right,
+        y1: y(tick),
+        y2: y(tick),
+        class: "gridline",
+      }),
+      svg(
+        "text",
+        { x: pad.left - 6, y: y(tick) + 4, "text-anchor": "end", class: "tick", "data-tick": tick },
+        options.tick(tick),
+      ),
+    );
+  }
+  const middle = (pad.top + height - pad.bottom) / 2;
   chart.append(
+    svg("line", {
+      x1: pad.left,
+      x2: pad.left,
+      y1: pad.top,
+      y2: height - pad.bottom,
+      class: "axis",
+    }),
     svg("line", { x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0), class: "axis" }),
+    svg(
+      "text",
+      {
+        x: 12,
+        y: middle,
+        "text-anchor": "middle",
+        transform: `rotate(-90 12 ${middle})`,
+        class: "axis-title",
+        "data-axis-title": "",
+      },
+      options.axis,
+    ),
   );
   groups.forEach((group, g) => {
     const x0 = pad.left + g * slot;
@@ -133,6 +189,20 @@ function columns(options: {
         svg("title", {}, `${group.label} · ${series[s]!.label}: ${options.format(value)}`),
       );
       chart.append(rect);
+      if (options.labelled?.includes(series[s]!.id))
+        chart.append(
+          svg(
+            "text",
+            {
+              x: (x + (barWidth - 2) / 2).toFixed(1),
+              y: (Math.min(y(from), y(to)) - 3).toFixed(1),
+              "text-anchor": "middle",
+              class: "value",
+              "data-value-label": series[s]!.id,
+            },
+            options.tick(value),
+          ),
+        );
     });
     chart.append(
       svg(
@@ -238,12 +308,15 @@ function pipeline(f: DashboardFigures): HTMLElement {
     columns({
       groups: f.pipeline.map((row) => ({
         key: row.key,
-        label: row.key === "(none)" ? "undated" : `${monthName(row.key)} ${row.key.slice(2, 4)}`,
+        label: row.key === "(none)" ? "undated" : monthAndYear(row.key),
         values: [row.value, row.weightedValue],
       })),
       series,
       mode: "grouped",
       format: money,
+      tick: shortMoney,
+      axis: "EUR, open deals",
+      labelled: ["value", "weighted"],
     }),
     legend(series),
   );
@@ -276,6 +349,8 @@ function forecast(f: DashboardFigures): HTMLElement {
       series,
       mode: "grouped",
       format: money,
+      tick: shortMoney,
+      axis: "EUR won in the month",
     }),
     legend(series),
     table({ class: "small" }, ["Month", "Forecast", "Won", "Error"], rows),
@@ -326,7 +401,7 @@ function attainment(f: DashboardFigures): HTMLElement {
   return card(
     "attainment",
     "Attainment per rep",
-    "Revenue against the year's objective (the tick is where the seasonality expects them by now; the line is 100 %), and Q4 meetings per week against 4.",
+    "Revenue against the year's objective (the tick is where the seasonality expects them by now; the line is 100 %), and Q4 meetings per week against each rep's own objective.",
     table({}, ["Rep", "Revenue 2026", "Attainment", "Meetings / week (Q4)"], rows),
   );
 }
@@ -361,6 +436,8 @@ function mrr(f: DashboardFigures): HTMLElement {
       series,
       mode: "stacked",
       format: money,
+      tick: shortMoney,
+      axis: "EUR of MRR, change in the month",
     }),
     legend(series),
     table({ class: "small" }, ["Month", "MRR at month end", "Revenue churn"], rows),
@@ -388,7 +465,7 @@ function agenda(f: DashboardFigures): HTMLElement {
         "data-type": entry.activity.type,
         "data-colour": entry.colour,
       },
-      `${time} ${entry.typeName}`,
+      `${time} ${entry.typeName} · ${entry.activity.title ?? ""}`,
     );
     node.style.background = entry.colour;
     node.title = `${entry.activity.title ?? entry.typeName} (${entry.activity.status})`;
@@ -417,7 +494,7 @@ function agenda(f: DashboardFigures): HTMLElement {
   return card(
     "agenda",
     "This week's agenda",
-    "Activities of the week by rep, coloured by action type; faded ones are done.",
+    "Activities of the week by rep — time in Paris, what and with whom — coloured by action type; faded ones are done. Nobody is booked twice at once: crmkit refuses overlapping bookings.",
     table({ class: "agenda" }, ["", ...f.agenda.days.map(dayLabel)], rows),
     legend(f.agenda.types.map((t) => ({ id: t.id, label: t.name, colour: t.colour }))),
   );

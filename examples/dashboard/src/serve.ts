@@ -1,5 +1,6 @@
 // Bundles the page and serves it: `pnpm dashboard` from the repository root (or this package's
-// `start` once the packages are built), then open the address it prints.
+// `start`), then open the address it prints. The page is bundled from the workspace's TypeScript
+// sources by esbuild, so nothing needs building first.
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
@@ -60,8 +61,8 @@ export async function startServer(options: {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { url } = await startServer({ port: Number(process.env.PORT ?? 8082) });
+  const { url } = await startServer({ port: Number(process.env.PORT ?? 8082), fromSource: true });
   process.stdout.write(
-    `crmkit dashboard on ${url}\nThe first visit generates a year of sales into the browser's IndexedDB (a few seconds); add ?reset to start again. Ctrl-C stops.\n`,
+    `crmkit dashboard on ${url}\nThe first visit generates a year of sales and stores it in the browser's IndexedDB (a few seconds); add ?reset to start again. Ctrl-C stops.\n`,
   );
 }
