@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumArgs } from "../../../bench/src/chromium.js";
+import { screenshot } from "../../screenshots.js";
 import { type Replay, replay } from "./replay.js";
 import { renderReport, valueScale } from "./report.js";
 import { generateYear } from "./year.js";
@@ -139,7 +140,7 @@ describe("the compensation report", () => {
     expect(
       await page.locator("[data-axis-title]").evaluateAll((t) => t.map((e) => e.textContent)),
     ).toEqual(["EUR a year", "% of target", "reps"]);
-    await page.screenshot({ path: join(new URL(".", url).pathname, "report.png"), fullPage: true });
+    await screenshot(page, "compensation-report.png");
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

@@ -1,16 +1,14 @@
 // The dashboard in the system Chromium: the page generates its year into IndexedDB, reads it through
 // crmkit's reports and draws it. The same year generated here on the memory store gives the core's
 // reports, and every figure on the page must be theirs.
-import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Crm, createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
 import { mrrReport } from "@crmkit/core/reports";
 import { openMemoryStorage } from "@crmkit/storage-memory";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumArgs } from "../../../bench/src/chromium.js";
+import { screenshot } from "../../screenshots.js";
 import { billingLines, type DashboardFigures, dashboardFigures } from "./figures.js";
 import { asOf, generateYear, reps, timezone } from "./generate.js";
 import { contentSecurityPolicy, startServer } from "./serve.js";
@@ -243,9 +241,7 @@ describe("the dashboard", () => {
     const quotas = revenue.map((row) => row.target);
     expect(new Set(quotas).size).toBe(reps.length);
 
-    const screenshot = join(dirname(fileURLToPath(import.meta.url)), "../dist/dashboard.png");
-    mkdirSync(dirname(screenshot), { recursive: true });
-    await page.screenshot({ path: screenshot, fullPage: true });
+    await screenshot(page, "dashboard.png");
     expect(problems).toEqual([]);
   }, 60_000);
 
