@@ -24,7 +24,13 @@ import {
 } from "@crmkit/core/compensation";
 import { createMemoryEmailSender } from "@crmkit/core/email";
 import { allocateBySegment } from "@crmkit/core/objectives";
-import { funnelReport, performanceReport, pipelineReport, reportCsv } from "@crmkit/core/reports";
+import {
+  funnelReport,
+  performanceReport,
+  pipelineReport,
+  reportCsv,
+  toCsv,
+} from "@crmkit/core/reports";
 import { defineStorageSchema, type StoredRecord } from "@crmkit/core/storage";
 import { openMemoryStorage } from "@crmkit/storage-memory";
 import { openPostgresStorage } from "@crmkit/storage-postgres";
@@ -143,7 +149,9 @@ for (const [i, result] of results.entries()) {
   if (result.status === "fulfilled")
     console.log(`${who}: saved as revision ${result.value[0]!.revision}`);
   else if (CrmkitError.is(result.reason))
-    console.log(`${who}: ${result.reason.code} — ${result.reason.message}`);
+    console.log(
+      `${who}: ${result.reason.code} — the contact is at revision ${result.reason.details.actualRevision}, not ${result.reason.details.expectedRevision}; nothing was written`,
+    );
 }
 console.log(
   `stored status: ${(await store.get("contacts", first!.id))!.status} (no update was lost silently)`,
@@ -398,35 +406,44 @@ const tally = (values: (string | undefined)[]) => {
     counts.set(value ?? "(unassigned)", (counts.get(value ?? "(unassigned)") ?? 0) + 1);
   return [...counts].map(([key, count]) => `${key} ${count}`).join(", ");
 };
-console.log(`pipelines: ${tally(leads.map((deal) => deal.pipelineId))}`);
-console.log(`owners:    ${tally(leads.map((deal) => deal.ownerId))}`);
+// Names, not ids, in everything a sales manager reads.
+const pipelineNames = new Map((await crm.pipelines.list()).map((p) => [p.id, p.name]));
+const stageNames = new Map(
+  (await crm.pipelines.list()).flatMap((p) => p.stages.map((stage) => [stage.id, stage.name])),
+);
+const userNames = new Map((await crm.users.list()).map((user) => [user.id, user.name]));
+const nameOf = (userId: string | undefined) =>
+  userId === undefined ? "(the queue)" : (userNames.get(userId) ?? userId);
+console.log(`pipelines: ${tally(leads.map((deal) => pipelineNames.get(deal.pipelineId)))}`);
+console.log(`owners:    ${tally(leads.map((deal) => nameOf(deal.ownerId)))}`);
 const explained = (await crm.assignment.decisions(leads.find((d) => d.ownerId === "anna")!.id))[0]!;
 console.log(`why: ${explained.why}`);
-for (const skip of explained.skipped) console.log(`  skipped ${skip.userId}: ${skip.detail}`);
+for (const skip of explained.skipped)
+  console.log(`  skipped ${nameOf(skip.userId)}: ${skip.detail}`);
 
 heading("One deal's life: what is missing, goals met, hand-off, history");
 const lead = leads.find((deal) => deal.pipelineId === "new-business")!;
 const goalStatus = await crm.deals.whatIsMissing(lead.id);
 console.log(
-  `missing in "${goalStatus.stageId}": ${goalStatus.missing.map((part) => part.text).join("; ")}`,
+  `missing in "${stageNames.get(goalStatus.stageId)}": ${goalStatus.missing.map((part) => part.text).join("; ")}`,
 );
 env.advance(3 * 3_600_000);
 await crm.deals.update(lead.id, { value: 4_500_000 }); // €45,000.00, in cents
 await crm.contacts.update(lead.contactId!, { phone: "+33 1 23 45 67 89" });
 const afterGoal = await crm.deals.require(lead.id);
 console.log(
-  `after value and phone: stage "${afterGoal.stageId}", owner ${afterGoal.ownerId} (handed to field sales)`,
+  `after value and phone (${formatMoney(afterGoal.value!, "EUR")}): stage "${stageNames.get(afterGoal.stageId)}", owner ${nameOf(afterGoal.ownerId)} (handed to field sales)`,
 );
 env.advance(2 * 86_400_000);
 const meeting = await crm.activities.create({ type: "meeting", dealId: lead.id });
 await crm.activities.complete(meeting.id, { outcome: "Budget confirmed" });
 for (const stay of await crm.deals.history(lead.id)) {
   console.log(
-    `  ${stay.stageId.padEnd(10)} entered ${stay.enteredAt} (${stay.enteredCause})${stay.leftCause ? `, left (${stay.leftCause})` : ""}`,
+    `  ${(stageNames.get(stay.stageId) ?? stay.stageId).padEnd(10)} entered ${stay.enteredAt} (${stay.enteredCause})${stay.leftCause ? `, left (${stay.leftCause})` : ""}`,
   );
 }
 for (const task of await crm.tasks.list({ dealId: lead.id }))
-  console.log(`  task "${task.title}" for ${task.assigneeId}: ${task.status}`);
+  console.log(`  task "${task.title}" for ${nameOf(task.assigneeId)}: ${task.status}`);
 const lostMove = await crm.deals.move(lead.id, "lost");
 if (!lostMove.ok)
   console.log(`move to lost refused, missing: ${lostMove.missing.map((m) => m.label).join(", ")}`);
@@ -546,7 +563,7 @@ const card = (await crm.scoring.card(lena.id))!;
 const handoff = await crm.scoring.handoff(card.handoffs.global!);
 const handedDeal = await crm.deals.require(handoff!.dealId);
 console.log(
-  `hand-off: deal "${handedDeal.title}" in ${handedDeal.pipelineId}, owner ${handedDeal.ownerId ?? "(queue)"}, with ${handoff!.history.length} visits attached`,
+  `hand-off: deal "${handedDeal.title}" in ${pipelineNames.get(handedDeal.pipelineId)}, owner ${nameOf(handedDeal.ownerId)}, with ${handoff!.history.length} visits attached`,
 );
 console.log(
   `in 60 days, without any job: ${(await crm.scoring.score(lena.id, { at: env.now() + 60 * 86_400_000 })).global} points (half-life 30 days; fit points do not decay)`,
@@ -650,7 +667,7 @@ for (const [repId] of weekReps) {
   }
 }
 console.log(
-  `${booked} appointments booked from free slots for ${weekReps.map(([id]) => id).join(", ")}`,
+  `${booked} appointments booked from free slots for ${weekReps.map(([id]) => nameOf(id)).join(", ")}`,
 );
 console.log("Anna's Monday:");
 for (const entry of await crm.activities.agenda("anna", { day: "2026-11-30" }))
@@ -682,7 +699,7 @@ for (const [repId] of weekReps) {
   const [first] = await crm.activities.agenda(repId, { day: "2026-11-30" });
   missed.push(await crm.activities.markMissed(first!.activity.id, { outcome: "No show" }));
 }
-console.log(`missed: ${missed.map((a) => `"${a.title}" (${a.ownerId})`).join(", ")}`);
+console.log(`missed: ${missed.map((a) => `"${a.title}" (${nameOf(a.ownerId)})`).join(", ")}`);
 await crm.automations.runDue({ email: outbox });
 const daysLater = async (days: number, what: string) => {
   env.advance(days * 86_400_000);
@@ -750,7 +767,9 @@ console.log(
 );
 // This week's meetings against a monthly objective, with the 50 / 90 / 100 % alerts.
 crm.events.on("objective.alert", (alert) =>
-  console.log(`  alert: ${alert.subject.id} reached ${alert.threshold} % of ${alert.metric.kind}`),
+  console.log(
+    `  alert: ${nameOf(alert.subject.id)} reached ${alert.threshold} % of the month's meetings`,
+  ),
 );
 for (const [repId] of weekReps)
   await crm.objectives.set({
@@ -768,7 +787,7 @@ for (const [repId] of weekReps) {
 await crm.objectives.checkAlerts("2026-12");
 for (const progress of await crm.objectives.progress("2026-12"))
   console.log(
-    `  ${progress.subject.id}: ${progress.actual} of ${progress.target.target} meetings (${progress.attainment} %), next alert at ${progress.next ?? "—"} %`,
+    `  ${nameOf(progress.subject.id)}: ${progress.actual} of ${progress.target.target} meetings (${progress.attainment} %), next alert at ${progress.next ?? "—"} %`,
   );
 const allocation = allocateBySegment({
   total: 150_000_000,
@@ -777,8 +796,13 @@ const allocation = allocateBySegment({
   reps: weekReps.map(([repId]) => ({ repId })),
 });
 console.log(
-  `company split 35/25 (proportional): anna carries ${Object.entries(allocation.reps[0]!.bySegment)
-    .map(([segment, amount]) => `${segment} ${formatMoney(amount, "EUR")}`)
+  `company split 35/25 (proportional): ${nameOf(allocation.reps[0]!.repId)} carries ${Object.entries(
+    allocation.reps[0]!.bySegment,
+  )
+    .map(
+      ([segment, amount]) =>
+        `${{ smb: "small businesses", enterprise: "enterprise", other: "the rest" }[segment] ?? segment} ${formatMoney(amount, "EUR")}`,
+    )
     .join(", ")}`,
 );
 // Last year's figures, before any data lived in crmkit: Sam's meetings were never recorded.
@@ -840,10 +864,12 @@ if (review.ok)
 const replayed = comparePlans(current, proposal, lastYear, "2025");
 for (const rep of replayed.reps)
   console.log(
-    `  ${rep.repId.padEnd(5)} current ${formatMoney(rep.current ?? 0, "EUR").padStart(14)}  proposed ${rep.proposed === null ? "not computed".padStart(14) : formatMoney(rep.proposed, "EUR").padStart(14)}`,
+    `  ${nameOf(rep.repId).padEnd(5)} current ${formatMoney(rep.current ?? 0, "EUR").padStart(14)}  proposed ${rep.proposed === null ? "not computed".padStart(14) : formatMoney(rep.proposed, "EUR").padStart(14)}`,
   );
 for (const gap of replayed.proposed.gaps)
-  console.log(`  gap: ${gap.repId} ${gap.metric} — ${gap.reason}`);
+  console.log(
+    `  gap: ${nameOf(gap.repId)}, ${gap.metric === "meetingsPerWeek" ? "meetings per week" : gap.metric} — ${gap.reason}`,
+  );
 console.log("  why Anna gets what she gets:");
 for (const line of replayed.proposed.reps[0]!.explanation) console.log(`    ${line}`);
 // The most common pay plan of all, beside the weighted one: a commission on revenue, 2 % up to
@@ -872,13 +898,13 @@ const commissionPlan: CompensationPlan = {
 const commissionReview = validatePlan(commissionPlan);
 if (commissionReview.ok)
   console.log(
-    `  commission plan review: ${commissionReview.warnings.length} warning(s); remarks: ${commissionReview.remarks.map((r) => r.code).join(", ")}`,
+    `  commission plan review: ${commissionReview.warnings.length} warning(s); remark: ${commissionReview.remarks.map((r) => r.message).join(" ")}`,
   );
 const byCommission = simulate(commissionPlan, lastYear, "2025");
 for (const rep of byCommission.reps) {
   const weighted = replayed.proposed.reps.find((r) => r.repId === rep.repId)!;
   console.log(
-    `  ${rep.repId.padEnd(5)} weighted plan ${weighted.payout === null ? "not computed" : formatMoney(weighted.payout, "EUR")}, commission plan ${rep.payout === null ? "not computed" : formatMoney(rep.payout, "EUR")}`,
+    `  ${nameOf(rep.repId).padEnd(5)} weighted plan ${weighted.payout === null ? "not computed" : formatMoney(weighted.payout, "EUR")}, commission plan ${rep.payout === null ? "not computed" : formatMoney(rep.payout, "EUR")}`,
   );
 }
 console.log(`  Anna's commission: ${byCommission.reps[0]!.explanation[1]}`);
@@ -898,7 +924,7 @@ heading("Indicators: a short KPI summary of the demo's pipeline");
   const [funnel] = funnelReport(data, { pipelineId: "new-business", range: everything }).groups;
   for (const step of funnel?.steps ?? [])
     console.log(
-      `  ${step.from} → ${step.to}: ${step.reached} of ${step.entered} (${step.conversion === null ? "—" : `${Math.round(step.conversion * 100)} %`})`,
+      `  ${stageNames.get(step.from)} → ${stageNames.get(step.to)}: ${step.reached} of ${step.entered} (${step.conversion === null ? "—" : `${Math.round(step.conversion * 100)} %`})`,
     );
   const [performance] = performanceReport(data, { range: everything });
   console.log(
@@ -918,14 +944,22 @@ heading("Indicators: a short KPI summary of the demo's pipeline");
       `  booked in ${row.month}: ${rep}, ${row.won} deal(s) won for ${formatMoney(row.value, "EUR")}`,
     );
   }
-  const csv = reportCsv.bookings(bookings).trimEnd().split("\r\n");
+  // The preset (minor units, ids: for machines) and a sheet for people (names, euros).
+  const preset = reportCsv.bookings(bookings).trimEnd().split("\r\n");
   console.log(
-    `  the CSV export for a spreadsheet: ${csv.length - 1} row(s) under "${csv[0]}" (amounts in cents, deal ids last for drill-down)`,
+    `  the CSV preset, for another system: ${preset.length - 1} row(s) under "${preset[0]}"`,
   );
+  const sheet = toCsv(bookings, [
+    { header: "Month", value: (row) => row.month },
+    { header: "Rep", value: (row) => nameOf(row.key) },
+    { header: "Deals won", value: (row) => row.won },
+    { header: "Won (EUR)", value: (row) => (row.value / 100).toFixed(2) },
+  ]);
+  for (const line of sheet.trimEnd().split("\r\n")) console.log(`  | ${line}`);
   // Quota attainment as report rows, from the objectives set above.
   for (const row of await crm.reports.attainment("2026-12"))
     console.log(
-      `  attainment ${row.subjectId} / ${row.label}: ${row.attainment === null ? (row.gap ?? "—") : `${Math.round(row.attainment)} %`} (target ${row.target}, expected by now ${row.expectedByNow.toFixed(1)})`,
+      `  attainment ${nameOf(row.subjectId)} / ${row.label}: ${row.attainment === null ? (row.gap ?? "—") : `${Math.round(row.attainment)} %`} (target ${row.target}, expected by now ${row.expectedByNow.toFixed(1)})`,
     );
 }
 
@@ -1012,7 +1046,7 @@ const crmB = await createCrm({ storage: serverB, environment: createTestEnvironm
 serverA.watch?.((batch) => {
   if (batch.origin === "remote")
     console.log(
-      `server A heard (LISTEN/NOTIFY): ${batch.changes.map((c) => `${c.collection}/${c.id} r${c.revision}`).join(", ")}`,
+      `server A heard (LISTEN/NOTIFY): ${batch.changes.map((c) => `a change to ${c.collection}, revision ${c.revision}`).join(", ")}`,
     );
 });
 const ada = await crmB.contacts.create({
@@ -1028,7 +1062,9 @@ try {
   await crmB.contacts.update(ada.id, { status: "competitor" }, { expectedRevision: ada.revision });
 } catch (error) {
   if (!CrmkitError.is(error, "REVISION_CONFLICT")) throw error;
-  console.log(`server B's stale update refused: ${error.code} — ${error.message}`);
+  console.log(
+    `server B's stale update refused: ${error.code} — Ada is at revision ${error.details.actualRevision}, not ${error.details.expectedRevision}; nothing was written`,
+  );
 }
 await new Promise((resolve) => setTimeout(resolve, 50));
 await serverA.close();
