@@ -7,16 +7,10 @@ import { readFile } from "node:fs/promises";
 import { build } from "esbuild";
 import { type Browser, chromium, type Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// Shared test support, read by path as the other packages' tests do.
+import { chromiumArgs } from "../../bench/src/chromium.js";
 import { blocksOf, compile, expectedOutput, programOf } from "./markdown.js";
 
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const snippet = new URL("../../packages/tracker/dist/crmkit.js", import.meta.url);
 
 let browser: Browser;
