@@ -5,16 +5,29 @@ import type { SkipReason } from "./types.js";
 
 /** The ISO weekday (1 = Monday … 7 = Sunday) of a calendar date. @internal */
 export function isoWeekday(year: number, month: number, day: number): number {
-  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  // 1 January 1970 was a Thursday (4); days before it count down.
+  const days = Math.floor(Date.UTC(year, month - 1, day) / 86_400_000);
+  const weekday = (((days + 4) % 7) + 7) % 7;
   return weekday === 0 ? 7 : weekday;
+}
+
+/** Minutes since midnight of an `HH:MM` time ("24:00" is 1,440). */
+function minutesOf(time: string): number {
+  return (
+    (time.charCodeAt(0) - 48) * 600 +
+    (time.charCodeAt(1) - 48) * 60 +
+    (time.charCodeAt(3) - 48) * 10 +
+    (time.charCodeAt(4) - 48)
+  );
 }
 
 /** Whether an instant falls within a user's working hours, read in the user's timezone. @internal */
 export function isWorkingTime(hours: WorkingHours, at: number, timezone: string): boolean {
   const wall = toWallClock(at, timezone);
   if (!hours.days.includes(isoWeekday(wall.year, wall.month, wall.day))) return false;
-  const time = `${String(wall.hour).padStart(2, "0")}:${String(wall.minute).padStart(2, "0")}`;
-  return time >= hours.start && time < hours.end;
+  // Compared as minutes, as the `HH:MM` strings would compare, without building one per check.
+  const minute = wall.hour * 60 + wall.minute;
+  return minute >= minutesOf(hours.start) && minute < minutesOf(hours.end);
 }
 
 /** Why a user cannot take work at an instant, or `undefined` when they can. @internal */

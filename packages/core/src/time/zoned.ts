@@ -109,8 +109,12 @@ export function timezoneOffset(epochMs: number, timezone: string): number {
  * @throws CrmkitError `VALIDATION_FAILED` for an unknown timezone
  */
 export function toWallClock(epochMs: number, timezone: string): WallClock {
+  // The last reading of each timezone is kept: an assignment reads the same instant in the same
+  // zone for every candidate rep (a reading is frozen, so it can be shared).
+  const last = lastReadings.get(timezone);
+  if (last !== undefined && last.epochMs === epochMs) return last.wall;
   const local = new Date(epochMs + timezoneOffset(epochMs, timezone));
-  return {
+  const wall: WallClock = Object.freeze({
     year: local.getUTCFullYear(),
     month: local.getUTCMonth() + 1,
     day: local.getUTCDate(),
@@ -118,8 +122,17 @@ export function toWallClock(epochMs: number, timezone: string): WallClock {
     minute: local.getUTCMinutes(),
     second: local.getUTCSeconds(),
     millisecond: local.getUTCMilliseconds(),
-  };
+  });
+  if (lastReadings.size >= 1_000) lastReadings.clear();
+  lastReadings.set(timezone, { epochMs, wall, date: undefined });
+  return wall;
 }
+
+/** Each timezone's last wall-clock reading, and its calendar date once formatted. */
+const lastReadings = new Map<
+  string,
+  { readonly epochMs: number; readonly wall: WallClock; date: string | undefined }
+>();
 
 /**
  * The instant at which `timezone`'s wall clock reads `wall`. A reading skipped by a daylight-saving
@@ -214,5 +227,9 @@ export function formatWallDate(wall: WallClock): string {
 
 /** The calendar date (`YYYY-MM-DD`) of an instant in `timezone`. */
 export function calendarDate(epochMs: number, timezone: string): string {
-  return formatWallDate(toWallClock(epochMs, timezone));
+  const wall = toWallClock(epochMs, timezone);
+  const last = lastReadings.get(timezone);
+  if (last === undefined || last.wall !== wall) return formatWallDate(wall);
+  last.date ??= formatWallDate(wall);
+  return last.date;
 }
