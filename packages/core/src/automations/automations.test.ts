@@ -369,6 +369,53 @@ describe("durable execution", () => {
     expect(calls.map((t) => t.title)).toEqual(["Call back Ada"]);
   });
 
+  it("records a hundred runs' endings in one write, and loses none when that write fails", async () => {
+    // Counts the writes of run records, and fails the first batch of endings once.
+    const base = (await memoryCrm()).storage;
+    let runWrites = 0;
+    let failEndings = true;
+    const counting = withWrite(base, async (operations) => {
+      const runs = operations.filter((op) => op.collection === collections.automationRuns);
+      if (runs.length > 0) runWrites++;
+      const endings = runs.filter(
+        (op) => op.type === "put" && (op.record as { status?: string }).status === "done",
+      );
+      if (failEndings && endings.length > 1) {
+        failEndings = false;
+        throw new CrmkitError("STORAGE_FAILURE", "disk full (simulated)");
+      }
+      return base.write(operations);
+    });
+    const { crm, env, email } = await workspace({ storage: counting });
+    await crm.automations.create(newsAutomation);
+    const people = [];
+    for (let i = 0; i < 250; i++)
+      people.push(
+        await crm.contacts.create({
+          firstName: `P${i}`,
+          email: `p${i}@example.com`,
+          ownerId: "anna",
+        }),
+      );
+    for (const [i, person] of people.entries())
+      await crm.automations.start("news", { contactId: person.id }, `news-${i}`);
+    runWrites = 0;
+    // 250 runs: three claims and three endings — the first hundred's endings fail to be written.
+    expect(await crm.automations.runDue({ email })).toMatchObject({
+      runs: 250,
+      ended: 250,
+      interrupted: 100,
+    });
+    expect(runWrites).toBe(6);
+    expect(email.sent).toHaveLength(250);
+    // Their leases run out: the hundred run again, and the sender keeps one e-mail per key.
+    env.advance(6 * 60_000);
+    expect(await crm.automations.runDue({ email })).toMatchObject({ runs: 100, ended: 100 });
+    expect(new Set(email.sent.map((m) => m.to)).size).toBe(250);
+    expect(email.sent).toHaveLength(250);
+    expect(await crm.automations.runs({ automationId: "news", status: "done" })).toHaveLength(250);
+  });
+
   it("retries failures with backoff, ends in a dead letter with the reason, and can be retried", async () => {
     const { crm, ada, env, email } = await workspace();
     await crm.automations.create(newsAutomation);

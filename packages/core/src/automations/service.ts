@@ -259,19 +259,24 @@ export class AutomationService {
       limit: options.maxRuns ?? 1_000,
     });
     // Claimed a hundred at a time, each hundred run before the next is claimed: one write per
-    // hundred claims, and no lease runs out while earlier runs are still being worked.
+    // hundred claims, and no lease runs out while earlier runs are still being worked. A run's last
+    // write in this call — it ends, waits, or fails — is recorded with the hundred's others in one
+    // write after them: a process dying before it leaves effects without their record, which the
+    // lease hands to the next call, whose steps run again under the same keys (effects once).
     for (let start = 0; start < page.records.length; start += claimBatch) {
       const chunk = page.records.slice(start, start + claimBatch);
+      const endings: { record: Omit<StoredRun, "revision">; revision: number }[] = [];
+      const save = async (run: Omit<StoredRun, "revision">, revision: number) => {
+        if (run.status === "active") return this.#save(run, revision);
+        const record = storedRun(run);
+        endings.push({ record, revision });
+        return { ...record, revision: revision + 1 } as StoredRun;
+      };
       for (const claimed of await this.#claimAll(chunk, now)) {
         counts.runs++;
+        const written = endings.length;
         try {
-          const result = await advanceRun(
-            this.#deps,
-            (run, revision) => this.#save(run, revision),
-            claimed,
-            now,
-            options.email,
-          );
+          const result = await advanceRun(this.#deps, save, claimed, now, options.email);
           counts.steps += result.steps;
           if (result.run.status === "done" || result.run.status === "stopped") counts.ended++;
           if (result.run.status === "failed") counts.failed++;
@@ -279,11 +284,40 @@ export class AutomationService {
         } catch {
           // An unexpected error (the storage failing, a crash in a step): nothing more is
           // written; the lease runs out and the step runs again, under the same key.
+          endings.length = written;
           counts.interrupted++;
         }
       }
+      counts.interrupted += await this.#record(endings);
     }
     return counts;
+  }
+
+  /**
+   * Writes the runs' last records of a hundred in one batch; one by one when another worker changed
+   * one meanwhile (its lease ran out), skipping that one. Returns how many could not be written.
+   */
+  async #record(
+    endings: readonly { record: Omit<StoredRun, "revision">; revision: number }[],
+  ): Promise<number> {
+    if (endings.length === 0) return 0;
+    const storage = this.#deps.storage;
+    try {
+      await storage.write(endings.map((e) => automationTables.runs.put(e.record, e.revision)));
+      return 0;
+    } catch (error) {
+      if (!CrmkitError.is(error, "REVISION_CONFLICT")) return endings.length;
+    }
+    let lost = 0;
+    for (const { record, revision } of endings) {
+      try {
+        await storage.write([automationTables.runs.put(record, revision)]);
+      } catch {
+        // Taken by another worker meanwhile, or the storage failing: the lease decides.
+        lost++;
+      }
+    }
+    return lost;
   }
 
   /**
