@@ -288,33 +288,38 @@ export class AutomationService {
           counts.interrupted++;
         }
       }
-      counts.interrupted += await this.#record(endings);
+      // Runs whose ending could not be recorded did not end here: the lease decides.
+      for (const lost of await this.#record(endings)) {
+        counts.interrupted++;
+        if (lost.status === "done" || lost.status === "stopped") counts.ended--;
+        if (lost.status === "failed") counts.failed--;
+      }
     }
     return counts;
   }
 
   /**
    * Writes the runs' last records of a hundred in one batch; one by one when another worker changed
-   * one meanwhile (its lease ran out), skipping that one. Returns how many could not be written.
+   * one meanwhile (its lease ran out), skipping that one. Returns the records not written.
    */
   async #record(
     endings: readonly { record: Omit<StoredRun, "revision">; revision: number }[],
-  ): Promise<number> {
-    if (endings.length === 0) return 0;
+  ): Promise<Omit<StoredRun, "revision">[]> {
+    if (endings.length === 0) return [];
     const storage = this.#deps.storage;
     try {
       await storage.write(endings.map((e) => automationTables.runs.put(e.record, e.revision)));
-      return 0;
+      return [];
     } catch (error) {
-      if (!CrmkitError.is(error, "REVISION_CONFLICT")) return endings.length;
+      if (!CrmkitError.is(error, "REVISION_CONFLICT")) return endings.map((e) => e.record);
     }
-    let lost = 0;
+    const lost: Omit<StoredRun, "revision">[] = [];
     for (const { record, revision } of endings) {
       try {
         await storage.write([automationTables.runs.put(record, revision)]);
       } catch {
         // Taken by another worker meanwhile, or the storage failing: the lease decides.
-        lost++;
+        lost.push(record);
       }
     }
     return lost;
