@@ -31,6 +31,12 @@ const maxChunk = 512;
 export class SortedEntries<V = undefined> {
   #chunks: Entry<V>[][] = [];
   #size = 0;
+  /**
+   * How many entries lie before each chunk, built by the first `rank` after a change: counting a
+   * range is then two binary searches, not a walk over the chunks (a least-loaded assignment counts
+   * every candidate's open deals for each lead).
+   */
+  #before: number[] | null = null;
 
   /** How many entries there are. */
   get size(): number {
@@ -40,6 +46,7 @@ export class SortedEntries<V = undefined> {
   /** Inserts an entry (no-op if present). */
   insert(key: IndexKey, id: string, value: V): void {
     const entry = { key, id, value };
+    this.#before = null;
     if (this.#chunks.length === 0) {
       this.#chunks.push([entry]);
       this.#size = 1;
@@ -72,6 +79,7 @@ export class SortedEntries<V = undefined> {
     const at = lowerBound(chunk, { key, id, after: false });
     const existing = chunk[at];
     if (!existing || existing.key !== key || existing.id !== id) return false;
+    this.#before = null;
     chunk.splice(at, 1);
     this.#size--;
     if (chunk.length === 0) this.#chunks.splice(chunkIndex, 1);
@@ -82,6 +90,7 @@ export class SortedEntries<V = undefined> {
   clear(): void {
     this.#chunks = [];
     this.#size = 0;
+    this.#before = null;
   }
 
   /**
@@ -159,9 +168,16 @@ export class SortedEntries<V = undefined> {
   rank(place: Seek | undefined): number {
     if (!place) return this.#size;
     const [chunkIndex, offset] = this.#locate(place);
-    let before = offset;
-    for (let i = 0; i < chunkIndex; i++) before += this.#chunks[i]!.length;
-    return before;
+    if (this.#before === null) {
+      const before: number[] = [];
+      let count = 0;
+      for (const chunk of this.#chunks) {
+        before.push(count);
+        count += chunk.length;
+      }
+      this.#before = before;
+    }
+    return chunkIndex === this.#chunks.length ? this.#size : this.#before[chunkIndex]! + offset;
   }
 
   /** The chunk where (key, id) is or would be inserted. */
