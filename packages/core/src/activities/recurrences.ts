@@ -8,7 +8,7 @@ import { type Environment, toIsoInstant } from "../environment.js";
 import { CrmkitError, validationError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
 import type { User } from "../records/index.js";
-import { collections, revisionAfter, tables } from "../records/index.js";
+import { collections, missingReferences, revisionAfter, tables } from "../records/index.js";
 import type { SegmentEvents, SegmentService } from "../segments/index.js";
 import type { StorageAdapter, StoredRecord } from "../storage/index.js";
 import { addToWallClock, formatWallDate, fromWallClock, toWallClock } from "../time/index.js";
@@ -113,27 +113,14 @@ export class RecurrenceService {
   async create(input: RecurrenceInput): Promise<Recurrence> {
     const parsed = parseInput(recurrenceInput, input, "recurrence");
     const storage = this.#deps.storage;
-    const refs = [
-      ["ownerId", collections.users],
-      ["contactId", collections.contacts],
-      ["accountId", collections.accounts],
-      ["segmentId", collections.segments],
-    ] as const;
-    for (const [field, collection] of refs) {
-      const ref = parsed[field];
-      if (ref !== undefined && (await storage.get(collection, ref)) === null)
-        throw validationError("recurrence", [
-          { path: [field], message: `unknown ${field.slice(0, -2)} "${ref}"`, code: "unknown_ref" },
-        ]);
-    }
-    if ((await storage.get(collections.actionTypes, parsed.template.type)) === null)
-      throw validationError("recurrence", [
-        {
-          path: ["template", "type"],
-          message: `unknown action type "${parsed.template.type}"`,
-          code: "unknown_ref",
-        },
-      ]);
+    const [unknown] = await missingReferences(storage, [
+      [["ownerId"], parsed.ownerId, collections.users, "owner"],
+      [["contactId"], parsed.contactId, collections.contacts, "contact"],
+      [["accountId"], parsed.accountId, collections.accounts, "account"],
+      [["segmentId"], parsed.segmentId, collections.segments, "segment"],
+      [["template", "type"], parsed.template.type, collections.actionTypes, "action type"],
+    ]);
+    if (unknown !== undefined) throw validationError("recurrence", [unknown]);
     const now = this.#deps.environment.now();
     const record = {
       ...parsed,

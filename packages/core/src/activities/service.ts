@@ -8,7 +8,13 @@ import { CrmkitError, type ValidationIssue, validationError } from "../errors.js
 import type { EventBus } from "../events/index.js";
 import { type EventJournal, noJournal } from "../events/index.js";
 import type { ChangeHook, User } from "../records/index.js";
-import { asStored, collections, revisionAfter, tables } from "../records/index.js";
+import {
+  asStored,
+  collections,
+  missingReferences,
+  revisionAfter,
+  tables,
+} from "../records/index.js";
 import type { StorageAdapter, WriteOperation } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import type { ActionTypeService } from "./action-types.js";
@@ -377,19 +383,13 @@ export class ActivityService {
     readonly participantIds?: readonly string[] | undefined;
   }): Promise<void> {
     const storage = this.#deps.storage;
-    const checks = [
-      ["dealId", collections.deals],
-      ["contactId", collections.contacts],
-      ["accountId", collections.accounts],
-      ["ownerId", collections.users],
-    ] as const;
-    for (const [field, collection] of checks) {
-      const ref = fields[field];
-      if (ref !== undefined && (await storage.get(collection, ref)) === null)
-        throw validationError("activity", [
-          { path: [field], message: `unknown ${field.slice(0, -2)} "${ref}"`, code: "unknown_ref" },
-        ]);
-    }
+    const [unknown] = await missingReferences(storage, [
+      [["dealId"], fields.dealId, collections.deals, "deal"],
+      [["contactId"], fields.contactId, collections.contacts, "contact"],
+      [["accountId"], fields.accountId, collections.accounts, "account"],
+      [["ownerId"], fields.ownerId, collections.users, "owner"],
+    ]);
+    if (unknown !== undefined) throw validationError("activity", [unknown]);
     const ids = fields.participantIds ?? [];
     const found = await storage.getMany(collections.users, ids);
     const missing = found.indexOf(null);

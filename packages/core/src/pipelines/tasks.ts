@@ -1,7 +1,7 @@
 import { type Environment, toIsoInstant } from "../environment.js";
-import { CrmkitError, type ValidationIssue, validationError } from "../errors.js";
+import { CrmkitError, validationError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
-import { collections, revised, tables } from "../records/index.js";
+import { collections, missingReferences, revised, tables } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { parseInput } from "../validation.js";
 import type { PipelineEvents } from "./deal-types.js";
@@ -121,19 +121,14 @@ export class TaskService {
   }
 
   async #checkRefs(input: ReturnType<typeof taskInputSchema.parse>): Promise<void> {
-    const storage = this.#deps.storage;
-    const checks: [keyof TaskInput, string | undefined, string][] = [
-      ["dealId", input.dealId, collections.deals],
-      ["contactId", input.contactId, collections.contacts],
-      ["accountId", input.accountId, collections.accounts],
-      ["assigneeId", input.assigneeId, collections.users],
-      ["assigneeTeamId", input.assigneeTeamId, collections.teams],
-      ["actionType", input.actionType, collections.actionTypes],
-    ];
-    const issues: ValidationIssue[] = [];
-    for (const [field, value, collection] of checks)
-      if (value !== undefined && (await storage.get(collection, value)) === null)
-        issues.push({ path: [field], message: `unknown ${field} "${value}"`, code: "unknown_ref" });
+    const issues = await missingReferences(this.#deps.storage, [
+      [["dealId"], input.dealId, collections.deals, "dealId"],
+      [["contactId"], input.contactId, collections.contacts, "contactId"],
+      [["accountId"], input.accountId, collections.accounts, "accountId"],
+      [["assigneeId"], input.assigneeId, collections.users, "assigneeId"],
+      [["assigneeTeamId"], input.assigneeTeamId, collections.teams, "assigneeTeamId"],
+      [["actionType"], input.actionType, collections.actionTypes, "actionType"],
+    ]);
     if (issues.length > 0) throw validationError("task", issues);
   }
 

@@ -13,6 +13,7 @@ export {
 } from "./changes.js";
 export { Held, seesEveryWrite } from "./held.js";
 export { readAll } from "./read-all.js";
+export { missingReferences, type Reference } from "./references.js";
 export {
   collectionOf,
   collections,
