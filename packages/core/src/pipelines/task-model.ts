@@ -164,6 +164,6 @@ export function closeTask(
   status: TaskStatus,
   at: string,
 ): Omit<Task, "revision"> {
-  const { revision: _revision, openAssigneeId: _open, openTeamId: _team, ...rest } = task;
-  return { ...rest, status, closedAt: at, updatedAt: at };
+  const { revision: _revision, ...rest } = task;
+  return withTaskKeys({ ...rest, status, closedAt: at, updatedAt: at });
 }
