@@ -5,6 +5,7 @@ import type {
   AssignmentSnapshot,
   AssignmentTarget,
 } from "../assignment/index.js";
+import { BackgroundLoop } from "../background.js";
 import { CrmkitError, validationError } from "../errors.js";
 import type { EventBus } from "../events/index.js";
 import { noJournal } from "../events/index.js";
@@ -44,9 +45,7 @@ const maxAttempts = 64;
 export class DealService {
   readonly #deps: DealDeps;
   readonly #loader: DealLoader;
-  #drain: Promise<void> | undefined;
-  #drainAgain = false;
-  #drainFailures: unknown[] = [];
+  readonly #drains = new BackgroundLoop(() => this.drainQueue());
 
   /** @internal */
   constructor(deps: DealDeps) {
@@ -242,23 +241,7 @@ export class DealService {
 
   /** Asks for a drain soon (a change of rules, pools, users or absences); coalesces requests. @internal */
   requestDrain(): void {
-    if (this.#drain !== undefined) {
-      this.#drainAgain = true;
-      return;
-    }
-    const run = async () => {
-      do {
-        this.#drainAgain = false;
-        await this.drainQueue();
-      } while (this.#drainAgain);
-    };
-    this.#drain = run()
-      .catch((error: unknown) => {
-        this.#drainFailures.push(error);
-      })
-      .finally(() => {
-        this.#drain = undefined;
-      });
+    this.#drains.request();
   }
 
   /**
@@ -266,10 +249,7 @@ export class DealService {
    * failed drain leaves the queue as it was — the next one takes it up).
    */
   async settle(): Promise<number> {
-    while (this.#drain !== undefined) await this.#drain;
-    const failures = this.#drainFailures.length;
-    this.#drainFailures = [];
-    return failures;
+    return (await this.#drains.idle()).length;
   }
 
   /**

@@ -1,5 +1,6 @@
 // Length: the scoring verbs with their TSDoc; ingest, model store, hand-off and the scorer are
 // apart.
+import { BackgroundLoop } from "../background.js";
 import type { Environment } from "../environment.js";
 import { CrmkitError } from "../errors.js";
 import type { EventBus, EventJournal } from "../events/index.js";
@@ -82,9 +83,7 @@ export interface FailedHandoff {
 export class ScoringService {
   readonly #deps: ScoringDeps;
   readonly #models: ScoringModelStore;
-  #background: Promise<void> | undefined;
-  #again = false;
-  #failure: unknown;
+  readonly #background = new BackgroundLoop(() => this.drain());
 
   /** @internal */
   constructor(deps: ScoringDeps) {
@@ -168,22 +167,7 @@ export class ScoringService {
    * failure is kept for {@link settle}. The collector calls it after accepting hits.
    */
   drainInBackground(): void {
-    if (this.#background !== undefined) {
-      this.#again = true;
-      return;
-    }
-    this.#background = (async () => {
-      try {
-        do {
-          this.#again = false;
-          await this.drain();
-        } while (this.#again);
-      } catch (error) {
-        this.#failure = error;
-      } finally {
-        this.#background = undefined;
-      }
-    })();
+    this.#background.request();
   }
 
   /**
@@ -192,10 +176,8 @@ export class ScoringService {
    * @throws the error a background drain met since the last call, if any (its hits stay queued)
    */
   async settle(): Promise<void> {
-    while (this.#background !== undefined) await this.#background;
-    const failure = this.#failure;
-    this.#failure = undefined;
-    if (failure !== undefined) throw failure;
+    const failures = await this.#background.idle();
+    if (failures.length > 0) throw failures.at(-1);
   }
 
   /**
