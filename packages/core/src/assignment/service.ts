@@ -28,6 +28,7 @@ import type {
   Pool,
   RuleTrace,
   SkippedCandidate,
+  SkipReason,
 } from "./types.js";
 
 /** What the assignment service is built on. */
@@ -462,8 +463,8 @@ export class AssignmentService {
     const stateRecord = await assignmentTables.rotations.get(storage, stateId);
     const { id: _id, revision: _revision, ...state } = stateRecord ?? { id: stateId, revision: 0 };
     const open: string[] = [];
+    const respectHours = !relaxed && (pool.respectWorkingHours ?? true);
     for (const userId of this.#members(pool, snapshot)) {
-      const respectHours = !relaxed && (pool.respectWorkingHours ?? true);
       if (!log.consider(snapshot.users.get(userId), userId, respectHours)) continue;
       const full = relaxed
         ? undefined
@@ -561,18 +562,17 @@ function queuedWhy(
   const now = wallTime(snapshot.scope.at, timezone);
   const at = since.slice(0, 10) === now.slice(0, 10) ? now.slice(11) : now;
   const blocked = queued.previous?.skipped.find((skip) => skip.userId === chosenId)?.reason;
+  const unblocked: Partial<Record<SkipReason, string>> = {
+    offHours: `when ${name}'s working day started`,
+    absent: `when ${name}'s absence ended`,
+    overCapacity: `when ${name} had capacity again`,
+    inactive: `when ${name} was active again`,
+  };
   const when = relaxed
     ? "past the queue's deadline"
-    : blocked === "offHours"
-      ? `when ${name}'s working day started`
-      : blocked === "absent"
-        ? `when ${name}'s absence ended`
-        : blocked === "overCapacity"
-          ? `when ${name} had capacity again`
-          : blocked === "inactive"
-            ? `when ${name} was active again`
-            : queued.previous?.candidates.includes(chosenId) === true
-              ? `when ${name} became available`
-              : "after the assignment rules or pools changed";
+    : ((blocked === undefined ? undefined : unblocked[blocked]) ??
+      (queued.previous?.candidates.includes(chosenId) === true
+        ? `when ${name} became available`
+        : "after the assignment rules or pools changed"));
   return `waited in the unassigned queue since ${since}; assigned at ${at} ${when}`;
 }
