@@ -278,8 +278,6 @@ export class AutomationService {
         try {
           const result = await advanceRun(this.#deps, save, claimed, now, options.email);
           counts.steps += result.steps;
-          if (result.run.status === "done" || result.run.status === "stopped") counts.ended++;
-          if (result.run.status === "failed") counts.failed++;
           if (result.retried) counts.retried++;
         } catch {
           // An unexpected error (the storage failing, a crash in a step): nothing more is
@@ -288,11 +286,13 @@ export class AutomationService {
           counts.interrupted++;
         }
       }
-      // Runs whose ending could not be recorded did not end here: the lease decides.
-      for (const lost of await this.#record(endings)) {
-        counts.interrupted++;
-        if (lost.status === "done" || lost.status === "stopped") counts.ended--;
-        if (lost.status === "failed") counts.failed--;
+      // A run ends (or fails) once its ending is written; one that could not be is interrupted,
+      // and its lease decides.
+      const written = await this.#record(endings);
+      counts.interrupted += endings.length - written.length;
+      for (const { status } of written) {
+        if (status === "done" || status === "stopped") counts.ended++;
+        if (status === "failed") counts.failed++;
       }
     }
     return counts;
@@ -300,7 +300,7 @@ export class AutomationService {
 
   /**
    * Writes the runs' last records of a hundred in one batch; one by one when another worker changed
-   * one meanwhile (its lease ran out), skipping that one. Returns the records not written.
+   * one meanwhile (its lease ran out), skipping that one. Returns the records written.
    */
   async #record(
     endings: readonly { record: Omit<StoredRun, "revision">; revision: number }[],
@@ -309,20 +309,20 @@ export class AutomationService {
     const storage = this.#deps.storage;
     try {
       await storage.write(endings.map((e) => automationTables.runs.put(e.record, e.revision)));
-      return [];
+      return endings.map((e) => e.record);
     } catch (error) {
-      if (!CrmkitError.is(error, "REVISION_CONFLICT")) return endings.map((e) => e.record);
+      if (!CrmkitError.is(error, "REVISION_CONFLICT")) return [];
     }
-    const lost: Omit<StoredRun, "revision">[] = [];
+    const written: Omit<StoredRun, "revision">[] = [];
     for (const { record, revision } of endings) {
       try {
         await storage.write([automationTables.runs.put(record, revision)]);
+        written.push(record);
       } catch {
         // Taken by another worker meanwhile, or the storage failing: the lease decides.
-        lost.push(record);
       }
     }
-    return lost;
+    return written;
   }
 
   /**
