@@ -170,29 +170,26 @@ export async function advanceRun(
     const kind = instruction.step.kind;
     switch (outcome.kind) {
       case "next": {
-        const pc = run.pc + 1;
-        const vars = { ...run.vars, ...outcome.vars };
-        const history = [...run.history, entry(kind, "done", outcome.detail)].slice(-historyLength);
-        if (run.program[pc] === undefined) {
+        const done = entry(kind, "done", outcome.detail);
+        if (run.program[run.pc + 1] === undefined) {
           // The last step: the run ends in the write that records it, not in a second one.
-          const { dueAt: _due, ...ending } = rest;
-          run = await save(
-            {
-              ...ending,
-              pc,
-              attempts: 0,
-              vars,
-              history,
-              status: "done",
-              endedAt: at,
-              updatedAt: at,
-            },
-            revision,
-          );
-          return { run, steps, retried: false };
+          run = { ...run, pc: run.pc + 1, attempts: 0 };
+          return {
+            run: await finish("done", [done], undefined, outcome.vars),
+            steps,
+            retried: false,
+          };
         }
         run = await save(
-          { ...rest, pc, attempts: 0, vars, history, dueAt: at, updatedAt: at },
+          {
+            ...rest,
+            pc: run.pc + 1,
+            attempts: 0,
+            vars: { ...run.vars, ...outcome.vars },
+            history: [...run.history, done].slice(-historyLength),
+            dueAt: at,
+            updatedAt: at,
+          },
           revision,
         );
         continue;
