@@ -158,17 +158,14 @@ export async function eraseContact(
   // 3. Web visits and scores: hits of their browsers (anonymous ones too) before the visitor
   //    links that find them, the ledger, the card, the hand-offs.
   const erasedHits = new Set<string>();
-  for (const key of await visitorKeys(storage, contactId))
-    await each(byIndex(storage, collections.hits, "visitorKey", key), async (hit) => {
-      if (erasedHits.has(hit.id)) return;
-      erasedHits.add(hit.id);
-      await eraser.remove(collections.hits, hit);
-    });
-  await each(byIndex(storage, collections.hits, "contactId", contactId), async (hit) => {
-    if (erasedHits.has(hit.id)) return;
+  const eraseHit = async (hit: StoredRecord) => {
+    if (erasedHits.has(hit.id)) return; // a hit of their browser that is linked to them as well
     erasedHits.add(hit.id);
     await eraser.remove(collections.hits, hit);
-  });
+  };
+  for (const key of await visitorKeys(storage, contactId))
+    await each(byIndex(storage, collections.hits, "visitorKey", key), eraseHit);
+  await each(byIndex(storage, collections.hits, "contactId", contactId), eraseHit);
   await eraser.flush();
   await each(
     byScan(storage, collections.scoreQueue, (queued) => erasedHits.has(String(queued.hitId))),

@@ -131,6 +131,13 @@ export async function sweepRetention(
     }
     if (budget <= 0) more = true;
   }
+  // Removes what was found, within the budget, in batches; what is left over waits for a next call.
+  const removeWithin = async (collection: string, found: readonly StoredRecord[]) => {
+    if (found.length > budget) more = true;
+    const take = found.slice(0, Math.max(0, budget));
+    for (let i = 0; i < take.length; i += batchSize)
+      await remove(collection, take.slice(i, i + batchSize));
+  };
   // The others have no index on their age: a scan, removing what is past it, within the budget.
   const sweepScan = async (collection: string, expired: (record: StoredRecord) => boolean) => {
     if (budget <= 0) {
@@ -142,10 +149,7 @@ export async function sweepRetention(
       for (const record of batch) if (expired(record)) found.push(record);
       if (found.length >= budget) break;
     }
-    const take = found.slice(0, budget);
-    if (found.length > budget) more = true;
-    for (let i = 0; i < take.length; i += batchSize)
-      await remove(collection, take.slice(i, i + batchSize));
+    await removeWithin(collection, found);
   };
   if (policy.finishedRuns !== undefined) {
     const before = cutoff(policy.finishedRuns.days);
@@ -187,10 +191,7 @@ export async function sweepRetention(
       });
       candidates.push(...old.filter((a) => gone.get(a.contactId as string) === true));
     }
-    if (candidates.length > budget) more = true;
-    const take = candidates.slice(0, Math.max(0, budget));
-    for (let i = 0; i < take.length; i += batchSize)
-      await remove(collections.activities, take.slice(i, i + batchSize));
+    await removeWithin(collections.activities, candidates);
   }
   return { removed, batches, more };
 }
