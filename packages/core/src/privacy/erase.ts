@@ -5,7 +5,7 @@ import { toIsoInstant } from "../environment.js";
 import { collections } from "../records/index.js";
 import type { StorageAdapter, StoredRecord, WriteOperation } from "../storage/index.js";
 import { hashId } from "../text.js";
-import { aboutContact, byIndex, byScan, type PersonalBatch, visitorKeys } from "./personal.js";
+import { aboutContact, byIndex, byScan, hitsOf, type PersonalBatch } from "./personal.js";
 import type { ErasedCollection, ErasureReport } from "./types.js";
 
 const maxBatch = 500;
@@ -158,14 +158,10 @@ export async function eraseContact(
   // 3. Web visits and scores: hits of their browsers (anonymous ones too) before the visitor
   //    links that find them, the ledger, the card, the hand-offs.
   const erasedHits = new Set<string>();
-  const eraseHit = async (hit: StoredRecord) => {
-    if (erasedHits.has(hit.id)) return; // a hit of their browser that is linked to them as well
+  await each(hitsOf(storage, contactId), async (hit) => {
     erasedHits.add(hit.id);
     await eraser.remove(collections.hits, hit);
-  };
-  for (const key of await visitorKeys(storage, contactId))
-    await each(byIndex(storage, collections.hits, "visitorKey", key), eraseHit);
-  await each(byIndex(storage, collections.hits, "contactId", contactId), eraseHit);
+  });
   await eraser.flush();
   await each(
     byScan(storage, collections.scoreQueue, (queued) => erasedHits.has(String(queued.hitId))),

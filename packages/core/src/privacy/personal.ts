@@ -42,6 +42,26 @@ export async function visitorKeys(storage: StorageAdapter, contactId: string): P
   return keys;
 }
 
+/**
+ * A person's web visits, each once: the hits of their browsers (anonymous ones from before they
+ * identified too), then those linked to them from elsewhere.
+ */
+export async function* hitsOf(
+  storage: StorageAdapter,
+  contactId: string,
+): AsyncGenerator<PersonalBatch> {
+  const seen = new Set<string>();
+  for (const key of await visitorKeys(storage, contactId))
+    for await (const batch of byIndex(storage, collections.hits, "visitorKey", key)) {
+      for (const hit of batch.records) seen.add(hit.id);
+      yield batch;
+    }
+  for await (const batch of byIndex(storage, collections.hits, "contactId", contactId)) {
+    const records = batch.records.filter((hit) => !seen.has(hit.id));
+    if (records.length > 0) yield { collection: batch.collection, records };
+  }
+}
+
 /** Whether a record's `subject` (a journal entry's) names the contact. */
 export function aboutContact(record: StoredRecord, contactId: string): boolean {
   const subject = record.subject;
@@ -67,16 +87,7 @@ export async function* personalRecords(
   yield* byIndex(storage, collections.tasks, "contactId", contactId);
   yield* byIndex(storage, collections.deals, "contactId", contactId);
   yield* byIndex(storage, collections.visitors, "contactId", contactId);
-  const seen = new Set<string>();
-  for (const key of await visitorKeys(storage, contactId))
-    for await (const batch of byIndex(storage, collections.hits, "visitorKey", key)) {
-      for (const hit of batch.records) seen.add(hit.id);
-      yield batch;
-    }
-  for await (const batch of byIndex(storage, collections.hits, "contactId", contactId)) {
-    const records = batch.records.filter((hit) => !seen.has(hit.id));
-    if (records.length > 0) yield { collection: batch.collection, records };
-  }
+  yield* hitsOf(storage, contactId);
   yield* byIndex(storage, collections.scoreEntries, "contactId", contactId);
   const card = await storage.get(collections.scoreCards, contactId);
   if (card !== null) yield { collection: collections.scoreCards, records: [card] };
