@@ -9,7 +9,6 @@ import { format } from "node:util";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const rootDir = root;
 /** Where extracted programs are written (ignored by git). */
 export const scratch = fileURLToPath(new URL("./.readme/", import.meta.url));
 
@@ -184,30 +183,55 @@ export async function blocksOf(file: string, language: string): Promise<string[]
   );
 }
 
-/** The workspace's packages: name → scripts and whether it is published. */
-export async function workspacePackages(): Promise<
-  Map<string, { scripts: Record<string, string>; published: boolean }>
-> {
-  const packages = new Map<string, { scripts: Record<string, string>; published: boolean }>();
-  for (const folder of ["packages", "examples", "docs", "bench", "packaging", "."]) {
-    const dirs =
-      folder === "." || folder === "docs" || folder === "bench" || folder === "packaging"
-        ? [folder]
-        : (await readdir(`${root}${folder}`)).map((name) => `${folder}/${name}`);
+/** A workspace package as the shell check reads it. */
+interface WorkspacePackage {
+  readonly scripts: Record<string, string>;
+  readonly published: boolean;
+  readonly packageManager?: string;
+}
+
+let workspace: Promise<Map<string, WorkspacePackage>> | undefined;
+
+/**
+ * The workspace's packages, by name (the root as `(root)`): the folders `pnpm-workspace.yaml`
+ * lists, read once.
+ */
+export function workspacePackages(): Promise<Map<string, WorkspacePackage>> {
+  workspace ??= (async () => {
+    // The `packages:` list: its `- pattern` lines, up to the next top-level key.
+    const yaml = (await readFile(`${root}pnpm-workspace.yaml`, "utf8")).split("\n");
+    const listed: string[] = [];
+    for (const line of yaml.slice(yaml.indexOf("packages:") + 1)) {
+      const pattern = /^\s+-\s*"?([^"\s]+)"?\s*$/.exec(line)?.[1];
+      if (pattern !== undefined) listed.push(pattern);
+      else if (/^\S/.test(line)) break;
+    }
+    const dirs = ["."];
+    for (const pattern of listed)
+      if (pattern.endsWith("/*")) {
+        const folder = pattern.slice(0, -2);
+        for (const name of await readdir(`${root}${folder}`)) dirs.push(`${folder}/${name}`);
+      } else dirs.push(pattern);
+    const packages = new Map<string, WorkspacePackage>();
     for (const dir of dirs) {
       if (!existsSync(`${root}${dir}/package.json`)) continue;
       const manifest = JSON.parse(await readFile(`${root}${dir}/package.json`, "utf8")) as {
         name?: string;
         private?: boolean;
         scripts?: Record<string, string>;
+        packageManager?: string;
       };
       packages.set(dir === "." ? "(root)" : (manifest.name ?? dir), {
         scripts: manifest.scripts ?? {},
         published: manifest.private !== true,
+        ...(manifest.packageManager === undefined
+          ? {}
+          : { packageManager: manifest.packageManager }),
       });
     }
-  }
-  return packages;
+    return packages;
+  })();
+  return workspace;
 }
 
 /**
@@ -217,9 +241,8 @@ export async function workspacePackages(): Promise<
  */
 export async function shellProblems(block: string): Promise<string[]> {
   const packages = await workspacePackages();
-  const root = packages.get("(root)")!;
-  const pinned = JSON.parse(await readFile(`${rootDir}package.json`, "utf8"))
-    .packageManager as string;
+  const top = packages.get("(root)")!;
+  const pinned = top.packageManager;
   const problems: string[] = [];
   for (const raw of block.split("\n")) {
     const line = raw
@@ -245,7 +268,7 @@ export async function shellProblems(block: string): Promise<string[]> {
       continue;
     }
     rest = rest.slice(1);
-    let scripts = root.scripts;
+    let scripts = top.scripts;
     if (rest[0] === "--filter") {
       const target = packages.get(rest[1]!);
       if (target === undefined) problems.push(`${line}: no package ${rest[1]}`);
