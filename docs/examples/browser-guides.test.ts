@@ -42,6 +42,17 @@ async function bundled(file: string): Promise<{ code: string; printed: string[] 
   return { code: result.outputFiles[0]!.text, printed: expectedOutput(source) };
 }
 
+/** The routes of a page at `path` that loads a bundle as its module script. */
+function moduleApp(path: string, code: string): Record<string, { type: string; body: string }> {
+  return {
+    [path]: {
+      type: "text/html",
+      body: '<!doctype html><meta charset="utf-8"><script type="module" src="/app.js"></script>',
+    },
+    "/app.js": { type: "text/javascript", body: code },
+  };
+}
+
 /** A page at `origin` whose routes answer with the given bodies; hits to the collector recorded. */
 async function open(origin: string, routes: Record<string, { type: string; body: string }>) {
   const context = await browser.newContext();
@@ -104,13 +115,10 @@ ${tag}</head><body><h1>Pricing</h1></body></html>`;
 
   it("the bundler block, as written, sends its pageview and its form event", async () => {
     const { code } = await bundled("docs/tracker.md");
-    const { context, page, hits, failures } = await open("https://shop.example", {
-      "/demo": {
-        type: "text/html",
-        body: '<!doctype html><meta charset="utf-8"><script type="module" src="/app.js"></script>',
-      },
-      "/app.js": { type: "text/javascript", body: code },
-    });
+    const { context, page, hits, failures } = await open(
+      "https://shop.example",
+      moduleApp("/demo", code),
+    );
     try {
       await page.goto("https://shop.example/demo");
       await expect
@@ -134,13 +142,10 @@ ${tag}</head><body><h1>Pricing</h1></body></html>`;
 describe("the IndexedDB package's README, in Chromium", () => {
   it("runs on a real origin and prints what it says", async () => {
     const { code, printed: expected } = await bundled("packages/storage-indexeddb/README.md");
-    const { context, page, printed, failures } = await open("https://app.example", {
-      "/": {
-        type: "text/html",
-        body: '<!doctype html><meta charset="utf-8"><script type="module" src="/app.js"></script>',
-      },
-      "/app.js": { type: "text/javascript", body: code },
-    });
+    const { context, page, printed, failures } = await open(
+      "https://app.example",
+      moduleApp("/", code),
+    );
     try {
       await page.goto("https://app.example/");
       await expect.poll(() => printed.length, { timeout: 20_000 }).toBe(expected.length);
