@@ -37,16 +37,6 @@ const journey = [
 /** How busy each month is, relative to an average one: slow summers and Christmases. */
 const season = [0.9, 1.0, 1.2, 1.1, 1.0, 1.0, 0.75, 0.45, 1.2, 1.25, 1.1, 0.6];
 
-/** Each action type's length in minutes (crmkit's defaults). */
-const minutes: Readonly<Record<string, number>> = {
-  call: 15,
-  email: 10,
-  task: 30,
-  meeting: 60,
-  demo: 60,
-  visit: 90,
-};
-
 /** The customers' names: 48 companies. */
 const companies = [
   "Acme",
@@ -145,6 +135,10 @@ export async function generateYear(
   // generator books as a rep would — the first free slot of the day from the time they aimed at.
   const busy = new Map<string, [number, number][]>();
   const hour = 3_600_000;
+  // How long each action type takes: the workspace's own action types say.
+  const minutes = new Map(
+    (await crm.actionTypes.list()).map((type) => [type.id, type.defaultDurationMinutes]),
+  );
   /**
    * Books `type` for `repId` in the first free slot of a working day (08:00–17:00 UTC: 09:00–18:00
    * in Paris in winter, within the day in summer) at or after `aim` — on the working day before
@@ -158,7 +152,7 @@ export async function generateYear(
     notBefore = Number.NEGATIVE_INFINITY,
     notAfter = Number.POSITIVE_INFINITY,
   ): number => {
-    const length = (minutes[type] ?? 30) * 60_000;
+    const length = minutes.get(type)! * 60_000;
     const aimDay = Math.floor(aim / day) * day;
     const tryDay = (base: number, from: number): number | null => {
       const weekday = new Date(base).getUTCDay();
