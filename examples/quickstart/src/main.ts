@@ -407,9 +407,10 @@ const tally = (values: (string | undefined)[]) => {
   return [...counts].map(([key, count]) => `${key} ${count}`).join(", ");
 };
 // Names, not ids, in everything a sales manager reads.
-const pipelineNames = new Map((await crm.pipelines.list()).map((p) => [p.id, p.name]));
+const allPipelines = await crm.pipelines.list();
+const pipelineNames = new Map(allPipelines.map((p) => [p.id, p.name]));
 const stageNames = new Map(
-  (await crm.pipelines.list()).flatMap((p) => p.stages.map((stage) => [stage.id, stage.name])),
+  allPipelines.flatMap((p) => p.stages.map((stage) => [stage.id, stage.name])),
 );
 const userNames = new Map((await crm.users.list()).map((user) => [user.id, user.name]));
 const nameOf = (userId: string | undefined) =>
