@@ -23,13 +23,24 @@ export interface Seek {
 const maxChunk = 512;
 
 /**
+ * A run of at most `maxChunk` entries, field by field: three arrays rather than an object per
+ * entry, so an index of a million records adds three arrays per 512 records to what the garbage
+ * collector walks, not a million objects.
+ */
+interface Chunk<V> {
+  keys: IndexKey[];
+  ids: string[];
+  values: V[];
+}
+
+/**
  * Index entries kept sorted by (key, id) in chunks of at most 512 entries, so an insert or a delete
  * moves a few hundred references rather than the whole index, and a range read starts with two
  * binary searches. (A sorted chunk list rather than a B-tree: far less code, and for in-memory
  * indexes of up to millions of entries it performs alike.)
  */
 export class SortedEntries<V = undefined> {
-  #chunks: Entry<V>[][] = [];
+  #chunks: Chunk<V>[] = [];
   #size = 0;
   /**
    * How many entries lie before each chunk, built by the first `rank` after a change: counting a
@@ -45,29 +56,37 @@ export class SortedEntries<V = undefined> {
 
   /** Inserts an entry (no-op if present). */
   insert(key: IndexKey, id: string, value: V): void {
-    const entry = { key, id, value };
     this.#before = null;
     if (this.#chunks.length === 0) {
-      this.#chunks.push([entry]);
+      this.#chunks.push({ keys: [key], ids: [id], values: [value] });
       this.#size = 1;
       return;
     }
     // Append fast path: ids, creation instants and other growing keys land after the last entry.
     const lastChunk = this.#chunks[this.#chunks.length - 1]!;
-    const last = lastChunk[lastChunk.length - 1]!;
-    const appending = compareEntries(last.key, last.id, key, id) < 0;
+    const last = lastChunk.keys.length - 1;
+    const appending = compareEntries(lastChunk.keys[last]!, lastChunk.ids[last]!, key, id) < 0;
     const chunkIndex = appending ? this.#chunks.length - 1 : this.#chunkFor(key, id);
     const chunk = this.#chunks[chunkIndex]!;
-    if (appending) chunk.push(entry);
-    else {
+    if (appending) {
+      chunk.keys.push(key);
+      chunk.ids.push(id);
+      chunk.values.push(value);
+    } else {
       const at = lowerBound(chunk, { key, id, after: false });
-      const existing = chunk[at];
-      if (existing && existing.key === key && existing.id === id) return;
-      chunk.splice(at, 0, entry);
+      if (chunk.keys[at] === key && chunk.ids[at] === id) return;
+      chunk.keys.splice(at, 0, key);
+      chunk.ids.splice(at, 0, id);
+      chunk.values.splice(at, 0, value);
     }
     this.#size++;
-    if (chunk.length > maxChunk) {
-      this.#chunks.splice(chunkIndex + 1, 0, chunk.splice(maxChunk >> 1));
+    if (chunk.keys.length > maxChunk) {
+      const half = maxChunk >> 1;
+      this.#chunks.splice(chunkIndex + 1, 0, {
+        keys: chunk.keys.splice(half),
+        ids: chunk.ids.splice(half),
+        values: chunk.values.splice(half),
+      });
     }
   }
 
@@ -77,12 +96,13 @@ export class SortedEntries<V = undefined> {
     const chunkIndex = this.#chunkFor(key, id);
     const chunk = this.#chunks[chunkIndex]!;
     const at = lowerBound(chunk, { key, id, after: false });
-    const existing = chunk[at];
-    if (!existing || existing.key !== key || existing.id !== id) return false;
+    if (at === chunk.keys.length || chunk.keys[at] !== key || chunk.ids[at] !== id) return false;
     this.#before = null;
-    chunk.splice(at, 1);
+    chunk.keys.splice(at, 1);
+    chunk.ids.splice(at, 1);
+    chunk.values.splice(at, 1);
     this.#size--;
-    if (chunk.length === 0) this.#chunks.splice(chunkIndex, 1);
+    if (chunk.keys.length === 0) this.#chunks.splice(chunkIndex, 1);
     return true;
   }
 
@@ -101,11 +121,10 @@ export class SortedEntries<V = undefined> {
     if (this.#chunks.length === 0) return null;
     let [chunkIndex, offset] = this.#locate({ key, id: null, after: false });
     for (; chunkIndex < this.#chunks.length; chunkIndex++, offset = 0) {
-      const chunk = this.#chunks[chunkIndex]!;
-      for (; offset < chunk.length; offset++) {
-        const entry = chunk[offset]!;
-        if (entry.key !== key) return null;
-        if (entry.id !== exceptId) return entry.id;
+      const { keys, ids } = this.#chunks[chunkIndex]!;
+      for (; offset < keys.length; offset++) {
+        if (keys[offset] !== key) return null;
+        if (ids[offset] !== exceptId) return ids[offset]!;
       }
     }
     return null;
@@ -125,10 +144,9 @@ export class SortedEntries<V = undefined> {
     if (order === "asc") {
       let [chunkIndex, offset] = from ? this.#locate(from) : [0, 0];
       for (; chunkIndex < chunks.length; chunkIndex++, offset = 0) {
-        const chunk = chunks[chunkIndex]!;
-        for (; offset < chunk.length; offset++) {
-          const entry = chunk[offset]!;
-          if (!visitor(entry.key, entry.id, entry.value)) return;
+        const { keys, ids, values } = chunks[chunkIndex]!;
+        for (; offset < keys.length; offset++) {
+          if (!visitor(keys[offset]!, ids[offset]!, values[offset]!)) return;
         }
       }
       return;
@@ -138,15 +156,14 @@ export class SortedEntries<V = undefined> {
     offset--;
     if (offset < 0) {
       chunkIndex--;
-      offset = (chunks[chunkIndex]?.length ?? 0) - 1;
+      offset = (chunks[chunkIndex]?.keys.length ?? 0) - 1;
     }
     for (; chunkIndex >= 0; chunkIndex--) {
-      const chunk = chunks[chunkIndex]!;
+      const { keys, ids, values } = chunks[chunkIndex]!;
       for (; offset >= 0; offset--) {
-        const entry = chunk[offset]!;
-        if (!visitor(entry.key, entry.id, entry.value)) return;
+        if (!visitor(keys[offset]!, ids[offset]!, values[offset]!)) return;
       }
-      offset = (chunks[chunkIndex - 1]?.length ?? 0) - 1;
+      offset = (chunks[chunkIndex - 1]?.keys.length ?? 0) - 1;
     }
   }
 
@@ -173,7 +190,7 @@ export class SortedEntries<V = undefined> {
       let count = 0;
       for (const chunk of this.#chunks) {
         before.push(count);
-        count += chunk.length;
+        count += chunk.keys.length;
       }
       this.#before = before;
     }
@@ -187,8 +204,8 @@ export class SortedEntries<V = undefined> {
     while (low < high) {
       const middle = (low + high) >> 1;
       const chunk = this.#chunks[middle]!;
-      const last = chunk[chunk.length - 1]!;
-      if (compareEntries(last.key, last.id, key, id) < 0) low = middle + 1;
+      const last = chunk.keys.length - 1;
+      if (compareEntries(chunk.keys[last]!, chunk.ids[last]!, key, id) < 0) low = middle + 1;
       else high = middle;
     }
     return low;
@@ -201,8 +218,7 @@ export class SortedEntries<V = undefined> {
     while (low < high) {
       const middle = (low + high) >> 1;
       const chunk = this.#chunks[middle]!;
-      const last = chunk[chunk.length - 1]!;
-      const order = compareToSeek(last, seek);
+      const order = compareToSeek(chunk, chunk.keys.length - 1, seek);
       if (order < 0 || (order === 0 && seek.after)) low = middle + 1;
       else high = middle;
     }
@@ -211,19 +227,19 @@ export class SortedEntries<V = undefined> {
   }
 }
 
-function compareToSeek(entry: Entry<unknown>, seek: Seek): number {
+function compareToSeek(chunk: Chunk<unknown>, at: number, seek: Seek): number {
   return seek.id === null
-    ? compareKeys(entry.key, seek.key)
-    : compareEntries(entry.key, entry.id, seek.key, seek.id);
+    ? compareKeys(chunk.keys[at]!, seek.key)
+    : compareEntries(chunk.keys[at]!, chunk.ids[at]!, seek.key, seek.id);
 }
 
 /** The offset of the first entry of a chunk at or after a place. */
-function lowerBound(chunk: readonly Entry<unknown>[], seek: Seek): number {
+function lowerBound(chunk: Chunk<unknown>, seek: Seek): number {
   let low = 0;
-  let high = chunk.length;
+  let high = chunk.keys.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    const order = compareToSeek(chunk[middle]!, seek);
+    const order = compareToSeek(chunk, middle, seek);
     if (order < 0 || (order === 0 && seek.after)) low = middle + 1;
     else high = middle;
   }
