@@ -3,11 +3,11 @@ import {
   type ReportData,
   type ReportDimension,
   type ReportRange,
-  type ReportStay,
   type ReportTask,
   rangeMs,
   sortedGroups,
 } from "./data.js";
+import { runsOfDeals, stayColumnsOf } from "./stay-columns.js";
 
 /** Options of {@link adoptionReport}. */
 export interface AdoptionOptions {
@@ -52,33 +52,48 @@ export function adoptionReport(data: ReportData, options: AdoptionOptions): Adop
     if (skipped) tally.skipped.push(dealId);
     if (undone) tally.undone.push(dealId);
   };
-  // Each pipeline's open stages, by position; looked up once, not per deal.
-  const openStages = new Map<string, Map<string, number>>();
+  const columns = stayColumnsOf(data);
+  const { leftAt, stage, starts } = columns;
+  // Each pipeline's open stages' positions, by interned stage (-1: not an open stage of it);
+  // made once, not per deal.
+  const openStages = new Map<string, readonly number[]>();
   for (const [id, pipeline] of data.pipelines) {
-    const open = pipeline.stages.filter((s) => s.kind === "open");
-    openStages.set(id, new Map(open.map((stage, i) => [stage.id, i])));
+    const open = new Map(
+      pipeline.stages.filter((s) => s.kind === "open").map((stage, i) => [stage.id, i]),
+    );
+    openStages.set(
+      id,
+      columns.names.map((name) => open.get(name) ?? -1),
+    );
   }
-  const none = new Map<string, number>();
-  const noStays: readonly ReportStay[] = [];
+  const none: readonly number[] = [];
   const noTasks: readonly ReportTask[] = [];
   const dimension = options.dimension ?? "rep";
-  for (const deal of data.deals) {
+  const runs = runsOfDeals(columns, data.deals);
+  for (let d = 0; d < data.deals.length; d++) {
+    const deal = data.deals[d]!;
     if (deal.createdAt < from || deal.createdAt >= to) continue;
     const open = openStages.get(deal.pipelineId) ?? none;
-    const stays = data.stays.get(deal.id) ?? noStays;
+    const run = runs[d]!;
+    const start = run === -1 ? 0 : starts[run]!;
+    const end = run === -1 ? 0 : starts[run + 1]!;
     // Closing (won or lost) from any stage is not a skipped step: deals may end anywhere.
     let skipped = false;
-    for (let i = 1; i < stays.length && !skipped; i++) {
-      const before = open.get(stays[i - 1]!.stageId);
-      const after = open.get(stays[i]!.stageId);
-      if (before !== undefined && after !== undefined && after > before + 1) skipped = true;
+    for (let i = start + 1; i < end && !skipped; i++) {
+      const before = open[stage[i - 1]!] ?? -1;
+      const after = open[stage[i]!] ?? -1;
+      if (before !== -1 && after !== -1 && after > before + 1) skipped = true;
     }
     const closed = deal.state !== "open";
+    const left = (stageId: string) => {
+      const number = columns.numbers.get(stageId);
+      for (let i = start; i < end; i++)
+        if (stage[i] === number && !Number.isNaN(leftAt[i]!)) return true;
+      return false;
+    };
     const undone = (data.tasks.get(deal.id) ?? noTasks).some(
       (task) =>
-        task.status !== "done" &&
-        task.status !== "skipped" &&
-        (closed || stays.some((s) => s.leftAt !== undefined && s.stageId === task.stageId)),
+        task.status !== "done" && task.status !== "skipped" && (closed || left(task.stageId)),
     );
     for (const key of groupsOf(deal, dimension, data.teams)) add(key, deal.id, skipped, undone);
     add("total", deal.id, skipped, undone);

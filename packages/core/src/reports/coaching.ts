@@ -97,7 +97,7 @@ export function coachingReport(data: ReportData, options: CoachingOptions): Coac
       range: options.range,
       dimension: "rep",
     },
-    false,
+    { times: false, ids: false },
   );
   const reps = [...new Set([...wonValue.keys(), ...funnel.groups.map((g) => g.key)])]
     .filter((rep) => rep !== "(none)")

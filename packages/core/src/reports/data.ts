@@ -2,6 +2,7 @@ import { type Pipeline, pipelineTables } from "../pipelines/index.js";
 import { collections } from "../records/index.js";
 import type { StorageAdapter } from "../storage/index.js";
 import { instantMs } from "../time/index.js";
+import { StayColumnsBuilder, StaysView } from "./stay-columns.js";
 
 /** A deal as the reports read it: instants as epoch milliseconds. */
 export interface ReportDeal {
@@ -53,7 +54,11 @@ export interface ReportStay {
 export interface ReportData {
   /** The deals, in id order. */
   readonly deals: readonly ReportDeal[];
-  /** Each deal's stays, in sequence order. */
+  /**
+   * Each deal's stays, in sequence order. Loaded data keeps the stays as columns (typed arrays,
+   * no object per stay) and makes a deal's list when it is asked for; a map made by hand works
+   * the same (the reports turn it into columns once, so it must not change afterwards).
+   */
   readonly stays: ReadonlyMap<string, readonly ReportStay[]>;
   /** Pipelines by id. */
   readonly pipelines: ReadonlyMap<string, Pipeline>;
@@ -117,11 +122,8 @@ export async function loadReportData(
     }
   }
   const wanted = options.pipelineId === undefined ? null : new Set(deals.map((d) => d.id));
-  const stays = new Map<string, ReportStay[]>();
-  // The stays come grouped by deal (the dealId index), so the list in hand is looked up only
-  // when the deal changes.
-  let list: ReportStay[] | undefined;
-  let listOf = "";
+  // The stays come grouped by deal (the dealId index) and are kept as columns: no object per stay.
+  const stays = new StayColumnsBuilder(await storage.count({ collection: collections.dealStages }));
   for await (const batch of storage.scan({
     collection: collections.dealStages,
     index: "dealId",
@@ -130,26 +132,16 @@ export async function loadReportData(
     for (const s of batch) {
       const dealId = s.dealId as string;
       if (wanted !== null && !wanted.has(dealId)) continue;
-      if (list === undefined || dealId !== listOf) {
-        listOf = dealId;
-        list = stays.get(dealId);
-        if (list === undefined) {
-          list = [];
-          stays.set(dealId, list);
-        }
-      }
-      list.push({
+      stays.add(
         dealId,
-        pipelineId: s.pipelineId as string,
-        stageId: s.stageId as string,
-        sequence: s.sequence as number,
-        enteredAt: time(s.enteredAt)!,
-        leftAt: time(s.leftAt),
-      });
+        s.pipelineId as string,
+        s.stageId as string,
+        s.sequence as number,
+        time(s.enteredAt)!,
+        time(s.leftAt) ?? Number.NaN,
+      );
     }
   }
-  for (const list of stays.values())
-    if (!inSequence(list)) list.sort((a, b) => a.sequence - b.sequence);
   const tasks = new Map<string, ReportTask[]>();
   for await (const batch of storage.scan({ collection: collections.tasks, batchSize: 5_000 })) {
     for (const t of batch) {
@@ -186,17 +178,11 @@ export async function loadReportData(
   // Deals in id order: a report never depends on the order records were inserted in. Adapters
   // that scan in id order already give it; sorting is then skipped.
   if (!inIdOrder(deals)) deals.sort((a, b) => compareText(a.id, b.id));
-  return { deals, stays, pipelines, teams, tasks, firstMeetings };
+  return { deals, stays: new StaysView(stays.build()), pipelines, teams, tasks, firstMeetings };
 }
 
 function inIdOrder(deals: readonly ReportDeal[]): boolean {
   for (let i = 1; i < deals.length; i++) if (deals[i - 1]!.id > deals[i]!.id) return false;
-  return true;
-}
-
-function inSequence(stays: readonly ReportStay[]): boolean {
-  for (let i = 1; i < stays.length; i++)
-    if (stays[i - 1]!.sequence > stays[i]!.sequence) return false;
   return true;
 }
 
@@ -224,8 +210,20 @@ export function groupsOf(
     case "territory":
       return [deal.territory ?? noValue];
     case "product":
-      return deal.products.length === 0 ? [noValue] : [...new Set(deal.products)];
+      return deal.products.length === 0
+        ? [noValue]
+        : distinct(deal.products)
+          ? deal.products
+          : [...new Set(deal.products)];
   }
+}
+
+/** Whether no value is listed twice (a deal's few products by pairs; many by a set). */
+function distinct(values: readonly string[]): boolean {
+  if (values.length > 8) return new Set(values).size === values.length;
+  for (let i = 1; i < values.length; i++)
+    for (let j = 0; j < i; j++) if (values[i] === values[j]) return false;
+  return true;
 }
 
 /** A period of instants `[from, to)` (ISO strings or epoch ms). */

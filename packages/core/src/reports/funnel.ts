@@ -5,10 +5,10 @@ import {
   type ReportData,
   type ReportDimension,
   type ReportRange,
-  type ReportStay,
   rangeMs,
   sortedGroups,
 } from "./data.js";
+import { runsOfDeals, stayColumnsOf } from "./stay-columns.js";
 
 /** Options of {@link funnelReport}. */
 export interface FunnelOptions {
@@ -82,16 +82,21 @@ const day = 86_400_000;
  * @throws CrmkitError `NOT_FOUND` for an unknown pipeline
  */
 export function funnelReport(data: ReportData, options: FunnelOptions): FunnelReport {
-  return funnelWith(data, options, true);
+  return funnelWith(data, options, { times: true, ids: true });
 }
 
 /**
- * The funnel, with or without stage times (the coaching report needs only the conversions, and
- * the medians are most of the cost).
+ * The funnel, with or without stage times and drill-down ids (the coaching report needs only the
+ * conversions; the medians and the id lists are most of the cost). Without ids, `enteredIds` and
+ * `reachedIds` are empty.
  *
  * @internal
  */
-export function funnelWith(data: ReportData, options: FunnelOptions, times: boolean): FunnelReport {
+export function funnelWith(
+  data: ReportData,
+  options: FunnelOptions,
+  { times, ids }: { readonly times: boolean; readonly ids: boolean },
+): FunnelReport {
   const pipeline = data.pipelines.get(options.pipelineId);
   if (pipeline === undefined) {
     throw new CrmkitError("NOT_FOUND", `No pipeline "${options.pipelineId}".`, {
@@ -108,8 +113,10 @@ export function funnelWith(data: ReportData, options: FunnelOptions, times: bool
     options.withinDays === undefined ? Number.POSITIVE_INFINITY : options.withinDays * day;
 
   interface Tally {
-    entered: string[][];
-    reached: string[][];
+    entered: number[];
+    reached: number[];
+    enteredIds: string[][];
+    reachedIds: string[][];
     durations: number[][];
     ongoing: number[];
   }
@@ -118,8 +125,10 @@ export function funnelWith(data: ReportData, options: FunnelOptions, times: bool
     let tally = tallies.get(key);
     if (tally === undefined) {
       tally = {
-        entered: open.map(() => []),
-        reached: open.map(() => []),
+        entered: open.map(() => 0),
+        reached: open.map(() => 0),
+        enteredIds: open.map(() => []),
+        reachedIds: open.map(() => []),
         durations: open.map(() => []),
         ongoing: open.map(() => 0),
       };
@@ -127,43 +136,53 @@ export function funnelWith(data: ReportData, options: FunnelOptions, times: bool
     }
     return tally;
   };
-  const noStays: readonly ReportStay[] = [];
+  const columns = stayColumnsOf(data);
+  const { enteredAt, leftAt, stage, starts } = columns;
+  const pipelineNumber = columns.numbers.get(pipeline.id) ?? -1;
+  const stayPipeline = columns.pipeline;
+  // Each interned stage's position in the funnel (-1: none, lost stages and other names).
+  const positionOf = columns.names.map((name) => position.get(name) ?? -1);
   // countedFor[i] is the number of the last deal counted at stage i: no set to clear per deal.
   const countedFor = new Float64Array(open.length).fill(-1);
-  let dealNumber = 0;
-  for (const deal of data.deals) {
-    if (deal.pipelineId !== pipeline.id) continue;
-    const stays = data.stays.get(deal.id) ?? noStays;
+  const runs = runsOfDeals(columns, data.deals);
+  for (let dealNumber = 0; dealNumber < data.deals.length; dealNumber++) {
+    const deal = data.deals[dealNumber]!;
+    const run = runs[dealNumber]!;
+    if (deal.pipelineId !== pipeline.id || run === -1) continue;
+    const end = starts[run + 1]!;
     let keys: readonly string[] | undefined;
-    dealNumber++;
-    for (let k = 0; k < stays.length; k++) {
-      const stay = stays[k]!;
-      if (stay.pipelineId !== pipeline.id) continue;
-      const index = position.get(stay.stageId);
-      if (index === undefined || index >= open.length) continue;
-      if (stay.enteredAt < from || stay.enteredAt >= to) continue;
+    for (let k = starts[run]!; k < end; k++) {
+      if (stayPipeline[k] !== pipelineNumber) continue;
+      const index = positionOf[stage[k]!]!;
+      if (index === -1 || index >= open.length) continue;
+      const entered = enteredAt[k]!;
+      if (entered < from || entered >= to) continue;
       keys ??= groupsOf(deal, options.dimension, data.teams);
+      const left = leftAt[k]!;
       for (const key of keys) {
         const tally = tallyOf(key);
-        if (stay.leftAt === undefined) tally.ongoing[index]!++;
-        else if (times) tally.durations[index]!.push((stay.leftAt - stay.enteredAt) / day);
+        if (Number.isNaN(left)) tally.ongoing[index]!++;
+        else if (times) tally.durations[index]!.push((left - entered) / day);
       }
       if (countedFor[index] === dealNumber) continue;
       countedFor[index] = dealNumber;
       // The first later stay (of this pipeline) further down the funnel.
       let converted = false;
-      for (let j = k + 1; j < stays.length; j++) {
-        const later = stays[j]!;
-        if (later.pipelineId !== pipeline.id) continue;
-        if ((position.get(later.stageId) ?? -1) > index) {
-          converted = later.enteredAt - stay.enteredAt <= window;
+      for (let j = k + 1; j < end; j++) {
+        if (stayPipeline[j] !== pipelineNumber) continue;
+        if (positionOf[stage[j]!]! > index) {
+          converted = enteredAt[j]! - entered <= window;
           break;
         }
       }
       for (const key of keys) {
         const tally = tallyOf(key);
-        tally.entered[index]!.push(deal.id);
-        if (converted) tally.reached[index]!.push(deal.id);
+        tally.entered[index]!++;
+        if (converted) tally.reached[index]!++;
+        if (ids) {
+          tally.enteredIds[index]!.push(deal.id);
+          if (converted) tally.reachedIds[index]!.push(deal.id);
+        }
       }
     }
   }
@@ -175,14 +194,11 @@ export function funnelWith(data: ReportData, options: FunnelOptions, times: bool
       steps: open.map((stageId, i) => ({
         from: stageId,
         to: open[i + 1] ?? won[0] ?? "won",
-        entered: tally.entered[i]!.length,
-        reached: tally.reached[i]!.length,
-        conversion:
-          tally.entered[i]!.length === 0
-            ? null
-            : tally.reached[i]!.length / tally.entered[i]!.length,
-        enteredIds: tally.entered[i]!,
-        reachedIds: tally.reached[i]!,
+        entered: tally.entered[i]!,
+        reached: tally.reached[i]!,
+        conversion: tally.entered[i] === 0 ? null : tally.reached[i]! / tally.entered[i]!,
+        enteredIds: tally.enteredIds[i]!,
+        reachedIds: tally.reachedIds[i]!,
       })),
       stageTimes: open.map((stageId, i) => ({
         stageId,

@@ -7,6 +7,7 @@ import {
   rangeMs,
   sortedGroups,
 } from "./data.js";
+import { runsOfDeals, stayColumnsOf } from "./stay-columns.js";
 
 /** Options of {@link performanceReport}. */
 export interface PerformanceOptions {
@@ -73,11 +74,21 @@ export function performanceReport(data: ReportData, options: PerformanceOptions)
     asks: number[];
   }
   const tallies = new Map<string, Tally>();
-  for (const deal of data.deals) {
+  const columns = stayColumnsOf(data);
+  const { enteredAt, stage, starts } = columns;
+  const isAsk = columns.names.map((name) => ask.has(name));
+  const runs = runsOfDeals(columns, data.deals);
+  for (let d = 0; d < data.deals.length; d++) {
+    const deal = data.deals[d]!;
     if (options.pipelineId !== undefined && deal.pipelineId !== options.pipelineId) continue;
     if (deal.state === "open" || deal.closedAt === undefined) continue;
     if (deal.closedAt < from || deal.closedAt >= to) continue;
-    const firstAsk = (data.stays.get(deal.id) ?? []).find((s) => ask.has(s.stageId));
+    const run = runs[d]!;
+    let firstAsk: number | undefined;
+    if (run !== -1) {
+      for (let i = starts[run]!; i < starts[run + 1]! && firstAsk === undefined; i++)
+        if (isAsk[stage[i]!]) firstAsk = enteredAt[i]!;
+    }
     for (const key of groupsOf(deal, options.dimension, data.teams)) {
       let tally = tallies.get(key);
       if (tally === undefined) {
@@ -92,7 +103,7 @@ export function performanceReport(data: ReportData, options: PerformanceOptions)
         }
         tally.cycles.push((deal.closedAt - deal.createdAt) / day);
       } else tally.lost.push(deal.id);
-      if (firstAsk !== undefined) tally.asks.push((deal.closedAt - firstAsk.enteredAt) / day);
+      if (firstAsk !== undefined) tally.asks.push((deal.closedAt - firstAsk) / day);
     }
   }
   return sortedGroups(tallies).map(([key, t]) => {
