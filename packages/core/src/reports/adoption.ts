@@ -67,6 +67,12 @@ export function adoptionReport(data: ReportData, options: AdoptionOptions): Adop
     );
   }
   const none: readonly number[] = [];
+  // Whether the deal left the stage: a stay in it (between start and end) that has ended.
+  const leftStage = (stageNumber: number | undefined, start: number, end: number) => {
+    for (let i = start; i < end; i++)
+      if (stage[i] === stageNumber && !Number.isNaN(leftAt[i]!)) return true;
+    return false;
+  };
   const noTasks: readonly ReportTask[] = [];
   const dimension = options.dimension ?? "rep";
   const runs = runsOfDeals(columns, data.deals);
@@ -85,16 +91,12 @@ export function adoptionReport(data: ReportData, options: AdoptionOptions): Adop
       if (before !== -1 && after !== -1 && after > before + 1) skipped = true;
     }
     const closed = deal.state !== "open";
-    const left = (stageId: string) => {
-      const number = columns.numbers.get(stageId);
-      for (let i = start; i < end; i++)
-        if (stage[i] === number && !Number.isNaN(leftAt[i]!)) return true;
-      return false;
-    };
-    const undone = (data.tasks.get(deal.id) ?? noTasks).some(
-      (task) =>
-        task.status !== "done" && task.status !== "skipped" && (closed || left(task.stageId)),
-    );
+    let undone = false;
+    for (const task of data.tasks.get(deal.id) ?? noTasks) {
+      if (task.status === "done" || task.status === "skipped") continue;
+      undone = closed || leftStage(columns.numbers.get(task.stageId), start, end);
+      if (undone) break;
+    }
     for (const key of groupsOf(deal, dimension, data.teams)) add(key, deal.id, skipped, undone);
     add("total", deal.id, skipped, undone);
   }
