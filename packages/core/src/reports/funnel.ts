@@ -8,7 +8,7 @@ import {
   rangeMs,
   sortedGroups,
 } from "./data.js";
-import { runsOfDeals, stayColumnsOf } from "./stay-columns.js";
+import { runsOfDeals, stayColumnsOf } from "./stays-view.js";
 
 /** Options of {@link funnelReport}. */
 export interface FunnelOptions {

@@ -7,7 +7,7 @@ import {
   rangeMs,
   sortedGroups,
 } from "./data.js";
-import { runsOfDeals, stayColumnsOf } from "./stay-columns.js";
+import { runsOfDeals, stayColumnsOf } from "./stays-view.js";
 
 /** Options of {@link performanceReport}. */
 export interface PerformanceOptions {

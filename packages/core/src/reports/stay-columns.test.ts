@@ -7,7 +7,8 @@ import { coachingReport } from "./coaching.js";
 import type { ReportData, ReportDeal, ReportStay } from "./data.js";
 import { funnelReport } from "./funnel.js";
 import { performanceReport } from "./performance.js";
-import { runOf, runsOfDeals, StayColumnsBuilder, StaysView } from "./stay-columns.js";
+import { StayColumnsBuilder } from "./stay-columns.js";
+import { runOf, runsOfDeals, StaysView } from "./stays-view.js";
 
 const stayArb = fc.record({
   dealId: fc.constantFrom("a", "b", "c", "d", "é", "B", "a1"),
