@@ -42,14 +42,16 @@ export const sizeEntries: readonly SizeEntry[] = [
   {
     name: "the whole core",
     source: `import * as core from "@crmkit/core"; console.log(core);`,
-    ceiling: 104 * kb,
+    // 104 until the reports read stage history as columns (+1.5 KB, docs/benchmarks.md).
+    ceiling: 105.5 * kb,
     goal: 60 * kb,
     forbidden: [locale],
   },
   {
     name: "createCrm + memory adapter",
     source: `import { createCrm } from "@crmkit/core"; import { openMemoryStorage } from "@crmkit/storage-memory"; console.log(createCrm, openMemoryStorage);`,
-    ceiling: 107 * kb,
+    // 107 until the reports read stage history as columns (+1.7 KB, docs/benchmarks.md).
+    ceiling: 108.5 * kb,
     goal: 60 * kb,
     forbidden: [locale],
   },
@@ -63,7 +65,8 @@ export const sizeEntries: readonly SizeEntry[] = [
   {
     name: "@crmkit/core/reports",
     source: `import * as reports from "@crmkit/core/reports"; console.log(reports);`,
-    ceiling: 20 * kb,
+    // 20 until the reports read stage history as columns (+1.5 KB, docs/benchmarks.md).
+    ceiling: 21.5 * kb,
     goal: 15 * kb,
     forbidden: [locale, ...wire],
   },
