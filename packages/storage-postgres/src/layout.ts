@@ -92,22 +92,9 @@ export function utf16Hex(text: string): string {
   return hex;
 }
 
-/** The inverse of {@link utf16Hex}. */
-export function fromUtf16Hex(hex: string): string {
-  let text = "";
-  for (let i = 0; i < hex.length; i += 4)
-    text += String.fromCharCode(Number.parseInt(hex.slice(i, i + 4), 16));
-  return text;
-}
-
 /** An index key as its three sort columns: type (0 number, 1 string), number, string bytes (hex). */
 export function keyColumns(key: IndexKey): [number, number, string] {
   return typeof key === "number" ? [0, key, ""] : [1, 0, utf16Hex(key)];
-}
-
-/** Reads an index key back from its sort columns. */
-export function keyFromColumns(t: number, n: number, sHex: string): IndexKey {
-  return Number(t) === 0 ? Number(n) : fromUtf16Hex(sHex);
 }
 
 /** Index entries in columns, as `insertEntries` sends them: type, number, string hex, id sort key. */

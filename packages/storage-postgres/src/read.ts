@@ -1,13 +1,15 @@
-import type {
-  IndexKey,
-  NormalizedRange,
-  PreparedQuery,
-  RecordCondition,
-  StoredRecord,
+import {
+  extractIndexKeys,
+  type IndexKey,
+  listingKey,
+  type NormalizedRange,
+  type PreparedQuery,
+  type RecordCondition,
+  type StoredRecord,
 } from "@crmkit/core/storage";
 import { conditionSql } from "./conditions.js";
 import type { SqlExecutor } from "./driver.js";
-import { keyColumns, keyFromColumns, type Layout, utf16Hex } from "./layout.js";
+import { keyColumns, type Layout, utf16Hex } from "./layout.js";
 
 /** A record read by a query, with the key it is listed at. */
 export interface Listed {
@@ -19,9 +21,6 @@ interface Row {
   id: string;
   revision: string | number;
   data: Record<string, unknown>;
-  t?: number;
-  n?: number;
-  s?: string;
 }
 
 /** Builds SQL conditions with numbered parameters. */
@@ -138,28 +137,36 @@ export async function readMatching(
       `NOT EXISTS (SELECT 1 FROM ${entries} o WHERE ${inner.join(" AND ")} AND (o.t, o.n, o.s) ${asc ? "<" : ">"} (e.t, e.n, e.s))`,
     );
   }
+  // The key columns are not selected: a page needs only its last record's key (for the cursor),
+  // and the record gives it by the rule that wrote the entries.
   const { rows } = await db.query<Row>(
-    `SELECT r.id, r.revision, r.data, e.t, e.n, encode(e.s, 'hex') AS s
+    `SELECT r.id, r.revision, r.data
      FROM ${entries} e JOIN ${layout.records(query.collection)} r ON r.ik = e.ik
      ${c.where}
      ORDER BY e.t ${direction}, e.n ${direction}, e.s ${direction}, e.ik ${direction}${limit === null ? "" : ` LIMIT ${c.param(limit)}`}`,
     c.params,
   );
-  return { listed: rows.map((row) => new IndexRow(row)), exact };
+  return { listed: rows.map((row) => new IndexRow(toRecord(row), query)), exact };
 }
 
-/** A record read through an index; its key is decoded only if asked (a page's cursor needs one). */
+/**
+ * A record read through an index; its key is worked out only if asked (a page's cursor needs the
+ * last one's): the record's keys in the index, and for a multi-entry index the first in range in
+ * the query's order — the entry the query listed it at.
+ */
 class IndexRow implements Listed {
   readonly record: StoredRecord;
-  readonly #row: Row;
+  readonly #query: PreparedQuery;
 
-  constructor(row: Row) {
-    this.#row = row;
-    this.record = toRecord(row);
+  constructor(record: StoredRecord, query: PreparedQuery) {
+    this.record = record;
+    this.#query = query;
   }
 
   get key(): IndexKey {
-    return keyFromColumns(this.#row.t!, this.#row.n!, this.#row.s!);
+    const { index, range, order } = this.#query;
+    const keys = extractIndexKeys(this.record, index!);
+    return (index!.multiEntry ? listingKey(keys, range, order) : keys[0])!;
   }
 }
 
