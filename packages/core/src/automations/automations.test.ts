@@ -70,6 +70,15 @@ async function workspace(options: { storage?: StorageAdapter } = {}) {
   return { ...fixture, ada, email: createMemoryEmailSender() };
 }
 
+/** A demo with Anna for a contact at an instant: the appointment the recovery tests miss. */
+function bookDemo(
+  crm: Awaited<ReturnType<typeof workspace>>["crm"],
+  contactId: string,
+  startAt: string,
+) {
+  return crm.activities.create({ type: "demo", ownerId: "anna", contactId, startAt });
+}
+
 describe("defining automations", () => {
   it("names the bad field, in nested branches too", async () => {
     const { crm } = await workspace();
@@ -355,12 +364,7 @@ describe("durable execution", () => {
       trigger: { type: "activity.missed" },
       steps: [{ kind: "createActivity", type: "call", title: "Call back {{ contact.firstName }}" }],
     });
-    const demo = await crm.activities.create({
-      type: "demo",
-      ownerId: "anna",
-      contactId: ada.id,
-      startAt: "2026-05-15T12:00:00Z",
-    });
+    const demo = await bookDemo(crm, ada.id, "2026-05-15T12:00:00Z");
     await crm.activities.markMissed(demo.id);
     expect(await crm.automations.runDue()).toMatchObject({ interrupted: 1 });
     env.advance(6 * 60_000);
@@ -532,18 +536,8 @@ describe("missed-appointment recovery", () => {
     });
     // Monday 18 May: two demos; Anna's Tuesday morning is already taken.
     env.set("2026-05-18T07:00:00Z");
-    const adaDemo = await crm.activities.create({
-      type: "demo",
-      ownerId: "anna",
-      contactId: ada.id,
-      startAt: "2026-05-18T08:00:00Z",
-    });
-    const graceDemo = await crm.activities.create({
-      type: "demo",
-      ownerId: "anna",
-      contactId: grace.id,
-      startAt: "2026-05-18T10:00:00Z",
-    });
+    const adaDemo = await bookDemo(crm, ada.id, "2026-05-18T08:00:00Z");
+    const graceDemo = await bookDemo(crm, grace.id, "2026-05-18T10:00:00Z");
     await crm.activities.create({
       type: "visit",
       ownerId: "anna",
@@ -593,12 +587,7 @@ describe("missed-appointment recovery", () => {
 
     // Grace rebooks the next day; Ada does not.
     env.advance(day);
-    await crm.activities.create({
-      type: "demo",
-      ownerId: "anna",
-      contactId: grace.id,
-      startAt: "2026-05-22T08:00:00Z",
-    });
+    await bookDemo(crm, grace.id, "2026-05-22T08:00:00Z");
     env.advance(2 * day + hour);
     await crm.automations.runDue({ email });
     expect(email.sent.map((m) => m.subject)).toEqual([
@@ -640,12 +629,7 @@ describe("missed-appointment recovery", () => {
     const { crm, ada, env, email } = await workspace();
     await crm.automations.create(missedAppointmentRecovery());
     env.set("2026-05-18T12:00:00Z");
-    const demo = await crm.activities.create({
-      type: "demo",
-      ownerId: "anna",
-      contactId: ada.id,
-      startAt: "2026-05-18T10:00:00Z",
-    });
+    const demo = await bookDemo(crm, ada.id, "2026-05-18T10:00:00Z");
     await crm.activities.markMissed(demo.id);
     // The morning's meeting with Ada, held before the missed demo, logged at the same instant.
     await crm.activities.create({
@@ -805,21 +789,11 @@ describe("durable starts", () => {
     const { crm, storage, env, ada, email } = await workspace();
     await crm.automations.create(missedAppointmentRecovery());
     env.set("2026-05-18T07:00:00Z");
-    const demo = await crm.activities.create({
-      type: "demo",
-      ownerId: "anna",
-      contactId: ada.id,
-      startAt: "2026-05-18T08:00:00Z",
-    });
+    const demo = await bookDemo(crm, ada.id, "2026-05-18T08:00:00Z");
     env.set("2026-05-18T09:00:00Z");
     await crm.activities.markMissed(demo.id);
     await crm.automations.runDue({ email });
-    const rebooking = await crm.activities.create({
-      type: "demo",
-      ownerId: "anna",
-      contactId: ada.id,
-      startAt: "2026-05-20T08:00:00Z",
-    });
+    const rebooking = await bookDemo(crm, ada.id, "2026-05-20T08:00:00Z");
     await crm.automations.settle();
     const [run] = await crm.automations.runs({ contactId: ada.id });
     expect(run).toMatchObject({ status: "stopped", reason: "stopWhen" });
