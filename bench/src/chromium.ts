@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type LaunchOptions, type Page } from "playwright-core";
 
 /** The flags this project launches the system Chromium with (see the README). */
 export const chromiumArgs = [
@@ -14,6 +14,18 @@ export const chromiumArgs = [
   "--disable-sync",
   "--no-first-run",
 ];
+
+/**
+ * Launches the system Chromium (`CHROMIUM_PATH`, else /usr/bin/chromium) with this project's flags;
+ * `options.args` come after them, the other options as given.
+ */
+export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({
+    ...options,
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [...chromiumArgs, ...(options.args ?? [])],
+  });
+}
 
 /**
  * Bundles a browser entry (workspace packages read from source), serves it on 127.0.0.1 so it has a
@@ -51,10 +63,7 @@ export async function runInChromium<T>(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -69,10 +78,7 @@ export async function runInChromium<T>(
 
 /** The Chromium version, for the results' machine description. */
 export async function chromiumVersion(): Promise<string> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
+  const browser = await launchChromium();
   const version = browser.version();
   await browser.close();
   return version;

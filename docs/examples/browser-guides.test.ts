@@ -5,20 +5,17 @@
 // used unchanged and nothing leaves the machine.
 import { readFile } from "node:fs/promises";
 import { build } from "esbuild";
-import { type Browser, chromium, type Route } from "playwright-core";
+import type { Browser, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Shared test support, read by path as the other packages' tests do.
-import { chromiumArgs } from "../../bench/src/chromium.js";
+import { launchChromium } from "../../bench/src/chromium.js";
 import { blocksOf, compile, expectedOutput, programOf } from "./markdown.js";
 
 const snippet = new URL("../../packages/tracker/dist/crmkit.js", import.meta.url);
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

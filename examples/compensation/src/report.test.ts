@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumArgs } from "../../../bench/src/chromium.js";
+import { launchChromium } from "../../../bench/src/chromium.js";
 import { screenshot } from "../../screenshots.js";
 import { type Replay, replay } from "./replay.js";
 import { renderReport, valueScale } from "./report.js";
@@ -22,10 +22,7 @@ beforeAll(async () => {
   const file = join(folder, "report.html");
   writeFileSync(file, renderReport(result.comparison, result.outlook));
   url = pathToFileURL(file).href;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

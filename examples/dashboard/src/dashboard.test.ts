@@ -5,9 +5,9 @@ import type { Server } from "node:http";
 import { type Crm, createCrm, createTestEnvironment, crmStorageSchema } from "@crmkit/core";
 import { mrrReport } from "@crmkit/core/reports";
 import { openMemoryStorage } from "@crmkit/storage-memory";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumArgs } from "../../../bench/src/chromium.js";
+import { launchChromium } from "../../../bench/src/chromium.js";
 import { screenshot } from "../../screenshots.js";
 import { billingLines, type DashboardFigures, dashboardFigures } from "./figures.js";
 import { asOf, generateYear, reps, timezone } from "./generate.js";
@@ -24,10 +24,7 @@ const months = Array.from({ length: 11 }, (_, i) => `2026-${String(i + 1).padSta
 beforeAll(async () => {
   const started = await startServer({ fromSource: true });
   server = started.server;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
+  browser = await launchChromium();
   // A context of its own, so a second tab shares the first one's IndexedDB and localStorage.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();

@@ -2,9 +2,9 @@
 // headless browser is dropped — and the panel says so instead of staying silent; with DROP_BOTS
 // off, Ada browses, logs in, requests a demo and the panel says when she qualifies.
 import type { Server } from "node:http";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumArgs } from "../../../bench/src/chromium.js";
+import { launchChromium } from "../../../bench/src/chromium.js";
 import { startCollectorServer } from "../../collector-server/src/server.js";
 import { screenshot } from "../../screenshots.js";
 import { startSite } from "./serve.js";
@@ -21,10 +21,7 @@ async function demo(dropBots: boolean): Promise<string> {
 }
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: chromiumArgs,
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -9,10 +9,10 @@ import { type Crm, createCrm, crmStorageSchema } from "@crmkit/core";
 import { type CollectorHandler, createCollector, signIdentity } from "@crmkit/core/collector";
 import type { StorageAdapter } from "@crmkit/core/storage";
 import { openMemoryStorage } from "@crmkit/storage-memory";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // Shared test support, read by path as the other packages' tests do (not part of any package).
-import { chromiumArgs } from "../../../bench/src/chromium.js";
+import { launchChromium } from "../../../bench/src/chromium.js";
 import { addNewBusinessPipeline, addReps } from "../../core/src/testing/pipeline-fixture.js";
 
 const built = new URL("../dist/crmkit.js", import.meta.url);
@@ -159,10 +159,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [...chromiumArgs, "--host-resolver-rules=MAP *.test 127.0.0.1"],
-  });
+  browser = await launchChromium({ args: ["--host-resolver-rules=MAP *.test 127.0.0.1"] });
 }, 60_000);
 
 afterAll(async () => {
@@ -599,9 +596,8 @@ describe("the back-forward cache", { timeout: 60_000 }, () => {
   // Playwright launches Chromium with the back-forward cache off; this browser has it on.
   let cachingBrowser: Browser;
   beforeAll(async () => {
-    cachingBrowser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [...chromiumArgs, "--host-resolver-rules=MAP *.test 127.0.0.1"],
+    cachingBrowser = await launchChromium({
+      args: ["--host-resolver-rules=MAP *.test 127.0.0.1"],
       ignoreDefaultArgs: ["--disable-back-forward-cache"],
     });
   }, 60_000);
