@@ -1,3 +1,5 @@
+import { compareKeys } from "../storage/index.js";
+
 /**
  * Every deal's stays, column by column: one typed array per field instead of an object per stay,
  * so a million deals' five million stays are a handful of arrays the garbage collector never
@@ -169,7 +171,7 @@ function regrouped(
   count: number,
 ): { order: Int32Array; starts: number[]; dealIds: string[] } {
   const byDeal = identity(stretches.length).sort(
-    (a, b) => compareIds(stretchDeals[a]!, stretchDeals[b]!) || a - b,
+    (a, b) => compareKeys(stretchDeals[a]!, stretchDeals[b]!) || a - b,
   );
   const order = new Int32Array(count);
   const starts: number[] = [];
@@ -185,10 +187,6 @@ function regrouped(
     for (let i = stretches[stretch]!; i < end; i++) order[place++] = i;
   }
   return { order, starts, dealIds };
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function identity(length: number): Int32Array {
